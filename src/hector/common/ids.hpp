@@ -1,0 +1,14 @@
+#pragma once
+
+#include <string>
+
+namespace hector {
+
+/// Random UUIDv4 in canonical lowercase form. Thread-safe (OpenSSL's DRBG).
+std::string new_uuid();
+/// Random lowercase alphanumeric string of n characters (app ids, jti).
+std::string new_alnum_id(std::size_t n);
+/// n cryptographically random bytes.
+std::string random_bytes(std::size_t n);
+
+}  // namespace hector
