@@ -27,10 +27,13 @@ Loaded load_config_file(const std::string& path, const Environment& env);
 /// Only parsing and typing (no finalize, no validate): what the compatibility test uses on fragments.
 Loaded parse_config_text(std::string_view text, const Environment& env);
 
-/// Fills defaults that depend on other fields (agent names, LLM providers, models and base URLs, an agent's LLM).
+/// Fills defaults that depend on other fields (agent names, LLM providers, models and base URLs, an agent's LLM,
+/// embedder and document-store defaults, MCP transports), moves inline child agents to the top level and applies
+/// the legacy places of rate limiting and observability. Never fails; what it cannot resolve, validate() reports.
 void finalize(Config& config, const Environment& env);
 
-/// Cross-field rules of platform.md §1.6: references, cycles, agent shapes, ranges that span fields, auth.
+/// Cross-field rules of platform.md §1.6 on a finalized config: references, cycles, agent shapes, ranges that span
+/// fields, auth, automations and tool-name clashes. Unresolved references are marked Diagnostic::reference.
 void validate(const Config& config, Diagnostics& diag);
 
 /// The config with defaults applied, as JSON (secrets masked), for `validate --print-config`.

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "hector/config/model_infra.hpp"
 #include "hector/config/types.hpp"
 
 /// The typed configuration model. Defaults live here, in the member initialisers, and nowhere else; defaults that
@@ -32,6 +33,7 @@ struct LlmConfig {
     Millis timeout = 120s;
     int max_retries = 3;
     OrderedMap<std::string> headers;
+    std::optional<bool> streaming;  // false: never use the provider's streaming API; unset: the agent decides
 };
 
 // ---------------------------------------------------------------- agents
@@ -65,7 +67,7 @@ struct ReasoningConfig {
     int max_iterations = 100;
     bool enable_exit_tool = false;
     bool enable_escalate_tool = false;
-    std::vector<std::string> termination_conditions;
+    std::vector<std::string> termination_conditions{"no_tool_calls", "escalate", "transfer"};
     std::string completion_instruction;
 };
 
@@ -180,6 +182,8 @@ struct AgentConfig {
     // transfer options (builder extension)
     bool disallow_transfer_to_parent = false;
     bool disallow_transfer_to_peers = false;
+    // Children written inside this agent; finalize() moves them to the top level and makes them sub-agents.
+    NestedMap<AgentConfig> agents;
 };
 
 // ---------------------------------------------------------------- tools
@@ -274,6 +278,7 @@ struct OutboundConfig {
 };
 
 struct LegacyRateLimitConfig {
+    std::optional<bool> enabled;  // unset = on when requests_per_minute is set
     int requests_per_minute = 0;
     int burst = 0;
     bool per_user = false;
@@ -294,7 +299,8 @@ struct ServerConfig {
     std::vector<std::string> trusted_proxies{"127.0.0.0/8", "::1/128"};
     std::string public_url;
     Millis shutdown_timeout = 30s;
-    std::optional<LegacyRateLimitConfig> rate_limiting;
+    std::optional<LegacyRateLimitConfig> rate_limiting;      // legacy spelling of the top-level rate_limiting
+    std::optional<LegacyObservabilityConfig> observability;  // legacy spelling of the top-level observability
 };
 
 // ---------------------------------------------------------------- logger
@@ -307,12 +313,6 @@ struct LoggerConfig {
 struct DefaultsConfig {
     std::string llm;
 };
-
-}  // namespace hector::config
-
-#include "hector/config/model_infra.hpp"
-
-namespace hector::config {
 
 // ---------------------------------------------------------------- the whole file
 struct Config {
@@ -334,6 +334,7 @@ struct Config {
     RateLimitingConfig rate_limiting;
     ObservabilityConfig observability;
     LoggerConfig logger;
+    std::optional<RemoteConfigSource> config;
 };
 
 }  // namespace hector::config

@@ -87,6 +87,7 @@ struct RateLimitRule {
     std::string type;    // count | token
     std::string window;  // minute | hour | day | week | month
     std::int64_t limit = 0;
+    bool operator==(const RateLimitRule&) const = default;
 };
 
 struct RateLimitingConfig {
@@ -95,19 +96,21 @@ struct RateLimitingConfig {
     std::string backend = "memory";  // memory | sql
     std::string sql_database;
     std::vector<RateLimitRule> limits;
+    bool operator==(const RateLimitingConfig&) const = default;
 };
 
 // ---------------------------------------------------------------- observability
 struct TracingConfig {
     bool enabled = false;
-    std::string exporter = "otlp";  // otlp | jaeger | zipkin | stdout
-    std::string endpoint = "localhost:4317";
+    std::string exporter = "otlp";                   // otlp | jaeger | zipkin | stdout
+    std::string endpoint = "http://localhost:4318";  // OTLP/HTTP (DECISIONS 34)
     bool insecure = false;
     double sampling_rate = 1.0;
     std::string service_name = "hector";
     std::string service_version;
     OrderedMap<std::string> headers;
     bool capture_payloads = false;
+    bool operator==(const TracingConfig&) const = default;
 };
 
 struct MetricsConfig {
@@ -116,11 +119,27 @@ struct MetricsConfig {
     std::string namespace_ = "hector";
     std::string subsystem;
     OrderedMap<std::string> const_labels;
+    bool operator==(const MetricsConfig&) const = default;
+};
+
+/// `server.observability` and the doubled `observability.observability` of some docs (server.md OQ-21): only the
+/// sections actually written are applied, and only where the top-level section is left at its defaults.
+struct LegacyObservabilityConfig {
+    std::optional<TracingConfig> tracing;
+    std::optional<MetricsConfig> metrics;
 };
 
 struct ObservabilityConfig {
     TracingConfig tracing;
     MetricsConfig metrics;
+    std::optional<LegacyObservabilityConfig> observability;
+};
+
+// ---------------------------------------------------------------- remote config source (server.md §15, ext)
+struct RemoteConfigSource {
+    std::string provider;  // consul | etcd | zookeeper
+    std::string address;
+    std::string key;
 };
 
 // ---------------------------------------------------------------- RAG
@@ -246,21 +265,24 @@ struct DocumentStoreConfig {
 // ---------------------------------------------------------------- guardrails (platform.md §7.3)
 struct GuardCheck {
     bool enabled = false;
-    std::string action;               // allow | block | modify | warn
+    std::string action;               // allow | block | modify | warn; each check sets its own default
     std::string severity = "medium";  // low | medium | high | critical
 };
 
 struct LengthCheck : GuardCheck {
+    LengthCheck() { action = "block"; }
     int min_length = 1;
     int max_length = 100000;
 };
 
 struct InjectionCheck : GuardCheck {
+    InjectionCheck() { action = "block"; }
     std::vector<std::string> patterns;
     bool case_sensitive = false;
 };
 
 struct SanitizerCheck : GuardCheck {
+    SanitizerCheck() { action = "modify"; }
     bool trim_whitespace = false;
     bool normalize_unicode = false;
     bool strip_html = false;
@@ -268,10 +290,12 @@ struct SanitizerCheck : GuardCheck {
 };
 
 struct PatternCheck : GuardCheck {
+    PatternCheck() { action = "block"; }
     std::vector<std::string> patterns;
 };
 
 struct PiiCheck : GuardCheck {
+    PiiCheck() { action = "modify"; }
     bool detect_email = true;
     bool detect_phone = true;
     bool detect_ssn = true;
@@ -280,11 +304,13 @@ struct PiiCheck : GuardCheck {
 };
 
 struct ContentCheck : GuardCheck {
+    ContentCheck() { action = "block"; }
     std::vector<std::string> blocked_keywords;
     std::vector<std::string> blocked_patterns;
 };
 
 struct AuthorizationCheck : GuardCheck {
+    AuthorizationCheck() { action = "block"; }
     std::vector<std::string> allowed_tools;
     std::vector<std::string> blocked_tools;
 };

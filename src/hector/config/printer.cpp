@@ -27,6 +27,8 @@ class JsonWriter {
     void operator()(std::string_view key, T& member, const FieldOpts& opts = {}) {
         if constexpr (detail::is_optional<T>::value) {
             if (!member) return;
+        } else if constexpr (detail::is_nested<T>::value) {
+            if (member.items.empty()) return;  // finalize() has moved the children to the top level
         }
         out_[key] = encode(member, opts);
     }
@@ -58,6 +60,8 @@ json::value encode(T& value, const FieldOpts& opts) {
         json::array a;
         for (auto& item : value) a.push_back(encode(item, opts));
         return a;
+    } else if constexpr (detail::is_nested<T>::value) {
+        return encode(value.items, opts);
     } else if constexpr (detail::is_map<T>::value) {
         json::object o;
         for (auto& [k, v] : value) o[k] = encode(v, opts);
@@ -119,6 +123,7 @@ json::value to_json(const Config& config) {
 std::string to_yaml(const json::value& v) {
     YAML::Emitter out;
     out.SetIndent(2);
+    out.SetDoublePrecision(15);  // 0.85, not 0.84999999999999998
     emit(out, v);
     return std::string(out.c_str()) + "\n";
 }

@@ -10,10 +10,21 @@ constexpr ProviderInfo kProviders[] = {
     {"ollama", "qwen3", "http://localhost:11434", ""},
     {"echo", "echo", "", ""},
 };
+constexpr ProviderInfo kEmbedders[] = {
+    {"openai", "text-embedding-3-small", "https://api.openai.com/v1", "OPENAI_API_KEY"},
+    {"ollama", "nomic-embed-text", "http://localhost:11434", ""},
+    {"cohere", "embed-english-v3.0", "https://api.cohere.com", "COHERE_API_KEY"},
+};
 }  // namespace
 
 std::optional<ProviderInfo> provider_info(std::string_view provider) {
     for (const auto& p : kProviders)
+        if (p.name == provider) return p;
+    return std::nullopt;
+}
+
+std::optional<ProviderInfo> embedder_provider_info(std::string_view provider) {
+    for (const auto& p : kEmbedders)
         if (p.name == provider) return p;
     return std::nullopt;
 }

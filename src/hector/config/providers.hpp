@@ -14,6 +14,8 @@ struct ProviderInfo {
 };
 
 std::optional<ProviderInfo> provider_info(std::string_view provider);
+/// The same facts for embedding providers (platform.md §8.2): openai, ollama, cohere.
+std::optional<ProviderInfo> embedder_provider_info(std::string_view provider);
 /// claude* → anthropic, gpt*/o1*/o3*/o4* → openai, gemini* → gemini; nullopt when the name says nothing.
 std::optional<std::string_view> provider_for_model(std::string_view model);
 /// The providers whose key is looked up in the environment, in zero-config order.

@@ -72,3 +72,25 @@ Result<SkillFile> parse_skill_file(std::string_view text) {
 }
 
 }  // namespace hector::config
+
+#include "hector/config/model.hpp"
+
+namespace hector::config {
+
+bool apply_skill(Config& config, const SkillFile& skill) {
+    AgentConfig* agent = config.agents.find("assistant");
+    if (!agent && config.agents.size() == 1) agent = &config.agents.begin()->second;
+    if (!agent) return false;
+    if (!skill.name.empty()) agent->name = skill.name;
+    if (!skill.description.empty()) agent->description = skill.description;
+    if (!skill.instruction.empty()) agent->instruction = skill.instruction;
+    if (!skill.tools.empty()) {
+        std::vector<std::string> tools = agent->tools.value_or(std::vector<std::string>{});
+        for (const auto& t : skill.tools)
+            if (std::find(tools.begin(), tools.end(), t) == tools.end()) tools.push_back(t);
+        agent->tools = std::move(tools);
+    }
+    return true;
+}
+
+}  // namespace hector::config

@@ -48,9 +48,19 @@ class OrderedMap {
     const_iterator begin() const { return items_.begin(); }
     const_iterator end() const { return items_.end(); }
     const value_type& front() const { return items_.front(); }
+    bool operator==(const OrderedMap&) const = default;
 
   private:
     std::vector<value_type> items_;
+};
+
+/// Definitions nested inside their parent's definition (child agents written inside an agent). The type is
+/// recursive, so the JSON Schema refers back to the parent's definition (FieldOpts::schema_ref) instead of
+/// repeating it; finalize() moves the children to the top level.
+template <class T>
+struct NestedMap {
+    OrderedMap<T> items;
+    bool operator==(const NestedMap&) const = default;
 };
 
 /// A list that YAML may also give as one space- or comma-separated string ("Read Edit Bash").

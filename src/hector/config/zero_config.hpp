@@ -57,3 +57,13 @@ struct SkillFile {
 Result<SkillFile> parse_skill_file(std::string_view text);
 
 }  // namespace hector::config
+
+namespace hector::config {
+
+struct Config;
+
+/// Applies SKILL.md to an existing config's default agent ("assistant", else the only agent). Returns false when
+/// no agent qualifies (several agents and none named assistant).
+bool apply_skill(Config& config, const SkillFile& skill);
+
+}  // namespace hector::config

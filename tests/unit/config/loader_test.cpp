@@ -136,8 +136,9 @@ TEST(Loader, ProviderInferredFromModel) {
 }
 
 TEST(Loader, HostileInputNeverThrows) {
-    for (std::string_view text : {"- a\n- b\n", "a: &x [*x]\n", "{{{{", "agents: 5\n",
-                                  "agents:\n  a:\n    tools: {x: 1}\n", "llms:\n  ? [a]\n  : 1\n"}) {
+    for (std::string_view text :
+         {"- a\n- b\n", "a: &x [*x]\n", "{{{{", "agents: 5\n", "agents:\n  a:\n    tools: {x: 1}\n",
+          "llms:\n  ? [a]\n  : 1\n", "agents:\n  a: &x\n    agents:\n      b: *x\n"}) {
         auto l = load(text);
         EXPECT_FALSE(l.ok()) << text;
     }

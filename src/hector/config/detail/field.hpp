@@ -17,6 +17,7 @@ struct FieldOpts {
     bool required = false;
     bool secret = false;             // masked when the config is printed
     std::string_view key_pattern{};  // maps: the regex every key must match
+    std::string_view schema_ref{};   // JSON pointer of a definition the field follows (recursive or repeated)
 };
 
 }  // namespace hector::config::detail

@@ -3,34 +3,23 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <algorithm>
+
 namespace hector::config::detail {
 
-YAML::Node YamlReader::lookup(std::string_view key, const FieldOpts& opts, std::string& used_key) {
-    auto try_key = [&](std::string_view k) -> YAML::Node {
-        for (auto it = node_.begin(); it != node_.end(); ++it) {
-            if (it->first.IsScalar() && it->first.Scalar() == k) {
-                consumed_.insert(std::string(k));
-                used_key = std::string(k);
-                return it->second;
-            }
-        }
-        return YAML::Node(YAML::NodeType::Undefined);
-    };
-    YAML::Node found = try_key(key);
-    if (found.IsDefined()) {
-        for (auto alias : opts.aliases) {
-            std::string ignored;
-            auto dup = try_key(alias);
-            if (dup.IsDefined()) diag_.warn(join_path(path_, alias), fmt::format("ignored: \"{}\" is also set", key));
-        }
-        used_key = std::string(key);
-        return found;
+std::vector<YamlReader::Found> YamlReader::lookup(std::string_view key, const FieldOpts& opts) {
+    std::vector<Found> canonical;
+    std::vector<Found> aliased;
+    for (auto it = node_.begin(); it != node_.end(); ++it) {
+        if (!it->first.IsScalar()) continue;
+        const std::string& k = it->first.Scalar();
+        bool is_alias = std::find(opts.aliases.begin(), opts.aliases.end(), k) != opts.aliases.end();
+        if (k != key && !is_alias) continue;
+        consumed_.insert(k);
+        (k == key ? canonical : aliased).push_back(Found{k, line_of(it->first), it->second});
     }
-    for (auto alias : opts.aliases) {
-        found = try_key(alias);
-        if (found.IsDefined()) return found;
-    }
-    return YAML::Node(YAML::NodeType::Undefined);
+    canonical.insert(canonical.end(), aliased.begin(), aliased.end());
+    return canonical;
 }
 
 void YamlReader::finish() {
@@ -53,6 +42,20 @@ std::string node_kind(const YAML::Node& n) {
         default:
             return "nothing";
     }
+}
+
+int line_of(const YAML::Node& n) {
+    return n.Mark().line + 1;
+}
+
+std::string required_message(const FieldOpts& opts) {
+    if (opts.one_of.size() == 0) return "is required";
+    std::string list;
+    for (auto allowed : opts.one_of) {
+        if (!list.empty()) list += ", ";
+        list += allowed;
+    }
+    return "is required (one of " + list + ")";
 }
 
 bool decode_bool(const YAML::Node& n, bool& out) {

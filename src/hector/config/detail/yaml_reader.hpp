@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <set>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -30,7 +32,13 @@ class YamlReader {
     void finish();
 
   private:
-    YAML::Node lookup(std::string_view key, const FieldOpts& opts, std::string& used_key);
+    struct Found {
+        std::string key;  // the spelling used: the field's name or one of its aliases
+        int line = 0;     // 1-based line of the key
+        YAML::Node value;
+    };
+    /// Every entry whose key is the field's name or an alias, in document order; the canonical name first.
+    std::vector<Found> lookup(std::string_view key, const FieldOpts& opts);
 
     const YAML::Node& node_;
     std::string path_;
@@ -58,19 +66,27 @@ template <class T>
 struct is_map : std::false_type {};
 template <class T>
 struct is_map<OrderedMap<T>> : std::true_type {};
+template <class T>
+struct is_nested : std::false_type {};
+template <class T>
+struct is_nested<NestedMap<T>> : std::true_type {};
 
 void check_range(double value, const FieldOpts& opts, const std::string& path, Diagnostics& diag);
 void check_enum(const std::string& value, const FieldOpts& opts, const std::string& path, Diagnostics& diag);
 bool decode_bool(const YAML::Node& n, bool& out);
+std::string required_message(const FieldOpts& opts);
+int line_of(const YAML::Node& n);
 
 template <class T>
 void decode(const YAML::Node& n, T& out, const std::string& path, Diagnostics& diag, const FieldOpts& opts) {
     if constexpr (std::is_same_v<T, std::string>) {
+        // An empty choice keeps the default ("visibility:" means public), as the schema's "" entry says.
+        const bool choice = opts.one_of.size() > 0;
         if (n.IsNull()) {
-            out.clear();
+            if (!choice) out.clear();
         } else if (!n.IsScalar()) {
             diag.error(path, "expected a string, got " + node_kind(n));
-        } else {
+        } else if (!n.Scalar().empty() || !choice) {
             out = n.Scalar();
             if (!out.empty()) check_enum(out, opts, path, diag);
         }
@@ -167,19 +183,27 @@ void decode(const YAML::Node& n, T& out, const std::string& path, Diagnostics& d
             diag.error(path, "expected a mapping, got " + node_kind(n));
             return;
         }
+        std::map<std::string, int, std::less<>> lines;  // key → line of its first definition
         for (auto it = n.begin(); it != n.end(); ++it) {
             std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
             if (key.empty()) {
                 diag.error(path, "mapping keys must be non-empty strings");
                 continue;
             }
-            if (out.contains(key)) {
-                diag.error(join_path(path, key), "duplicate key");
+            auto [first, fresh] = lines.emplace(key, line_of(it->first));
+            if (!fresh) {
+                // YAML forbids duplicate keys; the later entry is still checked so every typo shows at once.
+                diag.error(join_path(path, key),
+                           fmt::format("duplicate key (first defined at line {})", first->second));
+                typename T::mapped_type scratch{};
+                decode(it->second, scratch, join_path(path, key), diag, FieldOpts{});
                 continue;
             }
             auto& slot = out[key];
             decode(it->second, slot, join_path(path, key), diag, FieldOpts{});
         }
+    } else if constexpr (is_nested<T>::value) {
+        decode(n, out.items, path, diag, FieldOpts{});
     } else if constexpr (Described<T>) {
         if (n.IsNull()) return;
         if (!n.IsMap()) {
@@ -196,13 +220,24 @@ void decode(const YAML::Node& n, T& out, const std::string& path, Diagnostics& d
 
 template <class T>
 void YamlReader::operator()(std::string_view key, T& member, const FieldOpts& opts) {
-    std::string used;
-    YAML::Node n = lookup(key, opts, used);
-    if (!n) {
-        if (opts.required) diag_.error(join_path(path_, key), "is required");
+    std::vector<Found> found = lookup(key, opts);
+    if (found.empty()) {
+        if (opts.required) diag_.error(join_path(path_, key), required_message(opts));
         return;
     }
-    decode(n, member, join_path(path_, used), diag_, opts);
+    const Found& used = found.front();
+    decode(used.value, member, join_path(path_, used.key), diag_, opts);
+    for (std::size_t i = 1; i < found.size(); ++i) {
+        const Found& other = found[i];
+        const std::string path = join_path(path_, other.key);
+        if (other.key == used.key)
+            diag_.error(path, fmt::format("duplicate key (first defined at line {})", used.line));
+        else
+            diag_.warn(path, fmt::format("ignored: \"{}\" is also set", used.key));
+        // The ignored entry is still checked, so a typo inside it is reported too.
+        T scratch{};
+        decode(other.value, scratch, path, diag_, opts);
+    }
 }
 
 }  // namespace hector::config::detail
