@@ -1,0 +1,232 @@
+#include "hector/net/detail/curl_reactor.hpp"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "hector/common/logging.hpp"
+#include "hector/net/detail/curl_easy.hpp"
+
+namespace hector::net::detail {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kMaxPollMs = 1000;
+
+void init_curl_once() {
+    static const CURLcode rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (rc != CURLE_OK) throw std::runtime_error(std::string("curl_global_init: ") + curl_easy_strerror(rc));
+}
+
+}  // namespace
+
+CurlReactor::CurlReactor(HttpClientSettings settings) : settings_(std::move(settings)) {
+    init_curl_once();
+    multi_ = curl_multi_init();
+    if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
+    thread_ = std::thread([this] { run(); });
+}
+
+CurlReactor::~CurlReactor() {
+    stop();
+    curl_multi_cleanup(multi_);
+}
+
+Status CurlReactor::submit(const std::shared_ptr<Transfer>& transfer) {
+    std::lock_guard lock(mu_);
+    if (stopping_) return transfer_error(*transfer, Errc::unavailable, "the HTTP client is shut down");
+    if (in_flight_.load() >= settings_.max_concurrent)
+        return transfer_error(*transfer, Errc::unavailable,
+                              fmt::format("too many outbound requests in flight (max {})", settings_.max_concurrent));
+    ++in_flight_;
+    commands_.push_back({CommandKind::add, transfer});
+    curl_multi_wakeup(multi_);
+    return {};
+}
+
+void CurlReactor::cancel(std::shared_ptr<Transfer> transfer) {
+    // By value: the woken consumer may destroy whatever owned the caller's pointer.
+    update_state(*transfer, [&](TransferState& s) {
+        if (s.finished) return;
+        s.finished = true;
+        s.error = transfer_error(*transfer, Errc::cancelled, "cancelled");
+    });
+    enqueue(CommandKind::abort, transfer);
+}
+
+void CurlReactor::resume(const std::shared_ptr<Transfer>& transfer) {
+    enqueue(CommandKind::resume, transfer);
+}
+
+void CurlReactor::enqueue(CommandKind kind, const std::shared_ptr<Transfer>& transfer) {
+    // The wakeup stays under the lock so that it can never race with curl_multi_cleanup after stop().
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    commands_.push_back({kind, transfer});
+    curl_multi_wakeup(multi_);
+}
+
+void CurlReactor::stop() {
+    {
+        std::lock_guard lock(mu_);
+        if (!stopping_) {
+            stopping_ = true;
+            curl_multi_wakeup(multi_);
+        }
+    }
+    // Never called on the reactor thread: it holds no reference to the reactor.
+    std::call_once(joined_, [this] { thread_.join(); });
+}
+
+void CurlReactor::run() {
+    pthread_setname_np(pthread_self(), "hector-curl");
+    while (run_commands()) {
+        int running = 0;
+        CURLMcode rc = curl_multi_perform(multi_, &running);
+        if (rc != CURLM_OK) log::error("http-client", "curl_multi_perform: {}", curl_multi_strerror(rc));
+        collect_done();
+        check_idle();
+        rc = curl_multi_poll(multi_, nullptr, 0, poll_timeout_ms(), nullptr);
+        if (rc != CURLM_OK) log::error("http-client", "curl_multi_poll: {}", curl_multi_strerror(rc));
+    }
+    while (!active_.empty()) {
+        Transfer& t = *active_.begin()->second;
+        finish(t, transfer_error(t, Errc::unavailable, "the HTTP client is shut down"));
+    }
+}
+
+bool CurlReactor::run_commands() {
+    std::vector<Command> commands;
+    bool stopping;
+    {
+        std::lock_guard lock(mu_);
+        commands.swap(commands_);
+        stopping = stopping_;
+    }
+    for (auto& command : commands) {
+        Transfer& t = *command.transfer;
+        switch (command.kind) {
+            case CommandKind::add:
+                if (stopping) {
+                    update_state(t, [&](TransferState& s) {
+                        s.finished = true;
+                        if (!s.error) s.error = transfer_error(t, Errc::unavailable, "the HTTP client is shut down");
+                    });
+                    --in_flight_;
+                } else {
+                    add(command.transfer);
+                }
+                break;
+            case CommandKind::abort:
+                if (active_.contains(&t)) finish(t, transfer_error(t, Errc::cancelled, "cancelled"));
+                break;
+            case CommandKind::resume:
+                if (active_.contains(&t) && t.paused) {
+                    t.paused = false;
+                    t.last_activity = Clock::now();
+                    // May call the write callback right here with the bytes held back at pause time.
+                    curl_easy_pause(t.easy, CURLPAUSE_CONT);
+                }
+                break;
+        }
+    }
+    return !stopping;
+}
+
+void CurlReactor::add(const std::shared_ptr<Transfer>& transfer) {
+    Transfer& t = *transfer;
+    active_.emplace(&t, transfer);
+    t.last_activity = Clock::now();
+    bool cancelled;
+    {
+        std::lock_guard lock(t.state.mu);
+        cancelled = t.state.finished;
+    }
+    if (cancelled) {
+        finish(t, transfer_error(t, Errc::cancelled, "cancelled"));
+        return;
+    }
+    if (auto status = setup_easy(t, settings_); !status) {
+        finish(t, status.error());
+        return;
+    }
+    if (CURLMcode rc = curl_multi_add_handle(multi_, t.easy); rc != CURLM_OK)
+        finish(t, transfer_error(t, Errc::internal, curl_multi_strerror(rc)));
+}
+
+void CurlReactor::collect_done() {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+        if (msg->msg != CURLMSG_DONE) continue;
+        // Read the message before finish(): removing the handle invalidates it.
+        const CURLcode code = msg->data.result;
+        char* user = nullptr;
+        curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &user);
+        auto& t = *reinterpret_cast<Transfer*>(user);
+        if (code == CURLE_OK)
+            finish(t, std::nullopt);
+        else
+            finish(t, curl_failure(t, code));
+    }
+}
+
+void CurlReactor::check_idle() {
+    const auto now = Clock::now();
+    std::vector<Transfer*> expired;
+    for (const auto& [key, t] : active_) {
+        const auto idle = t->request.idle_timeout;
+        if (idle.count() > 0 && !t->paused && now - t->last_activity >= idle) expired.push_back(key);
+    }
+    for (Transfer* t : expired)
+        finish(*t, transfer_error(*t, Errc::timeout,
+                                  fmt::format("no data for {} ms (idle timeout)", t->request.idle_timeout.count())));
+}
+
+int CurlReactor::poll_timeout_ms() const {
+    const auto now = Clock::now();
+    auto wait = std::chrono::milliseconds(kMaxPollMs);
+    for (const auto& [key, t] : active_) {
+        const auto idle = t->request.idle_timeout;
+        if (idle.count() <= 0 || t->paused) continue;
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(t->last_activity + idle - now);
+        wait = std::clamp(left, std::chrono::milliseconds(0), wait);
+    }
+    return static_cast<int>(wait.count());
+}
+
+void CurlReactor::finish(Transfer& t, std::optional<Error> error) {
+    if (!error) publish_headers(t);  // a response without a blank line after its headers (rare, but legal)
+    update_state(t, [&](TransferState& s) {
+        if (s.finished) return;  // cancelled by the consumer: keep that
+        s.finished = true;
+        if (error) {
+            s.error = std::move(error);
+            return;
+        }
+        s.body = std::move(t.body);
+    });
+    remove(t);
+}
+
+void CurlReactor::remove(Transfer& t) {
+    auto it = active_.find(&t);
+    if (it == active_.end()) return;
+    std::shared_ptr<Transfer> keep = std::move(it->second);  // t lives until this function returns
+    active_.erase(it);
+    if (t.easy != nullptr) {
+        // Removing an unfinished transfer closes its connection instead of returning it to the cache.
+        curl_multi_remove_handle(multi_, t.easy);
+        curl_easy_cleanup(t.easy);
+        t.easy = nullptr;
+    }
+    curl_slist_free_all(t.header_list);
+    t.header_list = nullptr;
+    --in_flight_;
+}
+
+}  // namespace hector::net::detail

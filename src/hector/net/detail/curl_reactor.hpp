@@ -1,0 +1,73 @@
+#pragma once
+
+#include <curl/curl.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "hector/net/detail/transfer.hpp"
+
+namespace hector::net::detail {
+
+/// The curl multi reactor: one CURLM and every easy handle live on its own thread, which loops on curl_multi_poll.
+/// Other threads talk to it only through submit/cancel/resume, which queue a command under a mutex and call
+/// curl_multi_wakeup. Results travel back through each Transfer's shared state. All public methods are
+/// thread-safe and never block on network I/O.
+class CurlReactor {
+  public:
+    explicit CurlReactor(HttpClientSettings settings);
+    ~CurlReactor();  // stop()
+    CurlReactor(const CurlReactor&) = delete;
+    CurlReactor& operator=(const CurlReactor&) = delete;
+
+    /// Hands a transfer to the reactor. Fails with Errc::unavailable when stopped or at max_concurrent.
+    Status submit(const std::shared_ptr<Transfer>& transfer);
+    /// Marks the transfer cancelled (waking its waiter at once) and has the reactor remove it, closing its
+    /// connection. Idempotent; a finished transfer keeps its result.
+    void cancel(std::shared_ptr<Transfer> transfer);
+    /// The consumer drained a paused stream: continue receiving.
+    void resume(const std::shared_ptr<Transfer>& transfer);
+    /// Fails every transfer with Errc::unavailable and joins the thread. Idempotent; later submits fail.
+    void stop();
+
+    std::size_t in_flight() const { return in_flight_.load(); }
+
+  private:
+    enum class CommandKind { add, abort, resume };
+    struct Command {
+        CommandKind kind;
+        std::shared_ptr<Transfer> transfer;
+    };
+
+    void enqueue(CommandKind kind, const std::shared_ptr<Transfer>& transfer);
+    void run();
+    bool run_commands();  // false once stopping
+    void add(const std::shared_ptr<Transfer>& transfer);
+    void configure(Transfer& t);
+    void collect_done();
+    void check_idle();
+    int poll_timeout_ms() const;
+    /// Publishes the transfer's outcome (unless already finished) and removes it from the multi.
+    void finish(Transfer& t, std::optional<Error> error);
+    void remove(Transfer& t);
+
+    const HttpClientSettings settings_;
+    CURLM* multi_ = nullptr;
+
+    std::mutex mu_;  // guards commands_ and stopping_
+    std::vector<Command> commands_;
+    bool stopping_ = false;
+    std::atomic<std::size_t> in_flight_{0};
+
+    // Reactor thread only.
+    std::unordered_map<Transfer*, std::shared_ptr<Transfer>> active_;
+
+    std::once_flag joined_;
+    std::thread thread_;  // last: started after everything above exists
+};
+
+}  // namespace hector::net::detail

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace hector::net {
+
+namespace asio = boost::asio;
+
+/// The process's I/O threads (one io_context run by N threads) and the bounded blocking pool where SQLite, libpq,
+/// file tools and subprocess waits run. Owned by the composition root; everything else gets references.
+class IoRuntime {
+  public:
+    IoRuntime(unsigned io_threads, unsigned blocking_threads);
+    ~IoRuntime();
+    IoRuntime(const IoRuntime&) = delete;
+    IoRuntime& operator=(const IoRuntime&) = delete;
+
+    asio::io_context& io() { return io_; }
+    asio::thread_pool& blocking() { return blocking_; }
+
+    /// Starts the I/O threads. The calling thread is not one of them.
+    void start();
+    /// Stops the io_context and joins every thread (I/O and blocking). Idempotent.
+    void stop();
+
+  private:
+    unsigned io_threads_;
+    asio::io_context io_;
+    asio::executor_work_guard<asio::io_context::executor_type> work_;
+    asio::thread_pool blocking_;
+    std::vector<std::thread> threads_;
+    bool stopped_ = false;
+};
+
+/// Runs f on the blocking pool and resumes the awaiting coroutine on its own executor with the result.
+/// Exceptions thrown by f are rethrown in the awaiting coroutine.
+template <class F>
+auto run_blocking(asio::thread_pool& pool, F f) -> asio::awaitable<std::invoke_result_t<F>> {
+    using R = std::invoke_result_t<F>;
+    co_return co_await asio::co_spawn(
+        pool, [fn = std::move(f)]() mutable -> asio::awaitable<R> { co_return fn(); }, asio::use_awaitable);
+}
+
+unsigned default_io_threads();
+
+}  // namespace hector::net

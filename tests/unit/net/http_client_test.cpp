@@ -1,0 +1,280 @@
+#include "hector/net/http_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/json.hpp>
+
+#include "unit/net/test_peer.hpp"
+
+namespace hector::net {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+using testing::eventually;
+using testing::TestPeer;
+
+std::string str(const json::value& v) {
+    return std::string(v.as_string());
+}
+
+HttpRequest get(std::string url) {
+    HttpRequest r;
+    r.url = std::move(url);
+    return r;
+}
+
+class HttpClientTest : public ::testing::Test {
+  protected:
+    Result<HttpResponse> fetch(HttpRequest request, HttpClient* via = nullptr) {
+        HttpClient& c = via ? *via : client;
+        return testing::run(peer.io(), c.request(std::move(request)));
+    }
+
+    TestPeer peer;
+    HttpClient client;  // declared last: destroyed before the peer's I/O threads stop
+};
+
+TEST_F(HttpClientTest, GetReturnsStatusHeadersAndBody) {
+    auto r = fetch(get(peer.url("/json")));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, R"({"ok":true})");
+    EXPECT_EQ(r->header("content-type"), "application/json");
+    EXPECT_EQ(r->header("CONTENT-TYPE"), "application/json");
+    EXPECT_EQ(r->header("x-absent"), "");
+}
+
+TEST_F(HttpClientTest, PostSendsMethodHeadersAndBody) {
+    HttpRequest req = get(peer.url("/echo"));
+    req.method = "POST";
+    req.headers = {{"X-Test", "abc"}, {"Content-Type", "application/json"}, {"X-Empty", ""}};
+    req.body = R"({"q":"hello"})";
+    auto r = fetch(req);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    ASSERT_EQ(r->status, 200);
+    auto echo = json::parse(r->body).as_object();
+    EXPECT_EQ(str(echo["method"]), "POST");
+    EXPECT_EQ(str(echo["body"]), req.body);
+    auto& headers = echo["headers"].as_object();
+    EXPECT_EQ(str(headers["x-test"]), "abc");
+    EXPECT_EQ(str(headers["content-type"]), "application/json");
+    EXPECT_EQ(str(headers["x-empty"]), "");
+    EXPECT_EQ(str(headers["user-agent"]), "hector/0.1");
+    EXPECT_FALSE(headers.contains("expect"));
+}
+
+TEST_F(HttpClientTest, OtherMethodsKeepTheirName) {
+    for (const char* method : {"PUT", "PATCH", "DELETE", "GET"}) {
+        HttpRequest req = get(peer.url("/echo"));
+        req.method = method;
+        if (std::string_view(method) != "GET") req.body = "payload";
+        auto r = fetch(req);
+        ASSERT_TRUE(r.ok()) << method << ": " << r.error().message;
+        auto echo = json::parse(r->body).as_object();
+        EXPECT_EQ(str(echo["method"]), method);
+        EXPECT_EQ(str(echo["body"]), req.body) << method;
+    }
+}
+
+TEST_F(HttpClientTest, ErrorStatusesAreResponsesNotErrors) {
+    auto not_found = fetch(get(peer.url("/status/404")));
+    ASSERT_TRUE(not_found.ok());
+    EXPECT_EQ(not_found->status, 404);
+    auto failed = fetch(get(peer.url("/status/500")));
+    ASSERT_TRUE(failed.ok());
+    EXPECT_EQ(failed->status, 500);
+    EXPECT_EQ(failed->body, "status body");
+    auto limited = fetch(get(peer.url("/status/429")));
+    ASSERT_TRUE(limited.ok());
+    EXPECT_EQ(limited->status, 429);
+    EXPECT_EQ(limited->header("retry-after"), "7");
+}
+
+TEST_F(HttpClientTest, TwoHundredConcurrentRequests) {
+    constexpr int kCount = 200;
+    std::vector<std::future<std::optional<Result<HttpResponse>>>> futures;
+    for (int i = 0; i < kCount; ++i) {
+        HttpRequest req = get(peer.url("/echo"));
+        req.method = "POST";
+        req.body = "request-" + std::to_string(i);
+        futures.push_back(testing::spawn(peer.io(), client.request(std::move(req)), asio::use_future));
+    }
+    for (int i = 0; i < kCount; ++i) {
+        auto r = testing::wait_for(futures[i]);
+        ASSERT_TRUE(r.ok()) << i << ": " << r.error().message;
+        EXPECT_EQ(str(json::parse(r->body).as_object()["body"]), "request-" + std::to_string(i));
+    }
+    EXPECT_TRUE(eventually([&] { return client.in_flight() == 0; }));
+}
+
+TEST_F(HttpClientTest, WholeTransferTimeout) {
+    HttpRequest req = get(peer.url("/silent"));
+    req.timeout = 200ms;
+    const auto started = std::chrono::steady_clock::now();
+    auto r = fetch(req);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::timeout);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    EXPECT_NE(r.error().message.find("GET http://127.0.0.1:" + std::to_string(peer.port()) + "/silent: "),
+              std::string::npos)
+        << r.error().message;
+}
+
+TEST_F(HttpClientTest, ConnectionRefusedIsUnavailable) {
+    const auto port = testing::unused_port();
+    HttpRequest req = get("http://127.0.0.1:" + std::to_string(port) + "/x?secret=1");
+    req.method = "POST";
+    auto r = fetch(req);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::unavailable);
+    const std::string& m = r.error().message;
+    EXPECT_TRUE(m.starts_with("POST http://127.0.0.1:" + std::to_string(port) + "/x: ")) << m;
+    EXPECT_NE(m.find("Connection refused"), std::string::npos) << m;
+    EXPECT_EQ(m.find("secret"), std::string::npos) << "the query stays out of messages: " << m;
+}
+
+TEST_F(HttpClientTest, BodyOverLimitWithContentLength) {
+    HttpRequest req = get(peer.url("/big/100000"));
+    req.max_response_bytes = 10000;
+    auto r = fetch(req);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::payload_too_large);
+    EXPECT_NE(r.error().message.find("10000"), std::string::npos) << r.error().message;
+
+    req.max_response_bytes = 100000;  // exactly the size: allowed
+    auto ok = fetch(req);
+    ASSERT_TRUE(ok.ok()) << ok.error().message;
+    EXPECT_EQ(ok->body.size(), 100000u);
+}
+
+TEST_F(HttpClientTest, StreamedBodyOverLimitIsAborted) {
+    HttpRequest req = get(peer.url("/big-stream/200000"));
+    req.max_response_bytes = 50000;
+    auto r = fetch(req);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::payload_too_large);
+    EXPECT_TRUE(eventually([&] { return client.in_flight() == 0; }));
+}
+
+TEST_F(HttpClientTest, FollowsRedirectsOnlyWhenAsked) {
+    auto plain = fetch(get(peer.url("/redirect")));
+    ASSERT_TRUE(plain.ok());
+    EXPECT_EQ(plain->status, 302);
+    EXPECT_EQ(plain->header("location"), "/json");
+    EXPECT_EQ(plain->body, "moved");
+
+    HttpRequest req = get(peer.url("/redirect"));
+    req.follow_redirects = true;
+    auto followed = fetch(req);
+    ASSERT_TRUE(followed.ok()) << followed.error().message;
+    EXPECT_EQ(followed->status, 200);
+    EXPECT_EQ(followed->body, R"({"ok":true})");
+    EXPECT_EQ(followed->header("location"), "");
+
+    HttpRequest loop = get(peer.url("/redirect-loop"));
+    loop.follow_redirects = true;
+    auto looped = fetch(loop);
+    ASSERT_FALSE(looped.ok());
+    EXPECT_EQ(looped.error().code, Errc::upstream_error);
+    EXPECT_NE(looped.error().message.find("redirect"), std::string::npos) << looped.error().message;
+}
+
+TEST_F(HttpClientTest, InvalidRequestsFailWithoutNetwork) {
+    for (const char* url : {"ftp://example.com/x", "file:///etc/passwd", "not a url", "gopher://example.com/"}) {
+        auto r = fetch(get(url));
+        ASSERT_FALSE(r.ok()) << url;
+        EXPECT_EQ(r.error().code, Errc::invalid_argument) << url;
+    }
+    HttpRequest injected = get(peer.url("/json"));
+    injected.headers = {{"X-Evil", "a\r\nX-Injected: 1"}};
+    auto r = fetch(injected);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::invalid_argument);
+    HttpRequest bad_method = get(peer.url("/json"));
+    bad_method.method = "GET /x HTTP/1.1\r\n";
+    EXPECT_EQ(fetch(bad_method).error().code, Errc::invalid_argument);
+}
+
+TEST_F(HttpClientTest, RestrictPrivateRefusesLoopback) {
+    HttpRequest req = get(peer.url("/counted"));
+    req.restrict_private = true;
+    auto r = fetch(req);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::forbidden);
+    EXPECT_NE(r.error().message.find("127.0.0.1 is not allowed"), std::string::npos) << r.error().message;
+    EXPECT_EQ(peer.state().counted_hits.load(), 0);
+}
+
+TEST_F(HttpClientTest, RestrictPrivateRefusesACachedConnection) {
+    // An unrestricted request (a configured local model server, say) leaves a connection in curl's cache; a
+    // restricted request to the same host must not ride on it.
+    auto open = fetch(get(peer.url("/counted")));
+    ASSERT_TRUE(open.ok());
+    EXPECT_EQ(peer.state().counted_hits.load(), 1);
+    HttpRequest req = get(peer.url("/counted"));
+    req.restrict_private = true;
+    auto r = fetch(req);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::forbidden);
+    EXPECT_EQ(peer.state().counted_hits.load(), 1);
+}
+
+TEST_F(HttpClientTest, AllowPrivateNetworksLiftsTheRestriction) {
+    HttpClientSettings settings;
+    settings.allow_private_networks = true;
+    HttpClient permissive(settings);
+    HttpRequest req = get(peer.url("/counted"));
+    req.restrict_private = true;
+    auto r = fetch(req, &permissive);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(peer.state().counted_hits.load(), 1);
+}
+
+TEST_F(HttpClientTest, CancellationSlotAbortsARequest) {
+    asio::cancellation_signal signal;
+    auto strand = asio::make_strand(peer.io());
+    std::atomic<bool> awaiting{false};
+    auto future = testing::spawn(
+        strand,
+        [&]() -> asio::awaitable<Result<HttpResponse>> {
+            awaiting = true;  // the strand runs the emit below only once this coroutine is suspended in request()
+            co_return co_await client.request(get(peer.url("/silent")));
+        },
+        asio::bind_cancellation_slot(signal.slot(), asio::use_future));
+    ASSERT_TRUE(eventually([&] { return awaiting.load(); }));
+    asio::post(strand, [&] { signal.emit(asio::cancellation_type::terminal); });
+    const auto started = std::chrono::steady_clock::now();
+    auto r = testing::wait_for(future);
+    EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::cancelled);
+    EXPECT_TRUE(eventually([&] { return client.in_flight() == 0; }));
+}
+
+TEST_F(HttpClientTest, MaxConcurrentRefusesExtraTransfers) {
+    HttpClientSettings settings;
+    settings.max_concurrent = 1;
+    auto limited = std::make_unique<HttpClient>(settings);
+    auto pending = testing::spawn(peer.io(), limited->request(get(peer.url("/silent"))), asio::use_future);
+    ASSERT_TRUE(eventually([&] { return limited->in_flight() == 1; }));
+    auto refused = fetch(get(peer.url("/json")), limited.get());
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, Errc::unavailable);
+    EXPECT_NE(refused.error().message.find("max 1"), std::string::npos) << refused.error().message;
+
+    // Destroying the client completes the pending request instead of leaving it hanging.
+    limited.reset();
+    auto r = testing::wait_for(pending);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::unavailable);
+}
+
+}  // namespace
+}  // namespace hector::net
