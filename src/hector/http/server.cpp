@@ -1,0 +1,358 @@
+#include "hector/http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+
+#include <mutex>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "hector/common/error_table.hpp"
+#include "hector/common/logging.hpp"
+#include "hector/common/strings.hpp"
+
+namespace hector::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::as_tuple;
+using asio::use_awaitable;
+
+namespace {
+
+Method to_method(bhttp::verb v) {
+    switch (v) {
+        case bhttp::verb::get:
+            return Method::get;
+        case bhttp::verb::head:
+            return Method::head;
+        case bhttp::verb::post:
+            return Method::post;
+        case bhttp::verb::put:
+            return Method::put;
+        case bhttp::verb::patch:
+            return Method::patch;
+        case bhttp::verb::delete_:
+            return Method::delete_;
+        case bhttp::verb::options:
+            return Method::options;
+        default:
+            return Method::other;
+    }
+}
+
+// The Date header, formatted at most once per second per thread.
+const std::string& http_date() {
+    thread_local std::time_t cached_at = 0;
+    thread_local std::string cached;
+    std::time_t now = std::time(nullptr);
+    if (now != cached_at) {
+        std::tm tm{};
+        gmtime_r(&now, &tm);
+        char buf[64];
+        std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        cached = buf;
+        cached_at = now;
+    }
+    return cached;
+}
+
+class ChunkWriter final : public StreamWriter {
+  public:
+    ChunkWriter(beast::tcp_stream& stream, std::chrono::milliseconds timeout) : stream_(stream), timeout_(timeout) {}
+
+    asio::awaitable<bool> write(std::string_view data) override {
+        if (!open_) co_return false;
+        if (data.empty()) co_return true;
+        stream_.expires_after(timeout_);
+        auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(data.data(), data.size())),
+                                                  as_tuple(use_awaitable));
+        if (ec) open_ = false;
+        co_return open_;
+    }
+    bool open() const override { return open_; }
+    void mark_closed() { open_ = false; }
+
+  private:
+    beast::tcp_stream& stream_;
+    std::chrono::milliseconds timeout_;
+    bool open_ = true;
+};
+
+struct Connection {
+    explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+    beast::tcp_stream stream;
+};
+
+struct ActiveGuard {
+    std::atomic<std::size_t>& counter;
+    explicit ActiveGuard(std::atomic<std::size_t>& c) : counter(c) { ++counter; }
+    ~ActiveGuard() { --counter; }
+};
+
+}  // namespace
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+    Impl(asio::io_context& io, ServerSettings s, Handler h)
+        : io(io), settings(std::move(s)), handler(std::move(h)), acceptor(io) {}
+
+    asio::io_context& io;
+    ServerSettings settings;
+    Handler handler;
+    std::atomic<bool> draining{false};
+    std::atomic<std::size_t> active_requests{0};
+    tcp::acceptor acceptor;
+    std::mutex mu;
+    std::unordered_map<std::uint64_t, std::weak_ptr<Connection>> connections;
+    std::uint64_t next_id = 0;
+    bool stopped = false;
+
+    asio::awaitable<void> accept_loop();
+    asio::awaitable<void> session(std::shared_ptr<Connection> conn, std::uint64_t id);
+    asio::awaitable<bool> write_response(beast::tcp_stream& stream, Response& resp, bool head, bool close,
+                                         unsigned version);
+    asio::awaitable<void> write_error(beast::tcp_stream& stream, int status, std::string_view message = {});
+};
+
+Server::Server(asio::io_context& io, ServerSettings settings, Handler handler)
+    : impl_(std::make_shared<Impl>(io, std::move(settings), std::move(handler))) {}
+
+Server::~Server() {
+    stop();
+}
+
+Result<std::uint16_t> Server::listen() {
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(impl_->settings.host, ec);
+    if (ec) {
+        // A host name (e.g. localhost): resolve it.
+        tcp::resolver resolver(impl_->io);
+        auto results = resolver.resolve(impl_->settings.host, "", ec);
+        if (ec || results.empty())
+            return Error{Errc::invalid_argument, fmt::format("cannot resolve host \"{}\"", impl_->settings.host)};
+        address = results.begin()->endpoint().address();
+    }
+    tcp::endpoint endpoint(address, impl_->settings.port);
+    auto& acceptor = impl_->acceptor;
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+        return Error{Errc::io_error, fmt::format("cannot listen on {}:{}: {}", impl_->settings.host,
+                                                 impl_->settings.port, ec.message())};
+    return acceptor.local_endpoint().port();
+}
+
+void Server::start() {
+    asio::co_spawn(impl_->acceptor.get_executor(), impl_->accept_loop(), asio::detached);
+}
+
+void Server::begin_drain() {
+    impl_->draining = true;
+}
+bool Server::draining() const {
+    return impl_->draining.load();
+}
+std::size_t Server::active_requests() const {
+    return impl_->active_requests.load();
+}
+
+void Server::stop() {
+    if (!impl_) return;
+    std::vector<std::shared_ptr<Connection>> open;
+    {
+        std::lock_guard lock(impl_->mu);
+        if (impl_->stopped) return;
+        impl_->stopped = true;
+        for (auto& [id, weak] : impl_->connections)
+            if (auto c = weak.lock()) open.push_back(std::move(c));
+    }
+    asio::post(impl_->acceptor.get_executor(), [impl = impl_] {
+        boost::system::error_code ec;
+        impl->acceptor.close(ec);
+    });
+    for (auto& c : open) {
+        asio::post(c->stream.get_executor(), [c] {
+            boost::system::error_code ec;
+            c->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+            c->stream.socket().close(ec);
+        });
+    }
+}
+
+asio::awaitable<void> Server::Impl::accept_loop() {
+    auto self = shared_from_this();
+    for (;;) {
+        tcp::socket socket(asio::make_strand(io));
+        auto [ec] = co_await acceptor.async_accept(socket, as_tuple(use_awaitable));
+        if (ec) {
+            if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+            // Out of descriptors or a transient network error: back off briefly instead of spinning.
+            log::warn("http", "accept failed: {}", ec.message());
+            asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(50));
+            co_await t.async_wait(as_tuple(use_awaitable));
+            continue;
+        }
+        boost::system::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        auto conn = std::make_shared<Connection>(std::move(socket));
+        std::uint64_t id;
+        {
+            std::lock_guard lock(mu);
+            if (stopped) co_return;
+            id = ++next_id;
+            connections.emplace(id, conn);
+        }
+        asio::co_spawn(conn->stream.get_executor(), session(conn, id), asio::detached);
+    }
+}
+
+asio::awaitable<void> Server::Impl::write_error(beast::tcp_stream& stream, int status, std::string_view message) {
+    Response r = Response::error(status, message);
+    co_await write_response(stream, r, false, true, 11);
+}
+
+asio::awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Response& resp, bool head, bool close,
+                                                   unsigned version) {
+    auto fill = [&](auto& res) {
+        res.version(version);
+        res.result(static_cast<unsigned>(resp.status));
+        res.set(bhttp::field::server, "hector");
+        res.set(bhttp::field::date, http_date());
+        for (const auto& [k, v] : resp.headers.items()) res.insert(k, v);
+        res.keep_alive(!close);
+    };
+    stream.expires_after(settings.write_timeout);
+    if (resp.stream && !head) {
+        bhttp::response<bhttp::empty_body> res;
+        fill(res);
+        res.chunked(true);
+        bhttp::response_serializer<bhttp::empty_body> sr(res);
+        auto [ec, n] = co_await bhttp::async_write_header(stream, sr, as_tuple(use_awaitable));
+        if (ec) co_return false;
+        ChunkWriter writer(stream, settings.write_timeout);
+        co_await resp.stream(writer);
+        if (!writer.open()) co_return false;
+        stream.expires_after(settings.write_timeout);
+        auto [ec2, n2] = co_await asio::async_write(stream, bhttp::make_chunk_last(), as_tuple(use_awaitable));
+        co_return !ec2;
+    }
+    if (head || resp.status == 204 || resp.status == 304) {
+        bhttp::response<bhttp::empty_body> res;
+        fill(res);
+        if (resp.status != 204 && resp.status != 304) res.content_length(resp.body.size());
+        auto [ec, n] = co_await bhttp::async_write(stream, res, as_tuple(use_awaitable));
+        co_return !ec;
+    }
+    bhttp::response<bhttp::string_body> res;
+    fill(res);
+    res.body() = std::move(resp.body);
+    res.prepare_payload();
+    auto [ec, n] = co_await bhttp::async_write(stream, res, as_tuple(use_awaitable));
+    co_return !ec;
+}
+
+asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn, std::uint64_t id) {
+    auto self = shared_from_this();
+    auto& stream = conn->stream;
+    beast::flat_buffer buffer;
+    boost::system::error_code ec;
+    std::string remote_ip = stream.socket().remote_endpoint(ec).address().to_string();
+
+    for (;;) {
+        if (buffer.size() == 0) {
+            // Idle keep-alive wait for the first byte of the next request.
+            stream.expires_after(settings.idle_timeout);
+            auto [rec, n] = co_await stream.async_read_some(buffer.prepare(4096), as_tuple(use_awaitable));
+            if (rec) break;
+            buffer.commit(n);
+        }
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(settings.max_header_bytes);
+        parser.body_limit(settings.max_body_bytes);
+        stream.expires_after(settings.read_timeout);
+        auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, as_tuple(use_awaitable));
+        if (hec) {
+            if (hec == bhttp::error::end_of_stream || hec == asio::error::eof) break;
+            if (hec == bhttp::error::body_limit)
+                co_await write_error(stream, 413);
+            else if (hec == bhttp::error::header_limit)
+                co_await write_error(stream, 431);
+            else if (hec == beast::error::timeout)
+                co_await write_error(stream, 408);
+            else if (hec != asio::error::operation_aborted && hec != asio::error::connection_reset)
+                co_await write_error(stream, 400, "malformed HTTP request: " + hec.message());
+            break;
+        }
+        if (iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+            stream.expires_after(settings.write_timeout);
+            static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+            auto [cec, cn] = co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
+                                                        as_tuple(use_awaitable));
+            if (cec) break;
+        }
+        if (!parser.is_done()) {
+            stream.expires_after(settings.read_timeout);
+            auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, as_tuple(use_awaitable));
+            if (bec) {
+                if (bec == bhttp::error::body_limit)
+                    co_await write_error(stream, 413);
+                else if (bec == beast::error::timeout)
+                    co_await write_error(stream, 408);
+                else if (bec != asio::error::operation_aborted && bec != asio::error::connection_reset &&
+                         bec != bhttp::error::partial_message)
+                    co_await write_error(stream, 400, "malformed HTTP request: " + bec.message());
+                break;
+            }
+        }
+
+        auto msg = parser.release();
+        Request req;
+        req.method = to_method(msg.method());
+        req.method_text = std::string(msg.method_string());
+        req.target = std::string(msg.target());
+        auto qpos = req.target.find('?');
+        req.path = req.target.substr(0, qpos);
+        if (qpos != std::string::npos) req.query = req.target.substr(qpos + 1);
+        for (const auto& field : msg) req.headers.add(std::string(field.name_string()), std::string(field.value()));
+        req.body = std::move(msg.body());
+        req.remote_ip = remote_ip;
+        const bool keep_alive = msg.keep_alive();
+        const unsigned version = msg.version();
+
+        bool ok;
+        {
+            ActiveGuard active(active_requests);
+            Response resp;
+            try {
+                resp = co_await handler(req);
+            } catch (const std::exception& e) {
+                log::error({"http", req.request_id}, "unhandled error on {} {}: {}", req.method_text, req.path,
+                           e.what());
+                resp = Response::error(500);
+            }
+            bool close = !keep_alive || resp.close || draining.load();
+            ok = co_await write_response(stream, resp, req.method == Method::head, close, version);
+            if (close) ok = false;
+        }
+        if (!ok) break;
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.socket().close(ec);
+    std::lock_guard lock(mu);
+    connections.erase(id);
+}
+
+}  // namespace hector::http

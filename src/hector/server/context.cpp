@@ -1,0 +1,74 @@
+#include "hector/server/context.hpp"
+
+#include "hector/common/strings.hpp"
+
+namespace hector::server {
+
+namespace {
+
+// A Host value safe to put in a URL: host[:port] characters only.
+bool plausible_host(std::string_view h) {
+    if (h.empty() || h.size() > 255) return false;
+    for (char c : h) {
+        bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' ||
+                  c == ']' || c == '_';
+        if (!ok) return false;
+    }
+    return true;
+}
+
+std::string_view first_value(std::string_view v) {
+    auto comma = v.find(',');
+    return trim(v.substr(0, comma));
+}
+
+}  // namespace
+
+bool Context::auth_active() const {
+    if (!options.admin_secret.empty()) return true;
+    auto app = registry.get(runtime::kDefaultApp);
+    if (!app) return false;
+    const auto& auth = app->config().server.auth;
+    if (!auth.api_keys.empty()) return true;
+    return auth.enabled && !auth.jwks_url.empty() && !auth.issuer.empty() && !auth.audience.empty();
+}
+
+bool Context::require_auth() const {
+    auto app = registry.get(runtime::kDefaultApp);
+    return app && app->config().server.auth.enabled && app->config().server.auth.require_auth;
+}
+
+std::shared_ptr<const runtime::AppRuntime> Context::app_for(const http::Request& request) const {
+    return registry.get(principal_of(request).app_id);
+}
+
+const auth::Principal& principal_of(const http::Request& request) {
+    static const auth::Principal kAnonymous;
+    if (const auto* p = std::any_cast<auth::Principal>(&request.principal)) return *p;
+    return kAnonymous;
+}
+
+tasks::Caller caller_of(const http::Request& request) {
+    const auto& p = principal_of(request);
+    return tasks::Caller{p.app_id, p.user_id, p.admin()};
+}
+
+std::string base_url(const http::Request& request, const Options& options) {
+    if (!options.public_url.empty()) {
+        std::string url = options.public_url;
+        while (!url.empty() && url.back() == '/') url.pop_back();
+        return url;
+    }
+    std::string scheme = "http";
+    std::string host(request.header("Host"));
+    if (options.proxies.trusted(request.remote_ip)) {
+        auto proto = first_value(request.header("X-Forwarded-Proto"));
+        if (proto == "https" || proto == "http") scheme = std::string(proto);
+        auto fwd_host = first_value(request.header("X-Forwarded-Host"));
+        if (plausible_host(fwd_host)) host = std::string(fwd_host);
+    }
+    if (!plausible_host(host)) host = "localhost";
+    return scheme + "://" + host;
+}
+
+}  // namespace hector::server

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+
+#include "hector/http/cors.hpp"
+#include "hector/http/router.hpp"
+#include "hector/server/context.hpp"
+
+namespace hector::server {
+
+/// The one path every request takes: X-Request-ID, CORS preflight, drain refusal, principal resolution, routing,
+/// CORS decoration and the access log. Errors thrown by handlers are mapped to 500 by the HTTP server.
+class Pipeline {
+  public:
+    Pipeline(Context& context, http::Router router, http::Cors cors);
+    boost::asio::awaitable<http::Response> operator()(http::Request& request) const;
+
+  private:
+    auth::Principal resolve_principal(const http::Request& request) const;
+
+    Context& context_;
+    http::Router router_;
+    http::Cors cors_;
+};
+
+}  // namespace hector::server

@@ -1,0 +1,125 @@
+// Hostile and broken HTTP: the server answers with a clear error (or closes) and keeps serving afterwards.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+
+namespace hector::test {
+namespace {
+
+constexpr const char* kConfig = R"(
+llms: {default: {provider: echo}}
+agents: {assistant: {}}
+server:
+  limits:
+    max_body_bytes: 1024
+    max_header_bytes: 2048
+    read_timeout: 1s
+    idle_timeout: 2s
+)";
+
+class HostileHttp : public ::testing::Test {
+  protected:
+    static void SetUpTestSuite() { server_ = new HectorServer({.config_yaml = kConfig}); }
+    static void TearDownTestSuite() {
+        delete server_;
+        server_ = nullptr;
+    }
+    static int port() { return server_->port(); }
+    static void expect_still_serving() { EXPECT_EQ(get(port(), "/health").status, 200); }
+    static HectorServer* server_;
+};
+HectorServer* HostileHttp::server_ = nullptr;
+
+HttpResponse send_raw(int port, const std::string& bytes) {
+    Connection c(port, std::chrono::seconds(5));
+    c.send(bytes);
+    return c.read_response();
+}
+
+TEST_F(HostileHttp, MalformedRequestLines) {
+    for (std::string bad :
+         {std::string("GARBAGE\r\n\r\n"), std::string("GET\r\n\r\n"), std::string("GET / HTTP/9.9\r\n\r\n"),
+          std::string("GET /health HTTP/1.1\r\nNoColon\r\n\r\n"),
+          std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11)}) {
+        auto r = send_raw(port(), bad);
+        EXPECT_TRUE(r.status == 400 || r.status == 0) << r.status;
+        if (r.status == 400) {
+            EXPECT_NE(r.body.find("\"error\":\"Bad Request\""), std::string::npos);
+        }
+    }
+    expect_still_serving();
+}
+
+TEST_F(HostileHttp, OversizedHeadersAre431) {
+    auto r = get(port(), "/health", {{"X-Big", std::string(4096, 'x')}});
+    EXPECT_EQ(r.status, 431);
+    expect_still_serving();
+}
+
+TEST_F(HostileHttp, OversizedBodiesAre413) {
+    auto r = post_json(port(), "/agents/assistant", std::string(4096, ' ') + "{}");
+    EXPECT_EQ(r.status, 413);
+    EXPECT_NE(r.body.find("Payload Too Large"), std::string::npos);
+    // A chunked body that grows past the limit is refused too.
+    Connection c(port());
+    c.send("POST /agents/assistant HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+    std::string chunk = std::string(800, 'a');
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx\r\n", chunk.size());
+    c.send(size + chunk + "\r\n");
+    c.send(size + chunk + "\r\n");
+    EXPECT_EQ(c.read_response().status, 413);
+    expect_still_serving();
+}
+
+TEST_F(HostileHttp, SlowClientsAreCutOffAtTheReadTimeout) {
+    Connection c(port(), std::chrono::seconds(5));
+    ASSERT_TRUE(c.send("GET /health HTTP/1.1\r\nHost: x\r\n"));  // headers never finish
+    auto started = std::chrono::steady_clock::now();
+    auto r = c.read_response();
+    auto waited = std::chrono::steady_clock::now() - started;
+    EXPECT_TRUE(r.status == 408 || r.status == 0) << r.status;
+    EXPECT_LT(waited, std::chrono::seconds(4));
+    expect_still_serving();
+}
+
+TEST_F(HostileHttp, IdleKeepAliveConnectionsAreClosed) {
+    Connection c(port(), std::chrono::seconds(6));
+    ASSERT_TRUE(c.send(format_request("GET", "/health", "", {})));
+    EXPECT_EQ(c.read_response().status, 200);
+    EXPECT_TRUE(c.closed_by_peer());  // after idle_timeout (2 s), well before the client's 6 s
+}
+
+TEST_F(HostileHttp, ManySimultaneousConnections) {
+    std::vector<std::unique_ptr<Connection>> conns;
+    for (int i = 0; i < 200; ++i) conns.push_back(std::make_unique<Connection>(port()));
+    int ok = 0;
+    for (auto& c : conns) {
+        if (c->send(format_request("GET", "/health", "", {})) && c->read_response().status == 200) ++ok;
+    }
+    EXPECT_EQ(ok, 200);
+    expect_still_serving();
+}
+
+TEST_F(HostileHttp, InvalidUtf8AndControlBytesInTargets) {
+    EXPECT_EQ(send_raw(port(), "GET /agents/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status, 404);
+    auto r = send_raw(port(), "GET /agents/a\x01 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    EXPECT_TRUE(r.status == 400 || r.status == 404) << r.status;
+    EXPECT_EQ(get(port(), "/agents/" + std::string(5000, 'a')).status, 431);  // the request line counts too
+    expect_still_serving();
+}
+
+TEST_F(HostileHttp, ExpectContinueIsHonoured) {
+    Connection c(port());
+    ASSERT_TRUE(c.send("POST /nope HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n"));
+    auto interim = c.read_headers();
+    EXPECT_EQ(interim.status, 100);
+    ASSERT_TRUE(c.send("{}"));
+    EXPECT_EQ(c.read_response().status, 404);
+}
+
+}  // namespace
+}  // namespace hector::test
