@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# A2A load: message/send (blocking) and message/stream with the echo model at concurrency 1, 16 and 64, then
+# RSS with many open SSE streams (resubscriptions to tasks kept running by a fake model that never answers).
+# Usage: bench/a2a-load.sh [seconds] [streams]      (release build first: cmake --build --preset release)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SECONDS_PER_RUN=${1:-5}
+STREAMS=${2:-10000}
+BUILD=${BUILD:-build}
+HECTOR=$BUILD/hector
+LOAD=$BUILD/bench/a2a_load
+FAKE=$BUILD/tests/support/fake_openai_server
+for b in "$HECTOR" "$LOAD" "$FAKE"; do [ -x "$b" ] || { echo "missing $b: build the release preset"; exit 1; }; done
+ulimit -n 65536 2>/dev/null || echo "warning: could not raise the open-file limit"
+
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+
+port_of() {  # <log> → port
+  for _ in $(seq 1 500); do
+    p=$(grep -o 'listening on http://[^ ]*' "$1" 2>/dev/null | sed 's/.*://' | head -1)
+    [ -n "$p" ] && { echo "$p"; return; }
+    sleep 0.01
+  done
+  echo "did not start: $(cat "$1")" >&2; exit 1
+}
+
+"$FAKE" >"$work/fake.log" 2>&1 &
+FPORT=$(port_of "$work/fake.log")
+cat >"$work/config.yaml" <<CFG
+llms:
+  echo: {provider: echo}
+  slow: {provider: openai, model: gpt-4o, api_key: bench, base_url: "http://127.0.0.1:$FPORT/v1", timeout: 10m}
+agents:
+  assistant: {llm: echo}
+  waiting: {llm: slow}
+server:
+  limits: {max_concurrent_runs: 100000}
+queue: {task_timeout: 10m}
+CFG
+"$HECTOR" -c "$work/config.yaml" serve --host 127.0.0.1 --port 0 >"$work/hector.log" 2>&1 &
+HPID=$!
+PORT=$(port_of "$work/hector.log")
+echo "cores=$(nproc) seconds_per_run=$SECONDS_PER_RUN"
+for c in 1 16 64; do "$LOAD" send "$PORT" assistant "$c" "$SECONDS_PER_RUN"; done
+for c in 1 16 64; do "$LOAD" stream "$PORT" assistant "$c" "$SECONDS_PER_RUN"; done
+rss() { awk '/VmRSS/{print $2}' /proc/$HPID/status; }
+echo "hector RSS before streams: $(( $(rss) / 1024 )) MB"
+TASKS=$(( (STREAMS + 63) / 64 ))
+"$LOAD" hold "$PORT" waiting "$STREAMS" "$TASKS" 20 | tail -1 &
+LOADPID=$!
+sleep 15
+echo "hector RSS with $STREAMS open streams on $TASKS running tasks: $(( $(rss) / 1024 )) MB"
+wait $LOADPID || true

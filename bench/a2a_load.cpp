@@ -1,0 +1,182 @@
+// Load driver for the A2A endpoint: closed-loop clients on keep-alive connections (one coroutine each) sending
+// message/send or message/stream, reporting throughput and latency percentiles; or a holder of many open SSE
+// streams (tasks/resubscribe) for memory measurements.
+//
+//   a2a_load send   <port> <agent> <concurrency> <seconds>
+//   a2a_load stream <port> <agent> <concurrency> <seconds>
+//   a2a_load hold   <port> <agent> <streams> <tasks> <seconds>   (needs a model that keeps tasks running)
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string send_body(const std::string& method, const std::string& text, bool blocking = true) {
+    return R"({"jsonrpc":"2.0","id":1,"method":")" + method +
+           R"(","params":{"message":{"role":"user","parts":[{"kind":"text","text":")" + text +
+           R"("}]},"configuration":{"blocking":)" + (blocking ? "true" : "false") + "}}}";
+}
+
+http::request<http::string_body> make_request(const std::string& target, std::string body) {
+    http::request<http::string_body> req{http::verb::post, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::content_type, "application/json");
+    req.body() = std::move(body);
+    req.prepare_payload();
+    return req;
+}
+
+struct Stats {
+    std::mutex mu;
+    std::vector<double> latencies_ms;
+    std::atomic<long> errors{0};
+};
+
+asio::awaitable<void> client(tcp::endpoint ep, std::string target, std::string method, Clock::time_point until,
+                             Stats& stats) {
+    beast::tcp_stream stream(co_await asio::this_coro::executor);
+    co_await stream.async_connect(ep, asio::use_awaitable);
+    beast::flat_buffer buffer;
+    std::vector<double> mine;
+    int n = 0;
+    while (Clock::now() < until) {
+        auto req = make_request(target, send_body(method, "load test message " + std::to_string(n++)));
+        auto t0 = Clock::now();
+        auto [wec, wn] = co_await http::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(64 * 1024 * 1024);
+        auto [rec, rn] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        if (wec || rec || parser.get().result_int() != 200 ||
+            parser.get().body().find("\"error\"") != std::string::npos ||
+            parser.get().body().find("completed") == std::string::npos) {
+            ++stats.errors;
+            if (wec || rec) break;
+            continue;
+        }
+        mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    std::lock_guard lock(stats.mu);
+    stats.latencies_ms.insert(stats.latencies_ms.end(), mine.begin(), mine.end());
+}
+
+double percentile(std::vector<double>& v, double p) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+int run_closed_loop(const std::string& method, int port, const std::string& agent, int concurrency, int seconds) {
+    asio::io_context io(1);
+    Stats stats;
+    tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
+    auto until = Clock::now() + std::chrono::seconds(seconds);
+    auto start = Clock::now();
+    for (int i = 0; i < concurrency; ++i)
+        asio::co_spawn(io, client(ep, "/agents/" + agent, method, until, stats), asio::detached);
+    io.run();
+    double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    auto& l = stats.latencies_ms;
+    std::size_t count = l.size();
+    std::printf("%-15s c=%-4d %10.0f req/s   p50 %7.3f ms   p99 %7.3f ms   errors %ld\n", method.c_str(), concurrency,
+                static_cast<double>(count) / elapsed, percentile(l, 0.50), percentile(l, 0.99), stats.errors.load());
+    return 0;
+}
+
+// Starts `tasks` long-running tasks, then opens `streams` resubscriptions spread over them and holds them.
+int run_hold(int port, const std::string& agent, int streams, int tasks, int seconds) {
+    asio::io_context io(1);
+    tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
+    std::vector<std::string> ids;
+    std::atomic<int> open{0}, failed{0};
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            beast::tcp_stream s(co_await asio::this_coro::executor);
+            co_await s.async_connect(ep, asio::use_awaitable);
+            beast::flat_buffer b;
+            for (int i = 0; i < tasks; ++i) {
+                auto req =
+                    make_request("/agents/" + agent, send_body("message/send", "hang " + std::to_string(i), false));
+                co_await http::async_write(s, req, asio::use_awaitable);
+                http::response<http::string_body> res;
+                co_await http::async_read(s, b, res, asio::use_awaitable);
+                auto pos = res.body().find("\"id\":\"");
+                if (pos == std::string::npos) continue;
+                auto end = res.body().find('"', pos + 6);
+                ids.push_back(res.body().substr(pos + 6, end - pos - 6));
+            }
+            for (int i = 0; i < streams; ++i) {
+                auto id = ids[static_cast<std::size_t>(i) % ids.size()];
+                asio::co_spawn(
+                    io,
+                    [&, id]() -> asio::awaitable<void> {
+                        beast::tcp_stream st(co_await asio::this_coro::executor);
+                        auto [cec] = co_await st.async_connect(ep, asio::as_tuple(asio::use_awaitable));
+                        if (cec) {
+                            ++failed;
+                            co_return;
+                        }
+                        auto req = make_request(
+                            "/agents/" + agent,
+                            R"({"jsonrpc":"2.0","id":1,"method":"tasks/resubscribe","params":{"id":")" + id + "\"}}");
+                        co_await http::async_write(st, req, asio::use_awaitable);
+                        beast::flat_buffer buf;
+                        http::response_parser<http::empty_body> p;
+                        auto [hec, hn] =
+                            co_await http::async_read_header(st, buf, p, asio::as_tuple(asio::use_awaitable));
+                        if (hec || p.get().result_int() != 200) {
+                            ++failed;
+                            co_return;
+                        }
+                        ++open;
+                        asio::steady_timer t(st.get_executor(), std::chrono::seconds(seconds));
+                        co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+                    },
+                    asio::detached);
+            }
+        },
+        asio::detached);
+    std::thread reporter([&] {
+        for (int i = 0; i < seconds; ++i) {
+            std::this_thread::sleep_for(std::chrono::seconds(1));
+            std::printf("open streams: %d (failed %d)\n", open.load(), failed.load());
+            std::fflush(stdout);
+        }
+    });
+    io.run();
+    reporter.join();
+    return failed.load() == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 6) {
+        std::cerr << "usage: a2a_load send|stream <port> <agent> <concurrency> <seconds>\n"
+                     "       a2a_load hold <port> <agent> <streams> <tasks> <seconds>\n";
+        return 2;
+    }
+    std::string mode = argv[1];
+    int port = std::atoi(argv[2]);
+    std::string agent = argv[3];
+    if (mode == "send") return run_closed_loop("message/send", port, agent, std::atoi(argv[4]), std::atoi(argv[5]));
+    if (mode == "stream") return run_closed_loop("message/stream", port, agent, std::atoi(argv[4]), std::atoi(argv[5]));
+    if (mode == "hold" && argc >= 7)
+        return run_hold(port, agent, std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]));
+    std::cerr << "unknown mode\n";
+    return 2;
+}

@@ -1,0 +1,303 @@
+#include <boost/json.hpp>
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "hector/a2a/codec.hpp"
+#include "hector/a2a/jsonrpc.hpp"
+#include "hector/a2a/rest_error.hpp"
+#include "hector/auth/visibility.hpp"
+#include "hector/common/logging.hpp"
+#include "hector/server/a2a_stream.hpp"
+#include "hector/server/routes.hpp"
+
+namespace hector::server {
+
+namespace json = boost::json;
+using a2a::Method;
+using http::Request;
+using http::Response;
+using Awaitable = boost::asio::awaitable<Response>;
+
+namespace {
+
+constexpr auto kBlockingPoll = std::chrono::seconds(15);
+
+a2a::Limits limits_of(const runtime::AppRuntime& app) {
+    const auto& l = app.config().server.limits;
+    return {static_cast<std::size_t>(l.max_id_length), static_cast<std::size_t>(l.max_parts)};
+}
+
+Response unauthorized() {
+    Response r = Response::error(401);
+    r.headers.set("WWW-Authenticate", "Bearer");
+    return r;
+}
+
+Response overloaded(const Error& e) {
+    Response r = Response::error(503, e.message);
+    r.headers.set("Retry-After", "1");
+    return r;
+}
+
+// Agent resolution and visibility for invoking routes; the HTTP error to answer, if any (server.md §3.3).
+struct Target {
+    std::shared_ptr<const runtime::AppRuntime> app;
+    std::string agent;
+    std::optional<Response> refusal;
+};
+
+Target resolve(Context& ctx, const Request& req) {
+    Target t;
+    t.app = ctx.app_for(req);
+    if (!t.app) {
+        t.refusal = unauthorized();
+        return t;
+    }
+    t.agent = std::string(req.param("name"));
+    const auto* agent = t.app->agent(t.agent);
+    if (!agent) {
+        t.refusal = Response::error(404);
+        return t;
+    }
+    switch (auth::invoke_access(agent->visibility, principal_of(req), ctx.auth_active(), ctx.require_auth())) {
+        case auth::Access::not_found:
+            t.refusal = Response::error(404);
+            break;
+        case auth::Access::unauthorized:
+            t.refusal = unauthorized();
+            break;
+        case auth::Access::allowed:
+            break;
+    }
+    return t;
+}
+
+class RpcCall {
+  public:
+    RpcCall(Context& ctx, Request& req, Target target, a2a::RpcRequest rpc)
+        : ctx_(ctx), req_(req), target_(std::move(target)), rpc_(std::move(rpc)) {
+        id_json_ = rpc_.id_text.empty() ? json::serialize(rpc_.id) : rpc_.id_text;
+        limits_ = limits_of(*target_.app);
+    }
+
+    Awaitable run() {
+        switch (rpc_.kind) {
+            case Method::message_send:
+                co_return co_await send();
+            case Method::message_stream:
+                co_return co_await stream();
+            case Method::tasks_get:
+                co_return co_await get();
+            case Method::tasks_cancel:
+                co_return co_await cancel();
+            case Method::tasks_resubscribe:
+                co_return co_await resubscribe();
+            case Method::push_set:
+                co_return co_await push_set();
+            case Method::push_get:
+                co_return co_await push_get();
+            case Method::push_list:
+                co_return co_await push_list();
+            case Method::push_delete:
+                co_return co_await push_delete();
+            case Method::get_extended_card:
+                co_return error(a2a::rpc_error(-32007, "this agent has no authenticated extended card"));
+        }
+        co_return error(a2a::rpc_error(-32601));
+    }
+
+  private:
+    Response result(const json::value& value) const {
+        return Response::text(200, a2a::serialize_response(a2a::make_result(rpc_.id, value), rpc_.id_text),
+                              "application/json");
+    }
+    Response error(a2a::RpcError e) const {
+        return Response::text(200, a2a::serialize_response(a2a::make_error(rpc_.id, e), rpc_.id_text),
+                              "application/json");
+    }
+    Response error(const Error& e) const {
+        if (e.code == Errc::unavailable) return overloaded(e);
+        return error(a2a::error_from(e));
+    }
+    Response stream_error(const Error& e) const {
+        if (e.code == Errc::unavailable) return overloaded(e);
+        return error_stream(a2a::serialize_response(a2a::make_error(rpc_.id, a2a::error_from(e)), rpc_.id_text));
+    }
+
+    tasks::StartRequest start_request(a2a::MessageSendParams params, bool subscribe) const {
+        return tasks::StartRequest{target_.app, target_.agent, caller_of(req_), std::move(params), subscribe};
+    }
+
+    Awaitable send() {
+        auto params = a2a::parse_send_params(rpc_.params, limits_);
+        if (!params) co_return error(params.error());
+        const bool blocking = params->configuration.blocking;
+        const auto history = params->configuration.history_length;
+        auto started = co_await ctx_.tasks->start(start_request(std::move(params).value(), blocking));
+        if (!started) co_return error(started.error());
+        if (!blocking) co_return result(a2a::to_json(started->task, history));
+        // Wait for a terminal or interrupted state, then answer with the task as it stands.
+        if (auto& sub = started->subscription) {
+            for (;;) {
+                auto next = co_await sub->next(kBlockingPoll);
+                if (next.kind == tasks::Subscription::Next::Kind::closed) break;
+                if (next.kind == tasks::Subscription::Next::Kind::event && next.event.final) break;
+            }
+            sub->detach();
+        }
+        auto task = co_await ctx_.tasks->get(caller_of(req_), target_.agent, started->task.id);
+        if (!task) co_return error(task.error());
+        co_return result(a2a::to_json(*task, history));
+    }
+
+    Awaitable stream() {
+        auto params = a2a::parse_send_params(rpc_.params, limits_);
+        if (!params) co_return stream_error(params.error());
+        const auto history = params->configuration.history_length;
+        auto started = co_await ctx_.tasks->start(start_request(std::move(params).value(), true));
+        if (!started) co_return stream_error(started.error());
+        co_return task_stream(std::move(started).value(), StreamFraming::jsonrpc, id_json_, history);
+    }
+
+    Awaitable get() {
+        auto q = a2a::parse_task_query(rpc_.params, limits_);
+        if (!q) co_return error(q.error());
+        auto task = co_await ctx_.tasks->get(caller_of(req_), target_.agent, q->id);
+        if (!task) co_return error(task.error());
+        co_return result(a2a::to_json(*task, q->history_length));
+    }
+
+    Awaitable cancel() {
+        auto q = a2a::parse_task_id_params(rpc_.params, limits_);
+        if (!q) co_return error(q.error());
+        auto task = co_await ctx_.tasks->cancel(caller_of(req_), target_.agent, q->id);
+        if (!task) co_return error(task.error());
+        co_return result(a2a::to_json(*task));
+    }
+
+    Awaitable resubscribe() {
+        auto q = a2a::parse_task_id_params(rpc_.params, limits_);
+        if (!q) co_return stream_error(q.error());
+        std::optional<std::int64_t> last;
+        auto header = req_.header("Last-Event-ID");
+        std::string from_meta;
+        if (const auto* v = q->metadata.if_contains("lastEventId")) {
+            if (v->is_string())
+                from_meta = std::string(v->get_string());
+            else if (v->is_int64())
+                from_meta = std::to_string(v->get_int64());
+        }
+        std::string_view text = header.empty() ? std::string_view(from_meta) : header;
+        if (!text.empty()) {
+            std::int64_t n = 0;
+            auto r = std::from_chars(text.data(), text.data() + text.size(), n);
+            if (r.ec != std::errc{} || r.ptr != text.data() + text.size() || n < 0)
+                co_return stream_error(Error{Errc::invalid_argument, "Last-Event-ID: expected an event id number"});
+            last = n;
+        }
+        auto started = co_await ctx_.tasks->resubscribe(caller_of(req_), target_.agent, q->id, last);
+        if (!started) co_return stream_error(started.error());
+        co_return task_stream(std::move(started).value(), StreamFraming::jsonrpc, id_json_, std::nullopt);
+    }
+
+    Awaitable push_set() {
+        auto q = a2a::parse_push_set(rpc_.params, limits_);
+        if (!q) co_return error(q.error());
+        auto stored = co_await ctx_.tasks->set_push_config(caller_of(req_), target_.agent, q->task_id, q->config);
+        if (!stored) co_return error(stored.error());
+        co_return result(a2a::to_json(*stored));
+    }
+
+    Awaitable push_get() {
+        auto q = a2a::parse_push_get(rpc_.params, limits_);
+        if (!q) co_return error(q.error());
+        auto found = co_await ctx_.tasks->get_push_config(caller_of(req_), target_.agent, q->task_id, q->config_id);
+        if (!found) co_return error(found.error());
+        co_return result(a2a::to_json(*found));
+    }
+
+    Awaitable push_list() {
+        auto q = a2a::parse_push_list(rpc_.params, limits_);
+        if (!q) co_return error(q.error());
+        auto all = co_await ctx_.tasks->list_push_configs(caller_of(req_), target_.agent, q->id);
+        if (!all) co_return error(all.error());
+        co_return result(a2a::to_json(*all));
+    }
+
+    Awaitable push_delete() {
+        auto q = a2a::parse_push_delete(rpc_.params, limits_);
+        if (!q) co_return error(q.error());
+        auto st = co_await ctx_.tasks->delete_push_config(caller_of(req_), target_.agent, q->task_id, q->config_id);
+        if (!st) co_return error(st.error());
+        co_return result(nullptr);
+    }
+
+    Context& ctx_;
+    Request& req_;
+    Target target_;
+    a2a::RpcRequest rpc_;
+    std::string id_json_;
+    a2a::Limits limits_;
+};
+
+Awaitable jsonrpc_route(Context& ctx, Request& req) {
+    auto target = resolve(ctx, req);
+    if (target.refusal) co_return std::move(*target.refusal);
+    const auto depth = static_cast<std::size_t>(target.app->config().server.limits.max_json_depth);
+    auto parsed = a2a::parse_request(req.body, depth, limits_of(*target.app));
+    if (auto* err = std::get_if<a2a::RpcError>(&parsed)) {
+        co_return Response::text(200, a2a::serialize_response(a2a::make_error(*err), err->id_text), "application/json");
+    }
+    RpcCall call(ctx, req, std::move(target), std::get<a2a::RpcRequest>(std::move(parsed)));
+    co_return co_await call.run();
+}
+
+Response rest_failure(const Error& e) {
+    if (e.code == Errc::unavailable) return overloaded(e);
+    auto r = a2a::rest_error(e);
+    return Response::json(r.status, r.body);
+}
+
+// POST /agents/{name}/message:send and :stream (DECISIONS 6): bare body in, bare Task / bare events out.
+Awaitable rest_route(Context& ctx, Request& req, bool streaming) {
+    auto target = resolve(ctx, req);
+    if (target.refusal) co_return std::move(*target.refusal);
+    const auto depth = static_cast<std::size_t>(target.app->config().server.limits.max_json_depth);
+    auto body = parse_json(req.body, depth);
+    if (!body) co_return rest_failure(Error{Errc::parse_error, body.error().message});
+    auto params = a2a::parse_rest_send(*body, limits_of(*target.app));
+    if (!params) co_return rest_failure(params.error());
+    const bool blocking = params->configuration.blocking;
+    const auto history = params->configuration.history_length;
+    tasks::StartRequest start{target.app, target.agent, caller_of(req), std::move(params).value(),
+                              streaming || blocking};
+    auto started = co_await ctx.tasks->start(std::move(start));
+    if (!started) co_return rest_failure(started.error());
+    if (streaming) co_return task_stream(std::move(started).value(), StreamFraming::bare, "", history);
+    if (blocking && started->subscription) {
+        for (;;) {
+            auto next = co_await started->subscription->next(kBlockingPoll);
+            if (next.kind == tasks::Subscription::Next::Kind::closed) break;
+            if (next.kind == tasks::Subscription::Next::Kind::event && next.event.final) break;
+        }
+        started->subscription->detach();
+    }
+    auto task = co_await ctx.tasks->get(caller_of(req), target.agent, started->task.id);
+    if (!task) co_return rest_failure(task.error());
+    co_return Response::json(200, a2a::to_json(*task, history));
+}
+
+}  // namespace
+
+void add_a2a_routes(http::Router& router, Context& ctx) {
+    router.add(http::Method::post, "/agents/{name}",
+               [&ctx](Request& req) -> Awaitable { co_return co_await jsonrpc_route(ctx, req); });
+    router.add(http::Method::post, "/agents/{name}/message:send",
+               [&ctx](Request& req) -> Awaitable { co_return co_await rest_route(ctx, req, false); });
+    router.add(http::Method::post, "/agents/{name}/message:stream",
+               [&ctx](Request& req) -> Awaitable { co_return co_await rest_route(ctx, req, true); });
+}
+
+}  // namespace hector::server

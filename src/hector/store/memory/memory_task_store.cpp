@@ -1,0 +1,211 @@
+#include "hector/store/memory/memory_task_store.hpp"
+
+#include <algorithm>
+
+namespace hector::store {
+
+namespace {
+
+std::string message_key(const std::string& app, const std::string& user, const std::string& ctx,
+                        const std::string& msg) {
+    std::string k;
+    k.reserve(app.size() + user.size() + ctx.size() + msg.size() + 3);
+    k.append(app).push_back('\0');
+    k.append(user).push_back('\0');
+    k.append(ctx).push_back('\0');
+    k.append(msg);
+    return k;
+}
+
+Error not_found() {
+    return Error{Errc::task_not_found, "Task not found"};
+}
+
+}  // namespace
+
+MemoryTaskStore::MemoryTaskStore(std::size_t max_terminal, std::chrono::milliseconds retention)
+    : max_terminal_(max_terminal), retention_(retention) {}
+
+MemoryTaskStore::Entry* MemoryTaskStore::find(const std::string& app_id, const std::string& task_id) {
+    auto it = tasks_.find(task_id);
+    if (it == tasks_.end() || it->second.record.app_id != app_id) return nullptr;
+    return &it->second;
+}
+
+void MemoryTaskStore::note_terminal(Entry& e) {
+    if (e.finished_order != 0 || !a2a::is_terminal(e.record.task.status.state)) return;
+    e.finished_order = ++finished_counter_;
+    terminal_.emplace(e.finished_order, e.record.task.id);
+    purge();
+}
+
+void MemoryTaskStore::purge() {
+    const auto now = Clock::now();
+    while (!terminal_.empty()) {
+        auto oldest = terminal_.begin();
+        auto it = tasks_.find(oldest->second);
+        bool expired = it == tasks_.end() || it->second.record.updated_at + retention_ < now;
+        if (terminal_.size() <= max_terminal_ && !expired) break;
+        if (it != tasks_.end()) {
+            const auto& r = it->second.record;
+            std::erase_if(by_message_, [&](const auto& kv) { return kv.second == r.task.id; });
+            tasks_.erase(it);
+        }
+        terminal_.erase(oldest);
+    }
+}
+
+boost::asio::awaitable<Status> MemoryTaskStore::create(TaskRecord record) {
+    std::lock_guard lock(mu_);
+    if (tasks_.contains(record.task.id)) co_return Error{Errc::conflict, "task id already exists"};
+    for (const auto& m : record.task.history) {
+        if (m.role == a2a::Role::user && !m.message_id.empty())
+            by_message_.emplace(message_key(record.app_id, record.user_id, record.task.context_id, m.message_id),
+                                record.task.id);
+    }
+    auto id = record.task.id;
+    auto& e = tasks_[id];
+    e.record = std::move(record);
+    note_terminal(e);
+    co_return Status{};
+}
+
+boost::asio::awaitable<Result<TaskRecord>> MemoryTaskStore::get(std::string app_id, std::string task_id) {
+    std::lock_guard lock(mu_);
+    auto* e = find(app_id, task_id);
+    if (!e) co_return not_found();
+    co_return e->record;
+}
+
+boost::asio::awaitable<Status> MemoryTaskStore::update(TaskRecord record) {
+    std::lock_guard lock(mu_);
+    auto* e = find(record.app_id, record.task.id);
+    if (!e) co_return not_found();
+    if (a2a::is_terminal(e->record.task.status.state) && e->record.task.status.state != record.task.status.state)
+        co_return Error{Errc::conflict, "task is already " + std::string(a2a::to_string(e->record.task.status.state))};
+    for (const auto& m : record.task.history) {
+        if (m.role == a2a::Role::user && !m.message_id.empty())
+            by_message_.emplace(message_key(record.app_id, record.user_id, record.task.context_id, m.message_id),
+                                record.task.id);
+    }
+    e->record = std::move(record);
+    note_terminal(*e);
+    co_return Status{};
+}
+
+boost::asio::awaitable<Result<TaskRecord>> MemoryTaskStore::finish_if_active(std::string app_id, std::string task_id,
+                                                                             a2a::TaskStatus status) {
+    std::lock_guard lock(mu_);
+    auto* e = find(app_id, task_id);
+    if (!e) co_return not_found();
+    if (a2a::is_terminal(e->record.task.status.state))
+        co_return Error{Errc::task_not_cancelable, "Task cannot be canceled: it is already " +
+                                                       std::string(a2a::to_string(e->record.task.status.state))};
+    e->record.task.status = std::move(status);
+    e->record.updated_at = Clock::now();
+    TaskRecord copy = e->record;
+    note_terminal(*e);
+    co_return copy;
+}
+
+boost::asio::awaitable<Status> MemoryTaskStore::append_events(std::string app_id, std::string task_id,
+                                                              std::vector<TaskEvent> events) {
+    std::lock_guard lock(mu_);
+    auto* e = find(app_id, task_id);
+    if (!e) co_return not_found();
+    for (auto& ev : events) {
+        e->record.last_seq = std::max(e->record.last_seq, ev.seq);
+        e->events.push_back(std::move(ev));
+    }
+    co_return Status{};
+}
+
+boost::asio::awaitable<Result<std::vector<TaskEvent>>> MemoryTaskStore::events_after(std::string app_id,
+                                                                                     std::string task_id,
+                                                                                     std::int64_t after_seq) {
+    std::lock_guard lock(mu_);
+    auto* e = find(app_id, task_id);
+    if (!e) co_return not_found();
+    std::vector<TaskEvent> out;
+    for (const auto& ev : e->events)
+        if (ev.seq > after_seq) out.push_back(ev);
+    co_return out;
+}
+
+boost::asio::awaitable<Status> MemoryTaskStore::replace_events(std::string app_id, std::string task_id,
+                                                               std::vector<TaskEvent> events) {
+    std::lock_guard lock(mu_);
+    auto* e = find(app_id, task_id);
+    if (!e) co_return not_found();
+    e->events = std::move(events);
+    co_return Status{};
+}
+
+boost::asio::awaitable<Result<std::optional<std::string>>> MemoryTaskStore::find_by_message(std::string app_id,
+                                                                                            std::string user_id,
+                                                                                            std::string context_id,
+                                                                                            std::string message_id) {
+    std::lock_guard lock(mu_);
+    auto it = by_message_.find(message_key(app_id, user_id, context_id, message_id));
+    if (it == by_message_.end()) co_return std::optional<std::string>{};
+    co_return std::optional<std::string>{it->second};
+}
+
+boost::asio::awaitable<Result<std::vector<TaskRecord>>> MemoryTaskStore::active_in_context(std::string app_id,
+                                                                                           std::string context_id) {
+    std::lock_guard lock(mu_);
+    std::vector<TaskRecord> out;
+    for (const auto& [id, e] : tasks_) {
+        if (e.record.app_id == app_id && e.record.task.context_id == context_id &&
+            !a2a::is_terminal(e.record.task.status.state))
+            out.push_back(e.record);
+    }
+    std::sort(out.begin(), out.end(),
+              [](const TaskRecord& a, const TaskRecord& b) { return a.created_at < b.created_at; });
+    co_return out;
+}
+
+boost::asio::awaitable<Status> MemoryTaskStore::put_push_config(std::string app_id, std::string task_id,
+                                                                a2a::PushNotificationConfig config,
+                                                                std::size_t max_per_task) {
+    std::lock_guard lock(mu_);
+    auto* e = find(app_id, task_id);
+    if (!e) co_return not_found();
+    for (auto& c : e->push) {
+        if (c.id == config.id) {
+            c = std::move(config);
+            co_return Status{};
+        }
+    }
+    if (e->push.size() >= max_per_task)
+        co_return Error{Errc::invalid_argument,
+                        "a task holds at most " + std::to_string(max_per_task) + " push notification configs"};
+    e->push.push_back(std::move(config));
+    co_return Status{};
+}
+
+boost::asio::awaitable<Result<std::vector<a2a::PushNotificationConfig>>> MemoryTaskStore::push_configs(
+    std::string app_id, std::string task_id) {
+    std::lock_guard lock(mu_);
+    auto* e = find(app_id, task_id);
+    if (!e) co_return not_found();
+    co_return e->push;
+}
+
+boost::asio::awaitable<Status> MemoryTaskStore::delete_push_config(std::string app_id, std::string task_id,
+                                                                   std::string config_id) {
+    std::lock_guard lock(mu_);
+    auto* e = find(app_id, task_id);
+    if (!e) co_return not_found();
+    auto before = e->push.size();
+    std::erase_if(e->push, [&](const auto& c) { return c.id == config_id; });
+    if (e->push.size() == before) co_return Error{Errc::not_found, "push notification config not found"};
+    co_return Status{};
+}
+
+std::size_t MemoryTaskStore::size() const {
+    std::lock_guard lock(mu_);
+    return tasks_.size();
+}
+
+}  // namespace hector::store

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+#include "hector/store/task_store.hpp"
+
+namespace hector::store {
+
+/// In-process TaskStore. Keeps at most `max_terminal` finished tasks (oldest purged first, DECISIONS 26) and
+/// purges finished tasks older than `retention`.
+class MemoryTaskStore final : public TaskStore {
+  public:
+    explicit MemoryTaskStore(std::size_t max_terminal = 10000,
+                             std::chrono::milliseconds retention = std::chrono::hours(168));
+
+    boost::asio::awaitable<Status> create(TaskRecord record) override;
+    boost::asio::awaitable<Result<TaskRecord>> get(std::string app_id, std::string task_id) override;
+    boost::asio::awaitable<Status> update(TaskRecord record) override;
+    boost::asio::awaitable<Result<TaskRecord>> finish_if_active(std::string app_id, std::string task_id,
+                                                                a2a::TaskStatus status) override;
+    boost::asio::awaitable<Status> append_events(std::string app_id, std::string task_id,
+                                                 std::vector<TaskEvent> events) override;
+    boost::asio::awaitable<Result<std::vector<TaskEvent>>> events_after(std::string app_id, std::string task_id,
+                                                                        std::int64_t after_seq) override;
+    boost::asio::awaitable<Status> replace_events(std::string app_id, std::string task_id,
+                                                  std::vector<TaskEvent> events) override;
+    boost::asio::awaitable<Result<std::optional<std::string>>> find_by_message(std::string app_id, std::string user_id,
+                                                                               std::string context_id,
+                                                                               std::string message_id) override;
+    boost::asio::awaitable<Result<std::vector<TaskRecord>>> active_in_context(std::string app_id,
+                                                                              std::string context_id) override;
+    boost::asio::awaitable<Status> put_push_config(std::string app_id, std::string task_id,
+                                                   a2a::PushNotificationConfig config,
+                                                   std::size_t max_per_task) override;
+    boost::asio::awaitable<Result<std::vector<a2a::PushNotificationConfig>>> push_configs(std::string app_id,
+                                                                                          std::string task_id) override;
+    boost::asio::awaitable<Status> delete_push_config(std::string app_id, std::string task_id,
+                                                      std::string config_id) override;
+
+    std::size_t size() const;
+
+  private:
+    struct Entry {
+        TaskRecord record;
+        std::vector<TaskEvent> events;
+        std::vector<a2a::PushNotificationConfig> push;
+        std::uint64_t finished_order = 0;  // when it became terminal (for the cap)
+    };
+    Entry* find(const std::string& app_id, const std::string& task_id);
+    void note_terminal(Entry& e);
+    void purge();
+
+    std::size_t max_terminal_;
+    std::chrono::milliseconds retention_;
+    mutable std::mutex mu_;
+    std::unordered_map<std::string, Entry> tasks_;
+    std::unordered_map<std::string, std::string> by_message_;  // app\0user\0context\0message → task id
+    std::map<std::uint64_t, std::string> terminal_;            // finished order → task id, oldest first
+    std::uint64_t finished_counter_ = 0;
+};
+
+}  // namespace hector::store

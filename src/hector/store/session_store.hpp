@@ -1,0 +1,63 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hector/common/result.hpp"
+#include "hector/common/time.hpp"
+
+namespace hector::store {
+
+/// One event of a conversation: a user or agent message, tool calls, tool results, a state change.
+/// Field names follow the admin API's event shape (server.md §7.3).
+struct SessionEvent {
+    std::string id;
+    std::int64_t seq = 0;
+    TimePoint timestamp{};
+    std::string invocation_id;  // the task that produced it
+    std::string author;         // "user" or the agent id
+    std::string branch;
+    bool partial = false;
+    bool turn_complete = true;
+    std::string role;                 // user | agent (empty when the event carries no message)
+    boost::json::array parts;         // A2A parts of the message
+    boost::json::array tool_calls;    // [{id, name, arguments}]
+    boost::json::array tool_results;  // [{tool_call_id, name, content, is_error}]
+    boost::json::object state_delta;
+    std::string error_code;
+    std::string error_message;
+};
+
+struct SessionKey {
+    std::string app_id = "default";
+    std::string user_id = "default";
+    std::string id;
+};
+
+struct Session {
+    SessionKey key;
+    boost::json::object state;
+    std::vector<SessionEvent> events;  // oldest first (possibly only the newest N, see get())
+    std::int64_t event_count = 0;      // all stored events
+    TimePoint created_at{};
+    TimePoint updated_at{};
+};
+
+/// Conversations: (app, user, id) → ordered events and state. Thread-safe; awaitable like TaskStore.
+class SessionStore {
+  public:
+    virtual ~SessionStore() = default;
+    /// Errc::not_found when absent. `last_events` limits the events returned to the newest N (oldest first).
+    virtual boost::asio::awaitable<Result<Session>> get(SessionKey key, std::optional<std::size_t> last_events) = 0;
+    /// Appends (creating the session when needed); assigns id, seq and timestamp; merges state_delta into state.
+    virtual boost::asio::awaitable<Result<SessionEvent>> append(SessionKey key, SessionEvent event) = 0;
+    virtual boost::asio::awaitable<Status> remove(SessionKey key) = 0;
+};
+
+}  // namespace hector::store

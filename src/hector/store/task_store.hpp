@@ -1,0 +1,83 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hector/a2a/types.hpp"
+#include "hector/common/result.hpp"
+#include "hector/common/time.hpp"
+
+/// Durable task state: task snapshots, their event logs and their push configs. Backends: memory (here), SQLite
+/// and PostgreSQL (later issues). Every method is awaitable; SQL backends run their blocking calls on the blocking
+/// pool, the memory backend completes at once. All methods are thread-safe.
+namespace hector::store {
+
+/// A task as stored: the A2A Task plus who owns it.
+struct TaskRecord {
+    a2a::Task task;
+    std::string app_id = "default";
+    std::string user_id = "default";
+    std::string agent;
+    TimePoint created_at{};
+    TimePoint updated_at{};
+    std::int64_t last_seq = 0;  // sequence number of the last event in the log
+};
+
+/// One entry of a task's event log: the A2A event object (status-update or artifact-update) exactly as streamed.
+struct TaskEvent {
+    enum class Kind { status, artifact };
+    std::int64_t seq = 0;
+    Kind kind = Kind::status;
+    boost::json::value payload;
+    bool final = false;
+};
+
+class TaskStore {
+  public:
+    virtual ~TaskStore() = default;
+
+    /// Inserts a new task; Errc::conflict if the id exists.
+    virtual boost::asio::awaitable<Status> create(TaskRecord record) = 0;
+    /// Errc::task_not_found for unknown ids and for tasks of another app.
+    virtual boost::asio::awaitable<Result<TaskRecord>> get(std::string app_id, std::string task_id) = 0;
+    /// Replaces the snapshot. Refuses (Errc::conflict) to overwrite a terminal state with another state, so a run
+    /// that finishes after a cancel cannot resurrect the task.
+    virtual boost::asio::awaitable<Status> update(TaskRecord record) = 0;
+    /// Compare-and-set to `status` when the task is not terminal (DECISIONS 23); returns the updated record, or
+    /// Errc::task_not_cancelable when it already was terminal.
+    virtual boost::asio::awaitable<Result<TaskRecord>> finish_if_active(std::string app_id, std::string task_id,
+                                                                        a2a::TaskStatus status) = 0;
+    virtual boost::asio::awaitable<Status> append_events(std::string app_id, std::string task_id,
+                                                         std::vector<TaskEvent> events) = 0;
+    /// Events with seq > after_seq, oldest first.
+    virtual boost::asio::awaitable<Result<std::vector<TaskEvent>>> events_after(std::string app_id, std::string task_id,
+                                                                                std::int64_t after_seq) = 0;
+    /// Replaces the whole log (compaction when a task ends, DECISIONS 26).
+    virtual boost::asio::awaitable<Status> replace_events(std::string app_id, std::string task_id,
+                                                          std::vector<TaskEvent> events) = 0;
+    /// The task that a message with this id already started in (app, user, context), for idempotent sends.
+    virtual boost::asio::awaitable<Result<std::optional<std::string>>> find_by_message(std::string app_id,
+                                                                                       std::string user_id,
+                                                                                       std::string context_id,
+                                                                                       std::string message_id) = 0;
+    /// Tasks of a context that are not terminal, oldest first (one run at a time per conversation).
+    virtual boost::asio::awaitable<Result<std::vector<TaskRecord>>> active_in_context(std::string app_id,
+                                                                                      std::string context_id) = 0;
+
+    // Push notification configs (several per task, keyed by config id).
+    virtual boost::asio::awaitable<Status> put_push_config(std::string app_id, std::string task_id,
+                                                           a2a::PushNotificationConfig config,
+                                                           std::size_t max_per_task) = 0;
+    virtual boost::asio::awaitable<Result<std::vector<a2a::PushNotificationConfig>>> push_configs(
+        std::string app_id, std::string task_id) = 0;
+    /// Errc::not_found when there was no such config.
+    virtual boost::asio::awaitable<Status> delete_push_config(std::string app_id, std::string task_id,
+                                                              std::string config_id) = 0;
+};
+
+}  // namespace hector::store

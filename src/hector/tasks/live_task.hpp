@@ -1,0 +1,39 @@
+#pragma once
+
+// Internal to tasks/: the in-process state of a task that is queued or running on this instance.
+
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <mutex>
+
+#include "hector/agent/agent.hpp"
+#include "hector/tasks/task_manager.hpp"
+
+namespace hector::tasks {
+
+struct TaskManager::Live {
+    explicit Live(boost::asio::io_context& io) : strand(boost::asio::make_strand(io)), deadline(strand) {}
+
+    std::mutex mu;
+    store::TaskRecord record;
+    std::shared_ptr<const runtime::AppRuntime> app;  // keeps the agent alive for the run
+    agent::Agent* agent = nullptr;
+    a2a::Message input;
+    std::int64_t seq = 0;
+    std::vector<store::TaskEvent> log;  // every event since the task started here
+    std::vector<std::shared_ptr<Subscription>> subscribers;
+    boost::asio::strand<boost::asio::io_context::executor_type> strand;
+    boost::asio::cancellation_signal cancel;  // emitted on `strand` only
+    boost::asio::steady_timer deadline;       // run_timeout, on `strand`
+    bool finished = false;                    // a terminal (or interrupted) state was committed
+    std::string artifact_id;
+    bool artifact_open = false;
+    std::string answer;
+
+    /// Appends an event under `mu` (held by the caller), fans it out and, for a final event, ends every stream.
+    void append(store::TaskEvent::Kind kind, boost::json::value payload, bool final, bool interrupted);
+};
+
+}  // namespace hector::tasks

@@ -1,0 +1,66 @@
+#pragma once
+
+// Internal to tasks/: turns an agent's run reports into task events (DECISIONS 5).
+
+#include "hector/a2a/codec.hpp"
+#include "hector/agent/agent.hpp"
+#include "hector/common/ids.hpp"
+#include "hector/common/time.hpp"
+#include "hector/tasks/live_task.hpp"
+
+namespace hector::tasks {
+
+class RunEmitter final : public agent::RunEmitter {
+  public:
+    explicit RunEmitter(TaskManager::Live& task) : task_(task) {}
+
+    void answer_delta(std::string_view text) override {
+        if (text.empty()) return;
+        std::lock_guard lock(task_.mu);
+        if (task_.finished) return;
+        a2a::ArtifactUpdateEvent e;
+        e.task_id = task_.record.task.id;
+        e.context_id = task_.record.task.context_id;
+        e.artifact.artifact_id = task_.artifact_id;
+        e.artifact.name = "answer";
+        e.artifact.parts.push_back(a2a::Part::make_text(std::string(text)));
+        e.append = task_.artifact_open;
+        e.last_chunk = false;
+        task_.artifact_open = true;
+        task_.answer.append(text);
+        task_.append(store::TaskEvent::Kind::artifact, a2a::to_json(e), false, false);
+    }
+
+    void thinking_delta(std::string_view text) override { progress(text, "thinking", {}); }
+
+    void tool_progress(std::string_view tool_call_id, std::string_view text) override {
+        progress(text, "tool_progress", tool_call_id);
+    }
+
+  private:
+    void progress(std::string_view text, std::string_view type, std::string_view call_id) {
+        if (text.empty()) return;
+        std::lock_guard lock(task_.mu);
+        if (task_.finished) return;
+        a2a::StatusUpdateEvent e;
+        e.task_id = task_.record.task.id;
+        e.context_id = task_.record.task.context_id;
+        e.status.state = a2a::TaskState::working;
+        e.status.timestamp = now_rfc3339();
+        a2a::Message m;
+        m.message_id = new_uuid();
+        m.role = a2a::Role::agent;
+        m.parts.push_back(a2a::Part::make_text(std::string(text)));
+        m.task_id = e.task_id;
+        m.context_id = e.context_id;
+        m.metadata["type"] = type;
+        if (!call_id.empty()) m.metadata["tool_call_id"] = call_id;
+        e.status.message = std::move(m);
+        e.final = false;
+        task_.append(store::TaskEvent::Kind::status, a2a::to_json(e), false, false);
+    }
+
+    TaskManager::Live& task_;
+};
+
+}  // namespace hector::tasks

@@ -1,0 +1,59 @@
+#include "hector/tasks/subscription.hpp"
+
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/experimental/channel_error.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace hector::tasks {
+
+namespace asio = boost::asio;
+
+namespace {
+// Marks the end of a stream inside the channel: closing the channel itself would drop queued events.
+constexpr std::int64_t kEndOfStream = -1;
+}  // namespace
+
+Subscription::Subscription(asio::any_io_executor executor, std::size_t capacity) : channel_(executor, capacity) {}
+
+bool Subscription::push(Event event) {
+    if (!channel_.is_open()) return false;
+    if (channel_.try_send(boost::system::error_code{}, std::move(event))) return true;
+    // Full: this subscriber cannot keep up. Drop it; the task goes on.
+    overflowed_ = true;
+    channel_.close();
+    return false;
+}
+
+void Subscription::close() {
+    if (!channel_.is_open()) return;
+    Event end;
+    end.seq = kEndOfStream;
+    if (!channel_.try_send(boost::system::error_code{}, std::move(end))) channel_.close();
+}
+
+asio::awaitable<Subscription::Next> Subscription::next(std::chrono::milliseconds wait) {
+    Next out;
+    asio::steady_timer timer(co_await asio::this_coro::executor, wait);
+    // Both results are inspected: an event that arrived while the timer fired is still delivered, never lost.
+    auto [order, receive_ec, event, timer_ec] =
+        co_await asio::experimental::make_parallel_group(channel_.async_receive(asio::deferred),
+                                                         timer.async_wait(asio::deferred))
+            .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
+    (void)order;
+    (void)timer_ec;
+    if (!receive_ec) {
+        if (event.seq == kEndOfStream) {
+            channel_.close();
+            co_return out;
+        }
+        out.kind = Next::Kind::event;
+        out.event = std::move(event);
+        co_return out;
+    }
+    if (receive_ec != asio::experimental::error::channel_closed && channel_.is_open()) out.kind = Next::Kind::timeout;
+    co_return out;
+}
+
+}  // namespace hector::tasks

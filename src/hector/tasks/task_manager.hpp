@@ -1,0 +1,136 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "hector/a2a/types.hpp"
+#include "hector/common/result.hpp"
+#include "hector/runtime/app_runtime.hpp"
+#include "hector/store/session_store.hpp"
+#include "hector/store/task_store.hpp"
+#include "hector/tasks/subscription.hpp"
+
+namespace hector::tasks {
+
+struct TaskManagerSettings {
+    std::size_t max_concurrent_runs = 256;
+    std::size_t subscriber_queue = 1024;
+    std::size_t max_subscribers = 64;
+    std::size_t max_push_configs = 10;
+    std::chrono::milliseconds run_timeout{std::chrono::minutes(5)};
+};
+
+/// Who is asking, after authentication: the app the request is scoped to and the user inside it.
+struct Caller {
+    std::string app_id = "default";
+    std::string user_id = "default";
+    bool admin = false;  // the admin secret may see every user's tasks
+};
+
+struct StartRequest {
+    std::shared_ptr<const runtime::AppRuntime> app;
+    std::string agent_id;
+    Caller caller;
+    a2a::MessageSendParams params;
+    bool subscribe = false;  // message/stream and blocking sends follow the task's events
+};
+
+/// A task as the caller first sees it, plus (when asked) a subscription to what follows.
+struct Started {
+    a2a::Task task;
+    std::int64_t seq = 0;                        // the last event the snapshot reflects
+    std::shared_ptr<Subscription> subscription;  // events with seq > `seq`, then live ones
+    std::vector<Event> backlog;                  // resubscribe with Last-Event-ID: logged events to send first
+    bool snapshot = true;                        // false: the caller resumes from Last-Event-ID (no snapshot)
+    bool ended = false;                          // the task was already terminal: send what there is and close
+};
+
+/// The lifecycle of tasks (spec/a2a-wire.md, DECISIONS 4, 5, 20–23, 26, 27, 33): creation, runs on the agents,
+/// one event log per task with live fan-out, cancellation that reaches the in-flight LLM request, resubscription,
+/// push configs. Thread-safe. Runs execute on the io_context; store calls are awaited.
+class TaskManager {
+  public:
+    TaskManager(boost::asio::io_context& io, store::TaskStore& tasks, store::SessionStore& sessions,
+                TaskManagerSettings settings);
+    ~TaskManager();
+
+    /// message/send and message/stream. Creates a task (or returns the one an identical messageId already
+    /// started), stores it before answering, and starts its run in the background.
+    boost::asio::awaitable<Result<Started>> start(StartRequest request);
+    /// tasks/get. -32001 unless the task belongs to (caller app, agent) and the caller's user (or admin).
+    boost::asio::awaitable<Result<a2a::Task>> get(const Caller& caller, std::string agent, std::string task_id);
+    /// tasks/cancel: compare-and-set to canceled, then stop the run. -32002 when already terminal.
+    boost::asio::awaitable<Result<a2a::Task>> cancel(const Caller& caller, std::string agent, std::string task_id);
+    /// tasks/resubscribe (DECISIONS 5).
+    boost::asio::awaitable<Result<Started>> resubscribe(const Caller& caller, std::string agent, std::string task_id,
+                                                        std::optional<std::int64_t> last_event_id);
+
+    boost::asio::awaitable<Result<a2a::TaskPushNotificationConfig>> set_push_config(const Caller& caller,
+                                                                                    std::string agent,
+                                                                                    std::string task_id,
+                                                                                    a2a::PushNotificationConfig config);
+    /// config_id empty or "default": the first config.
+    boost::asio::awaitable<Result<a2a::TaskPushNotificationConfig>> get_push_config(const Caller& caller,
+                                                                                    std::string agent,
+                                                                                    std::string task_id,
+                                                                                    std::string config_id);
+    boost::asio::awaitable<Result<std::vector<a2a::TaskPushNotificationConfig>>> list_push_configs(const Caller& caller,
+                                                                                                   std::string agent,
+                                                                                                   std::string task_id);
+    boost::asio::awaitable<Status> delete_push_config(const Caller& caller, std::string agent, std::string task_id,
+                                                      std::string config_id);
+
+    /// Called (from any thread) whenever a task's state changes: push delivery, notifications, metrics.
+    using StatusListener = std::function<void(const store::TaskRecord&)>;
+    void add_status_listener(StatusListener listener);
+
+    /// Shutdown (DECISIONS 33): runs still going become failed with `reason`; their subscribers get the final
+    /// event. Blocks until the failures are recorded.
+    void shutdown(const std::string& reason);
+    std::size_t running() const;
+
+    struct Live;
+
+  private:
+    boost::asio::awaitable<Result<store::TaskRecord>> owned(const Caller& caller, const std::string& agent,
+                                                            const std::string& task_id);
+    std::shared_ptr<Live> live(const std::string& task_id) const;
+    void schedule(std::shared_ptr<Live> task);
+    void launch(const std::shared_ptr<Live>& task);
+    boost::asio::awaitable<void> run(std::shared_ptr<Live> task);
+    void run_finished(const std::shared_ptr<Live>& task);
+    void notify(const store::TaskRecord& record);
+    static store::TaskRecord out_record(const std::shared_ptr<Live>& task);
+    /// Commits a terminal or interrupted state in memory (first writer wins), fans out the final event, then
+    /// persists in the background and notifies listeners. False when the task had already finished.
+    bool commit(const std::shared_ptr<Live>& task, a2a::TaskStatus status,
+                const std::function<void(store::TaskRecord&)>& mutate = {});
+    boost::asio::awaitable<void> persist(std::shared_ptr<Live> task, store::TaskRecord snapshot,
+                                         std::vector<store::TaskEvent> events);
+    boost::asio::awaitable<Result<Started>> follow(std::shared_ptr<Live> task,
+                                                   std::optional<std::int64_t> last_event_id);
+
+    boost::asio::io_context& io_;
+    store::TaskStore& store_;
+    store::SessionStore& sessions_;
+    TaskManagerSettings settings_;
+
+    mutable std::mutex mu_;
+    std::unordered_map<std::string, std::shared_ptr<Live>> live_;
+    // One run at a time per conversation (DECISIONS 20): (app, context) → tasks waiting their turn.
+    std::map<std::pair<std::string, std::string>, std::deque<std::shared_ptr<Live>>> lanes_;
+    std::size_t running_ = 0;
+    bool shutting_down_ = false;
+    std::vector<StatusListener> listeners_;
+};
+
+}  // namespace hector::tasks

@@ -1,0 +1,37 @@
+// A standalone fake OpenAI server for tests driven from outside C++ (the @a2a-js interop test) and for load tests:
+// prints "listening on http://127.0.0.1:<port>" and serves until SIGTERM or SIGINT.
+// Replies "fake: <text>"; a message starting with "slow" streams 20 chunks 50 ms apart; one starting with "hang"
+// never answers (the request stays open until the client gives up).
+#include <signal.h>
+
+#include <iostream>
+#include <string>
+
+#include "support/fake_openai.hpp"
+
+int main() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts, so only sigwait sees them
+    hector::test::FakeOpenAi fake;
+    fake.set_default([](const std::string& text) {
+        hector::test::FakeOpenAi::Reply r;
+        r.text = "fake: " + text;
+        if (text.rfind("hang", 0) == 0) r.hang = true;
+        if (text.rfind("slow", 0) == 0) {
+            r.text.clear();
+            for (int i = 0; i < 20; ++i) {
+                r.chunks.push_back("tick" + std::to_string(i) + " ");
+                r.text += r.chunks.back();
+            }
+            r.chunk_delay = std::chrono::milliseconds(50);
+        }
+        return r;
+    });
+    std::cout << "listening on http://127.0.0.1:" << fake.port() << std::endl;
+    int sig = 0;
+    sigwait(&set, &sig);
+    return 0;
+}
