@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include <csignal>
 #include <future>
 #include <thread>
 
@@ -264,6 +265,49 @@ TEST_F(OpenAiAgent, FailingPushReceiversNeverFailTheTask) {
                                 json::object{{"pushNotificationConfig", json::object{{"url", receiver.url()}}}}}});
     EXPECT_EQ(r.at("result").at("status").at("state"), "completed");
     ASSERT_TRUE(receiver.wait_for(2, 10s));  // retried
+}
+
+}  // namespace
+}  // namespace hector::test
+
+namespace hector::test {
+namespace {
+
+// DECISIONS 33: during the drain /health and new requests answer 503 while open streams go on; streams still open
+// at the end of the drain get a final `failed` event; the process exits 0.
+TEST(Shutdown, DrainRefusesNewWorkAndFailsRunsStillGoingAtTheEnd) {
+    FakeOpenAi fake;
+    FakeOpenAi::Reply hang;
+    hang.hang = true;
+    fake.enqueue(hang);
+    std::string config = config_for(fake) + "  shutdown_timeout: 2s\n";
+    HectorServer server({.config_yaml = config});
+    json::object req{
+        {"jsonrpc", "2.0"},
+        {"id", 1},
+        {"method", "message/stream"},
+        {"params",
+         json::object{
+             {"message", json::object{{"role", "user"},
+                                      {"parts", json::array{json::object{{"kind", "text"}, {"text", "wait"}}}}}}}}};
+    auto s = open_sse(server.port(), "/agents/assistant", json::serialize(req));
+    ASSERT_TRUE(s.reader->next());  // the task snapshot: the run is going
+    ASSERT_TRUE(fake.wait_for_requests(1, 5s));
+    server.process().signal(SIGTERM);
+    ASSERT_TRUE(server.process().wait_for_output("draining", 5s));
+    auto health = get(server.port(), "/health");
+    EXPECT_EQ(health.status, 503);
+    EXPECT_EQ(json::parse(health.body).at("status"), "shutting_down");
+    auto refused = get(server.port(), "/agents");
+    EXPECT_EQ(refused.status, 503);
+    EXPECT_FALSE(refused.header("retry-after").empty());
+    auto rest = s.reader->rest();
+    ASSERT_FALSE(rest.empty());
+    auto last = json::parse(rest.back().data).at("result");
+    EXPECT_EQ(last.at("final"), true);
+    EXPECT_EQ(last.at("status").at("state"), "failed");
+    EXPECT_NE(json::serialize(last).find("server shutting down"), std::string::npos);
+    EXPECT_EQ(server.process().wait(10s), 0);
 }
 
 }  // namespace
