@@ -1,9 +1,12 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +26,17 @@ class RunEmitter {
     virtual void thinking_delta(std::string_view text) = 0;
     /// Progress of a tool call (status-update with metadata.type "tool_progress" and the call id).
     virtual void tool_progress(std::string_view tool_call_id, std::string_view text) = 0;
+    /// A tool call is running; `cancel` stops only that call (the task goes on). Called and invoked on the run's
+    /// executor.
+    virtual void tool_call_started(std::string_view tool_call_id, std::function<void()> cancel) = 0;
+    virtual void tool_call_finished(std::string_view tool_call_id) = 0;
+};
+
+/// A task that waited for approval (input-required) and got the user's answer.
+struct Resume {
+    bool approved = false;
+    std::string tool_call_id;               // which call the answer is for (empty: the first pending one)
+    boost::json::array pending_tool_calls;  // [{tool_call_id, tool_name, arguments}] as the task recorded them
 };
 
 /// What an agent run receives.
@@ -34,6 +48,7 @@ struct RunInput {
     a2a::Message message;                      // the user's message of this turn
     std::vector<store::SessionEvent> history;  // earlier events of the conversation, oldest first
     boost::json::object session_state;
+    std::optional<Resume> resume;  // set when this run continues an input-required task
 };
 
 /// How a run ended. Events to record in the session are returned, not written by the agent.

@@ -96,13 +96,19 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
         return 1;
     }
     options.proxies = std::move(proxies).value();
+    server::compute_auth_flags(options, *config);
 
     runtime::Registry registry;
     net::IoRuntime io(net::default_io_threads(), 8);
     net::HttpClientSettings http_settings;
     http_settings.allow_private_networks = config->server.outbound.allow_private_networks;
     net::HttpClient http(http_settings);
-    auto default_app = runtime::AppRuntime::build(std::string(runtime::kDefaultApp), config, {&http});
+    runtime::BuildDeps build_deps;
+    build_deps.http = &http;
+    build_deps.blocking = &io.blocking();
+    build_deps.max_tool_output_bytes = static_cast<std::size_t>(config->server.limits.max_tool_output_bytes);
+    build_deps.allow_private_networks = config->server.outbound.allow_private_networks;
+    auto default_app = runtime::AppRuntime::build(std::string(runtime::kDefaultApp), config, build_deps);
     if (!default_app) {
         std::cerr << "error: " << default_app.error().message << "\n";
         return 1;

@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 
 namespace hector {
@@ -28,6 +30,53 @@ std::string new_uuid() {
         out.push_back(kHex[c & 15]);
     }
     return out;
+}
+
+namespace {
+
+// xoshiro256** (Blackman & Vigna), seeded per thread from the OS generator.
+struct FastRng {
+    std::uint64_t s[4];
+    FastRng() {
+        auto seed = random_bytes(sizeof s);
+        std::memcpy(s, seed.data(), sizeof s);
+    }
+    static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+    std::uint64_t next() {
+        const std::uint64_t result = rotl(s[1] * 5, 7) * 9;
+        const std::uint64_t t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = rotl(s[3], 45);
+        return result;
+    }
+};
+
+std::string format_uuid(unsigned char* b) {
+    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
+    b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out(36, '-');
+    std::size_t o = 0;
+    for (int i = 0; i < 16; ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) ++o;
+        out[o++] = kHex[b[i] >> 4];
+        out[o++] = kHex[b[i] & 15];
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string new_fast_uuid() {
+    thread_local FastRng rng;
+    std::uint64_t words[2] = {rng.next(), rng.next()};
+    unsigned char b[16];
+    std::memcpy(b, words, sizeof b);
+    return format_uuid(b);
 }
 
 std::string new_alnum_id(std::size_t n) {

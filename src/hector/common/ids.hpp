@@ -6,7 +6,11 @@ namespace hector {
 
 /// Random UUIDv4 in canonical lowercase form. Thread-safe (OpenSSL's DRBG).
 std::string new_uuid();
+/// A random UUIDv4 from a fast per-thread generator seeded from the OS: unique, but not for secrets.
+/// For request ids and other high-rate identifiers.
+std::string new_fast_uuid();
 /// Random lowercase alphanumeric string of n characters (app ids, jti).
+
 std::string new_alnum_id(std::size_t n);
 /// n cryptographically random bytes.
 std::string random_bytes(std::size_t n);

@@ -1,8 +1,11 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -40,13 +43,25 @@ class IoRuntime {
     bool stopped_ = false;
 };
 
+/// Awaits `a` with throw_if_cancelled off for its awaitable thread. Wrap a coroutine given to co_spawn together
+/// with a cancellation slot: Boost 1.81's co_spawn re-checks cancellation after the coroutine finished, and a
+/// cancel arriving in that window would otherwise throw out of the executor's thread and terminate the process.
+/// Cancelled operations inside `a` still complete with operation_aborted.
+template <class T>
+asio::awaitable<T> cancel_safe(asio::awaitable<T> a) {
+    co_await asio::this_coro::throw_if_cancelled(false);
+    co_return co_await std::move(a);
+}
+
 /// Runs f on the blocking pool and resumes the awaiting coroutine on its own executor with the result.
-/// Exceptions thrown by f are rethrown in the awaiting coroutine.
+/// Exceptions thrown by f are rethrown in the awaiting coroutine. The call itself cannot be cancelled (blocking
+/// work has no cancellation point), so no cancellation slot is passed into the pool.
 template <class F>
 auto run_blocking(asio::thread_pool& pool, F f) -> asio::awaitable<std::invoke_result_t<F>> {
     using R = std::invoke_result_t<F>;
     co_return co_await asio::co_spawn(
-        pool, [fn = std::move(f)]() mutable -> asio::awaitable<R> { co_return fn(); }, asio::use_awaitable);
+        pool, [fn = std::move(f)]() mutable -> asio::awaitable<R> { co_return fn(); },
+        asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
 }
 
 unsigned default_io_threads();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "hector/agent/llm_agent.hpp"
+#include "hector/common/logging.hpp"
 #include "hector/llm/factory.hpp"
 
 namespace hector::runtime {
@@ -22,14 +23,60 @@ Result<std::shared_ptr<AppRuntime>> AppRuntime::build(std::string app_id, std::s
         if (!model) return std::move(model).error();
         rt->models_[agent.llm] = std::move(model).value();
     }
-    for (const auto& [id, agent] : config->agents) {
-        if (agent.type == "llm") {
-            rt->agents_[id] =
-                std::make_unique<agent::LlmAgent>(id, agent, rt->models_.at(agent.llm), *config->llms.find(agent.llm));
+    // Declared tools (platform.md §5.1): function tools by handler, command tools as the bash built-in.
+    for (const auto& [name, tool] : config->tools) {
+        if (!tool.enabled) continue;
+        if (tool.type == "mcp") {
+            log::warn("runtime", "tools.{}: MCP toolsets are not supported by this build yet; the tool is left out",
+                      name);
+            continue;
         }
-        // Workflow, runner and remote agents arrive with their own issues; until then they are served for
-        // discovery but refuse to run (see agent_instance).
+        auto handler = tool.type == "command" ? std::string("bash") : tool.handler.empty() ? name : tool.handler;
+        auto built = tools::make_builtin(handler, tool);
+        if (!built) return Error{built.error().code, fmt::format("tools.{}: {}", name, built.error().message)};
+        rt->tools_[name] = std::shared_ptr<tools::Tool>(std::move(built).value());
     }
+    agent::ToolDeps tool_deps{deps.http, deps.blocking, deps.max_tool_output_bytes, deps.allow_private_networks};
+    for (const auto& [id, agent] : config->agents) {
+        if (agent.type != "llm") continue;
+        // Scoping (platform.md §5.5): omitted = every enabled, non-internal declared tool; [] = none.
+        std::vector<std::string> names;
+        if (agent.tools) {
+            names = *agent.tools;
+        } else {
+            for (const auto& [name, tool] : config->tools)
+                if (tool.enabled && !tool.internal && rt->tools_.contains(name)) names.push_back(name);
+        }
+        std::vector<agent::ToolBinding> bindings;
+        for (const auto& name : names) {
+            const config::ToolConfig* declared = config->tools.find(name);
+            if (declared && !declared->enabled) continue;
+            if (!rt->tools_.contains(name)) {
+                if (declared) continue;  // an MCP toolset left out above
+                // A built-in referenced by name without a declaration: built with defaults.
+                auto built = tools::make_builtin(name, config::ToolConfig{});
+                if (!built)
+                    return Error{built.error().code, fmt::format("agents.{}.tools: {}", id, built.error().message)};
+                rt->tools_[name] = std::shared_ptr<tools::Tool>(std::move(built).value());
+            }
+            auto& impl = rt->tools_.at(name);
+            agent::ToolBinding b;
+            b.name = name;
+            b.tool = impl;
+            b.description = declared && !declared->description.empty() ? declared->description : impl->description();
+            b.parameters = declared && declared->parameters.present() ? declared->parameters.value : impl->parameters();
+            b.require_approval =
+                declared && declared->require_approval ? *declared->require_approval : impl->approval_by_default();
+            if (deps.approve_tools) b.require_approval = *deps.approve_tools;
+            if (declared) b.approval_prompt = declared->approval_prompt;
+            bindings.push_back(std::move(b));
+        }
+        rt->agents_[id] = std::make_unique<agent::LlmAgent>(
+            id, agent, rt->models_.at(agent.llm), *config->llms.find(agent.llm), std::move(bindings), tool_deps);
+    }
+
+    // Workflow, runner and remote agents are served for discovery; running them needs their own agent types
+    // (a later issue), so agent_instance() has none for them and sends get a clear error.
     return rt;
 }
 
@@ -49,7 +96,8 @@ std::string AppRuntime::default_agent() const {
 }
 
 std::shared_ptr<const AppRuntime> Registry::get(std::string_view app_id) const {
-    std::lock_guard lock(mu_);
+    std::shared_lock lock(mu_);
+
     auto it = apps_.find(std::string(app_id));
     return it == apps_.end() ? nullptr : it->second;
 }

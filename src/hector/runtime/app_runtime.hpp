@@ -2,13 +2,17 @@
 
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
+
+#include <boost/asio/thread_pool.hpp>
 
 #include "hector/agent/agent.hpp"
 #include "hector/common/result.hpp"
 #include "hector/config/model.hpp"
 #include "hector/llm/model.hpp"
+#include "hector/tools/tool.hpp"
 
 namespace hector::net {
 class HttpClient;
@@ -19,6 +23,11 @@ namespace hector::runtime {
 /// What building a runtime needs from the process.
 struct BuildDeps {
     net::HttpClient* http = nullptr;
+    boost::asio::thread_pool* blocking = nullptr;
+    std::size_t max_tool_output_bytes = 1024 * 1024;
+    bool allow_private_networks = false;
+    /// --approve-tools / --no-approve-tools: forces every tool's approval on or off.
+    std::optional<bool> approve_tools;
 };
 
 /// Everything one app (tenant) serves, built from one config: the `default` app from the config file, dynamic
@@ -47,6 +56,7 @@ class AppRuntime {
     std::string app_id_;
     std::shared_ptr<const config::Config> config_;
     std::unordered_map<std::string, std::shared_ptr<llm::Model>> models_;
+    std::unordered_map<std::string, std::shared_ptr<tools::Tool>> tools_;
     std::unordered_map<std::string, std::unique_ptr<agent::Agent>> agents_;
 };
 
@@ -58,7 +68,7 @@ class Registry {
     void remove(std::string_view app_id);
 
   private:
-    mutable std::mutex mu_;
+    mutable std::shared_mutex mu_;  // read on every request, written on app changes and reloads
     std::unordered_map<std::string, std::shared_ptr<const AppRuntime>> apps_;
 };
 

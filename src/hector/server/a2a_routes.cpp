@@ -8,6 +8,7 @@
 #include "hector/a2a/jsonrpc.hpp"
 #include "hector/a2a/rest_error.hpp"
 #include "hector/auth/visibility.hpp"
+#include "hector/common/error_table.hpp"
 #include "hector/common/logging.hpp"
 #include "hector/server/a2a_stream.hpp"
 #include "hector/server/routes.hpp"
@@ -289,9 +290,25 @@ Awaitable rest_route(Context& ctx, Request& req, bool streaming) {
     co_return Response::json(200, a2a::to_json(*task, history));
 }
 
+// POST /tasks/{taskId}/toolCalls/{callId}/cancel (and /api/...): stops one tool call; the task goes on.
+Awaitable tool_call_cancel_route(Context& ctx, Request& req) {
+    if (!ctx.app_for(req)) co_return unauthorized();
+    std::string task_id(req.param("task"));
+    std::string call_id(req.param("call"));
+    auto r = co_await ctx.tasks->cancel_tool_call(caller_of(req), task_id, call_id);
+    if (!r) {
+        if (r.error().code == Errc::task_not_found) co_return Response::error(404, "task not found");
+        co_return Response::error(http_status(r.error().code), r.error().message);
+    }
+    co_return Response::json(200, json::object{{"cancelled", *r}, {"task_id", task_id}, {"call_id", call_id}});
+}
+
 }  // namespace
 
 void add_a2a_routes(http::Router& router, Context& ctx) {
+    for (auto path : {"/tasks/{task}/toolCalls/{call}/cancel", "/api/tasks/{task}/toolCalls/{call}/cancel"})
+        router.add(http::Method::post, path,
+                   [&ctx](Request& req) -> Awaitable { co_return co_await tool_call_cancel_route(ctx, req); });
     router.add(http::Method::post, "/agents/{name}",
                [&ctx](Request& req) -> Awaitable { co_return co_await jsonrpc_route(ctx, req); });
     router.add(http::Method::post, "/agents/{name}/message:send",

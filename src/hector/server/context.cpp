@@ -24,18 +24,11 @@ std::string_view first_value(std::string_view v) {
 
 }  // namespace
 
-bool Context::auth_active() const {
-    if (!options.admin_secret.empty()) return true;
-    auto app = registry.get(runtime::kDefaultApp);
-    if (!app) return false;
-    const auto& auth = app->config().server.auth;
-    if (!auth.api_keys.empty()) return true;
-    return auth.enabled && !auth.jwks_url.empty() && !auth.issuer.empty() && !auth.audience.empty();
-}
-
-bool Context::require_auth() const {
-    auto app = registry.get(runtime::kDefaultApp);
-    return app && app->config().server.auth.enabled && app->config().server.auth.require_auth;
+void compute_auth_flags(Options& options, const config::Config& config) {
+    const auto& auth = config.server.auth;
+    const bool jwks = auth.enabled && !auth.jwks_url.empty() && !auth.issuer.empty() && !auth.audience.empty();
+    options.auth_active = !options.admin_secret.empty() || !auth.api_keys.empty() || jwks;
+    options.require_auth = auth.enabled && auth.require_auth;
 }
 
 std::shared_ptr<const runtime::AppRuntime> Context::app_for(const http::Request& request) const {

@@ -20,7 +20,14 @@ struct Options {
     bool metrics_enabled = false;
     std::string public_url;
     http::TrustedProxies proxies;
+    /// Derived from the admin secret and server.auth (see compute_auth_flags); fixed until a reload.
+    bool auth_active = false;
+    bool require_auth = false;
 };
+
+/// Auth is "active" when an admin secret, API keys or a complete JWKS setup exist (server.md §3.1);
+/// require_auth = server.auth.enabled && require_auth.
+void compute_auth_flags(Options& options, const config::Config& config);
 
 /// What route handlers share: the app registry, the fixed options and the drain state. Handlers get a reference;
 /// it outlives the HTTP server.
@@ -30,10 +37,9 @@ struct Context {
     std::function<bool()> draining;
     tasks::TaskManager* tasks = nullptr;
 
-    /// Auth is "active" when an admin secret, API keys or a complete JWKS setup exist (server.md §3.1).
-    bool auth_active() const;
-    /// server.auth.enabled && require_auth of the default app's config.
-    bool require_auth() const;
+    bool auth_active() const { return options.auth_active; }
+    bool require_auth() const { return options.require_auth; }
+
     /// The runtime of the caller's app, or null when it no longer exists.
     std::shared_ptr<const runtime::AppRuntime> app_for(const http::Request& request) const;
 };

@@ -31,7 +31,7 @@ auth::Principal Pipeline::resolve_principal(const Request& request) const {
 boost::asio::awaitable<Response> Pipeline::operator()(Request& request) const {
     const auto started = std::chrono::steady_clock::now();
     auto incoming_id = request.header("X-Request-ID");
-    request.request_id = is_printable_ascii_id(incoming_id, 256) ? std::string(incoming_id) : new_uuid();
+    request.request_id = is_printable_ascii_id(incoming_id, 256) ? std::string(incoming_id) : new_fast_uuid();
 
     Response response;
     if (auto preflight = cors_.preflight(request)) {

@@ -49,6 +49,19 @@ struct Session {
     TimePoint updated_at{};
 };
 
+/// One row of a session listing (admin API).
+struct SessionSummary {
+    SessionKey key;
+    TimePoint updated_at{};
+    std::int64_t event_count = 0;
+};
+
+/// Where a listing continues: the (updated_at, id) of the last row of the previous page.
+struct SessionCursor {
+    TimePoint updated_at{};
+    std::string id;
+};
+
 /// Conversations: (app, user, id) → ordered events and state. Thread-safe; awaitable like TaskStore.
 class SessionStore {
   public:
@@ -58,6 +71,13 @@ class SessionStore {
     /// Appends (creating the session when needed); assigns id, seq and timestamp; merges state_delta into state.
     virtual boost::asio::awaitable<Result<SessionEvent>> append(SessionKey key, SessionEvent event) = 0;
     virtual boost::asio::awaitable<Status> remove(SessionKey key) = 0;
+    /// Sessions of (app, user) ordered by updated_at descending, then id ascending; at most `limit`, starting after
+    /// `after` when given.
+    virtual boost::asio::awaitable<Result<std::vector<SessionSummary>>> list(std::string app_id, std::string user_id,
+                                                                             std::size_t limit,
+                                                                             std::optional<SessionCursor> after) = 0;
+    /// Removes every session of an app (app deletion).
+    virtual boost::asio::awaitable<Status> remove_app(std::string app_id) = 0;
 };
 
 }  // namespace hector::store

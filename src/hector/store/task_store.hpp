@@ -78,6 +78,11 @@ class TaskStore {
     /// Errc::not_found when there was no such config.
     virtual boost::asio::awaitable<Status> delete_push_config(std::string app_id, std::string task_id,
                                                               std::string config_id) = 0;
+    /// Removes every task of an app with its events and push configs (app deletion).
+    virtual boost::asio::awaitable<Status> remove_app(std::string app_id) = 0;
+    /// Finished tasks whose updated_at is older than `cutoff` are purged with their logs and push configs
+    /// (DECISIONS 26). Returns how many were removed.
+    virtual boost::asio::awaitable<Result<std::size_t>> purge_finished_before(TimePoint cutoff) = 0;
 };
 
 }  // namespace hector::store

@@ -7,6 +7,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <mutex>
+#include <unordered_map>
 
 #include "hector/agent/agent.hpp"
 #include "hector/tasks/task_manager.hpp"
@@ -21,6 +22,8 @@ struct TaskManager::Live {
     std::shared_ptr<const runtime::AppRuntime> app;  // keeps the agent alive for the run
     agent::Agent* agent = nullptr;
     a2a::Message input;
+    std::optional<agent::Resume> resume;                                // this run continues an input-required task
+    std::unordered_map<std::string, std::function<void()>> tool_calls;  // running calls → cancel (under mu)
     std::int64_t seq = 0;
     std::vector<store::TaskEvent> log;  // every event since the task started here
     std::vector<std::shared_ptr<Subscription>> subscribers;

@@ -37,6 +37,16 @@ class RunEmitter final : public agent::RunEmitter {
         progress(text, "tool_progress", tool_call_id);
     }
 
+    void tool_call_started(std::string_view tool_call_id, std::function<void()> cancel) override {
+        std::lock_guard lock(task_.mu);
+        task_.tool_calls[std::string(tool_call_id)] = std::move(cancel);
+    }
+
+    void tool_call_finished(std::string_view tool_call_id) override {
+        std::lock_guard lock(task_.mu);
+        task_.tool_calls.erase(std::string(tool_call_id));
+    }
+
   private:
     void progress(std::string_view text, std::string_view type, std::string_view call_id) {
         if (text.empty()) return;

@@ -6,6 +6,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "hector/a2a/codec.hpp"
@@ -198,7 +200,8 @@ asio::awaitable<Result<store::TaskRecord>> TaskManager::owned(const Caller& call
         record = std::move(r).value();
     }
     // DECISIONS 22: the endpoint's agent and the caller's (app, user) must own the task; the admin sees all.
-    if (record.app_id != caller.app_id || record.agent != agent || (!caller.admin && record.user_id != caller.user_id))
+    if (record.app_id != caller.app_id || (!agent.empty() && record.agent != agent) ||
+        (!caller.admin && record.user_id != caller.user_id))
         co_return task_not_found();
     co_return record;
 }
@@ -208,7 +211,10 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
     auto& msg = params.message;
     const config::AgentConfig* agent_config = req.app->agent(req.agent_id);
     agent::Agent* agent = req.app->agent_instance(req.agent_id);
-    if (!agent_config || !agent) co_return Error{Errc::not_found, "agent not found"};
+    if (!agent_config) co_return Error{Errc::not_found, "agent not found"};
+    if (!agent)
+        co_return Error{Errc::unsupported, fmt::format("agent \"{}\" is a {} agent, which this build cannot run yet",
+                                                       req.agent_id, agent_config->type)};
     if (auto st = check_media(*agent_config, params); !st) co_return st.error();
 
     if (!msg.task_id.empty()) {
@@ -221,10 +227,12 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
             co_return Error{Errc::invalid_argument, "params.message.taskId: task is still running"};
         if (!msg.context_id.empty() && msg.context_id != existing->task.context_id)
             co_return Error{Errc::invalid_argument, "params.message.contextId does not match the task's context"};
-        co_return Error{Errc::unsupported, "resuming an input-required task is not supported by this agent"};
+        co_return co_await resume(req, std::move(existing).value());
     }
 
     if (msg.context_id.empty()) msg.context_id = new_uuid();
+    // DECISIONS 20: a new message supersedes a task of this conversation that waits for approval.
+    co_await supersede_waiting(req.caller, msg.context_id);
     // DECISIONS 21: a messageId already accepted in this conversation returns that task.
     auto previous =
         co_await store_.find_by_message(req.caller.app_id, req.caller.user_id, msg.context_id, msg.message_id);
@@ -406,6 +414,7 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     input.context_id = working.task.context_id;
     input.task_id = working.task.id;
     input.message = t->input;
+    input.resume = t->resume;
     const store::SessionKey key{working.app_id, working.user_id, working.task.context_id};
 
     agent::RunResult result;
@@ -416,9 +425,12 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
             input.history = std::move(session->events);
             input.session_state = std::move(session->state);
         }
-        if (auto st = co_await sessions_.append(key, user_event(t->input, working.task.id)); !st)
-            log::warn("tasks", "task {}: user message not recorded in the session: {}", working.task.id,
-                      st.error().message);
+        // An approval answer belongs to the task's history, not to the conversation the model sees.
+        if (!t->resume) {
+            if (auto st = co_await sessions_.append(key, user_event(t->input, working.task.id)); !st)
+                log::warn("tasks", "task {}: user message not recorded in the session: {}", working.task.id,
+                          st.error().message);
+        }
         RunEmitter emitter(*t);
         result = co_await t->agent->run(input, emitter);
     } catch (const boost::system::system_error& e) {
@@ -475,6 +487,132 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         }
     }
     run_finished(t);
+}
+
+namespace {
+
+// An approval answer (platform.md §5.6): a data part {"approved": bool, "tool_call_id"?} or the text
+// approve/deny (yes/no), case-insensitive.
+std::optional<agent::Resume> approval_of(const a2a::Message& m) {
+    for (const auto& p : m.parts) {
+        if (p.kind == a2a::Part::Kind::data) {
+            if (const auto* a = p.data.if_contains("approved"); a && a->is_bool()) {
+                agent::Resume r;
+                r.approved = a->get_bool();
+                if (const auto* id = p.data.if_contains("tool_call_id"); id && id->is_string())
+                    r.tool_call_id = std::string(id->get_string());
+                return r;
+            }
+        } else if (p.kind == a2a::Part::Kind::text) {
+            std::string t;
+            for (char c : p.text)
+                if (!std::isspace(static_cast<unsigned char>(c)) && c != '.' && c != '!')
+                    t.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+            if (t == "approve" || t == "approved" || t == "yes" || t == "y") return agent::Resume{true};
+            if (t == "deny" || t == "denied" || t == "no" || t == "n") return agent::Resume{false};
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+asio::awaitable<Result<Started>> TaskManager::resume(StartRequest& req, store::TaskRecord record) {
+    auto& msg = req.params.message;
+    auto decision = approval_of(msg);
+    if (!decision)
+        co_return Error{Errc::invalid_argument,
+                        "params.message: the task waits for an approval: send a data part {\"approved\": true|false} "
+                        "or the text approve/deny"};
+    if (const auto* p = record.task.metadata.if_contains("pending_tool_calls"); p && p->is_array())
+        decision->pending_tool_calls = p->as_array();
+    {
+        std::lock_guard lock(mu_);
+        if (shutting_down_) co_return Error{Errc::unavailable, "the server is shutting down"};
+        if (live_.contains(record.task.id))
+            co_return Error{Errc::invalid_argument, "params.message.taskId: task is still running"};
+    }
+    msg.context_id = record.task.context_id;
+    msg.task_id = record.task.id;
+    auto t = std::make_shared<Live>(io_);
+    record.task.metadata.erase("pending_tool_calls");
+    record.task.history.push_back(msg);
+    record.updated_at = Clock::now();
+    t->record = std::move(record);
+    t->seq = t->record.last_seq;
+    t->app = req.app;
+    t->agent = req.app->agent_instance(req.agent_id);
+    t->input = msg;
+    t->resume = std::move(decision);
+    t->artifact_id = new_uuid();
+    if (auto st = co_await store_.update(t->record); !st) co_return st.error();
+
+    Started out;
+    {
+        std::lock_guard lock(t->mu);
+        out.task = t->record.task;
+        out.seq = t->seq;
+        if (req.subscribe) {
+            out.subscription =
+                std::make_shared<Subscription>(co_await asio::this_coro::executor, settings_.subscriber_queue);
+            t->subscribers.push_back(out.subscription);
+        }
+    }
+    {
+        std::lock_guard lock(mu_);
+        live_[t->record.task.id] = t;
+    }
+    schedule(t);
+    co_return out;
+}
+
+asio::awaitable<void> TaskManager::supersede_waiting(const Caller& caller, const std::string& context_id) {
+    auto active = co_await store_.active_in_context(caller.app_id, context_id);
+    if (!active) co_return;
+    for (auto& r : *active) {
+        if (!a2a::is_interrupted(r.task.status.state) || live(r.task.id)) continue;
+        auto canceled =
+            status_now(a2a::TaskState::canceled, agent_message(r, "superseded by a new message in the conversation"));
+        auto done = co_await store_.finish_if_active(caller.app_id, r.task.id, canceled);
+        if (!done) continue;
+        notify(*done);
+        // Every pending tool call gets a result, so the conversation stays well formed for the model.
+        store::SessionEvent denied;
+        denied.author = r.agent;
+        denied.invocation_id = r.task.id;
+        if (const auto* p = r.task.metadata.if_contains("pending_tool_calls"); p && p->is_array()) {
+            for (const auto& c : p->as_array()) {
+                const auto* o = c.if_object();
+                if (!o) continue;
+                json::object res{{"content", "tool call denied: superseded by a new message"}, {"is_error", true}};
+                if (const auto* id = o->if_contains("tool_call_id")) res["tool_call_id"] = *id;
+                if (const auto* n = o->if_contains("tool_name")) res["name"] = *n;
+                denied.tool_results.push_back(std::move(res));
+            }
+        }
+        if (!denied.tool_results.empty()) {
+            store::SessionKey key{r.app_id, r.user_id, r.task.context_id};
+            co_await sessions_.append(std::move(key), std::move(denied));
+        }
+    }
+}
+
+asio::awaitable<Result<bool>> TaskManager::cancel_tool_call(const Caller& caller, std::string task_id,
+                                                            std::string call_id) {
+    auto r = co_await owned(caller, "", task_id);
+    if (!r) co_return std::move(r).error();
+    auto t = live(task_id);
+    if (!t) co_return false;
+    std::function<void()> cancel;
+    {
+        std::lock_guard lock(t->mu);
+        auto it = t->tool_calls.find(call_id);
+        if (it == t->tool_calls.end() && call_id.rfind("tool_", 0) == 0) it = t->tool_calls.find(call_id.substr(5));
+        if (it == t->tool_calls.end()) co_return false;
+        cancel = it->second;
+    }
+    asio::post(t->strand, std::move(cancel));
+    co_return true;
 }
 
 asio::awaitable<Result<a2a::Task>> TaskManager::get(const Caller& caller, std::string agent, std::string task_id) {

@@ -70,6 +70,10 @@ class TaskManager {
     boost::asio::awaitable<Result<a2a::Task>> get(const Caller& caller, std::string agent, std::string task_id);
     /// tasks/cancel: compare-and-set to canceled, then stop the run. -32002 when already terminal.
     boost::asio::awaitable<Result<a2a::Task>> cancel(const Caller& caller, std::string agent, std::string task_id);
+    /// POST /tasks/{taskId}/toolCalls/{callId}/cancel: stops one running tool call; the task goes on.
+    /// Errc::task_not_found when the caller does not own the task; false when the call is not running.
+    boost::asio::awaitable<Result<bool>> cancel_tool_call(const Caller& caller, std::string task_id,
+                                                          std::string call_id);
     /// tasks/resubscribe (DECISIONS 5).
     boost::asio::awaitable<Result<Started>> resubscribe(const Caller& caller, std::string agent, std::string task_id,
                                                         std::optional<std::int64_t> last_event_id);
@@ -101,6 +105,7 @@ class TaskManager {
     struct Live;
 
   private:
+    /// The task if (caller app, agent) and the caller's user own it; `agent` empty = any agent of the app.
     boost::asio::awaitable<Result<store::TaskRecord>> owned(const Caller& caller, const std::string& agent,
                                                             const std::string& task_id);
     std::shared_ptr<Live> live(const std::string& task_id) const;
@@ -116,6 +121,8 @@ class TaskManager {
                 const std::function<void(store::TaskRecord&)>& mutate = {});
     boost::asio::awaitable<void> persist(std::shared_ptr<Live> task, store::TaskRecord snapshot,
                                          std::vector<store::TaskEvent> events);
+    boost::asio::awaitable<Result<Started>> resume(StartRequest& request, store::TaskRecord record);
+    boost::asio::awaitable<void> supersede_waiting(const Caller& caller, const std::string& context_id);
     boost::asio::awaitable<Result<Started>> follow(std::shared_ptr<Live> task,
                                                    std::optional<std::int64_t> last_event_id);
 

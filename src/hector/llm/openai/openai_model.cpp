@@ -1,21 +1,17 @@
 #include "hector/llm/openai/openai_model.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 
 #include <fmt/format.h>
 
-#include "hector/common/logging.hpp"
+#include "hector/llm/detail/stream_reader.hpp"
 #include "hector/net/http_client.hpp"
-#include "hector/net/sse_parser.hpp"
 
 namespace hector::llm {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
+using detail::str;
 
 namespace {
 
@@ -60,10 +56,6 @@ struct ToolAccumulator {
     }
 };
 
-std::string_view str(const json::value* v) {
-    return v && v->is_string() ? std::string_view(v->get_string().data(), v->get_string().size()) : std::string_view{};
-}
-
 void read_usage(const json::object& o, Usage& usage) {
     if (const auto* u = o.if_contains("usage"); u && u->is_object()) {
         const auto& uo = u->as_object();
@@ -104,6 +96,82 @@ Result<ChatResponse> parse_completion(std::string_view body) {
     }
     return out;
 }
+
+/// Assembles a streamed completion from its chunks and forwards deltas; tool-call argument fragments are
+/// accumulated per call index.
+class StreamAssembler {
+  public:
+    StreamAssembler(const DeltaSink& sink, detail::Attempt& attempt) : sink_(sink), attempt_(attempt) {}
+
+    Result<bool> on_event(const net::SseEvent& ev) {
+        if (ev.data == "[DONE]") return false;
+        boost::system::error_code ec;
+        auto v = json::parse(ev.data, ec);
+        if (ec || !v.is_object()) return true;
+        const auto& o = v.as_object();
+        if (const auto* err = o.if_contains("error"))
+            return Error{
+                Errc::upstream_error,
+                "openai: " + std::string(str(err->is_object() ? err->as_object().if_contains("message") : err))};
+        read_usage(o, out_.usage);
+        const auto* choices = o.if_contains("choices");
+        if (!choices || !choices->is_array() || choices->as_array().empty()) return true;
+        const auto& choice = choices->as_array()[0].as_object();
+        if (auto f = str(choice.if_contains("finish_reason")); !f.empty()) out_.finish_reason = std::string(f);
+        const auto* delta = choice.if_contains("delta");
+        if (!delta || !delta->is_object()) return true;
+        const auto& d = delta->as_object();
+        if (auto text = str(d.if_contains("content")); !text.empty()) {
+            out_.text.append(text);
+            emit(Delta{Delta::Kind::text, std::string(text)});
+        }
+        for (auto key : {"reasoning_content", "reasoning"}) {
+            if (auto think = str(d.if_contains(key)); !think.empty()) {
+                out_.thinking.append(think);
+                emit(Delta{Delta::Kind::thinking, std::string(think)});
+            }
+        }
+        if (const auto* calls = d.if_contains("tool_calls"); calls && calls->is_array())
+            for (const auto& c : calls->as_array())
+                if (c.is_object()) tool_delta(c.as_object());
+        return true;
+    }
+
+    /// Compatible servers do not all send [DONE]; a body that ends between events is a complete answer.
+    Result<ChatResponse> finish() {
+        for (auto& c : tools_.calls)
+            if (!c.name.empty()) out_.tool_calls.push_back(std::move(c));
+        return std::move(out_);
+    }
+
+  private:
+    void tool_delta(const json::object& co) {
+        std::size_t index = 0;
+        if (const auto* i = co.if_contains("index"); i && i->is_int64() && i->as_int64() >= 0 && i->as_int64() < 128)
+            index = static_cast<std::size_t>(i->as_int64());
+        auto& call = tools_.at(index);
+        Delta td{Delta::Kind::tool_call, {}, static_cast<int>(index)};
+        if (auto id = str(co.if_contains("id")); !id.empty()) call.id = td.id = std::string(id);
+        if (const auto* f = co.if_contains("function"); f && f->is_object()) {
+            if (auto name = str(f->as_object().if_contains("name")); !name.empty())
+                call.name = td.name = std::string(name);
+            auto args = str(f->as_object().if_contains("arguments"));
+            call.arguments.append(args);
+            td.text = std::string(args);
+        }
+        emit(td);
+    }
+
+    void emit(const Delta& d) {
+        attempt_.streamed_output = true;
+        sink_(d);
+    }
+
+    const DeltaSink& sink_;
+    detail::Attempt& attempt_;
+    ChatResponse out_;
+    ToolAccumulator tools_;
+};
 
 }  // namespace
 
@@ -163,24 +231,14 @@ std::string OpenAiModel::request_body(const ChatRequest& request, bool stream) c
 }
 
 asio::awaitable<Result<ChatResponse>> OpenAiModel::generate(const ChatRequest& request, const DeltaSink* on_delta) {
-    for (int attempt = 0;; ++attempt) {
-        bool streamed = false;
-        std::string retry_after;
-        auto r = co_await once(request, on_delta, streamed, retry_after);
-        if (r || streamed || attempt >= retry_.max_retries) co_return r;
-        const auto& e = r.error();
-        if (e.code != Errc::rate_limited && !retryable_error(e)) co_return r;
-        auto wait = retry_.delay(attempt + 1, retry_after);
-        log::warn("llm", "openai {}: {}; retry {}/{} in {}ms", model_, e.message, attempt + 1, retry_.max_retries,
-                  wait.count());
-        asio::steady_timer timer(co_await asio::this_coro::executor, wait);
-        auto [ec] = co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-        if (ec) co_return Error{Errc::cancelled, "openai request cancelled"};
-    }
+    detail::AttemptFn attempt = [&](detail::Attempt& state) -> asio::awaitable<Result<ChatResponse>> {
+        co_return co_await once(request, on_delta, state);
+    };
+    co_return co_await detail::run_with_retries(provider_, model_, retry_, std::move(attempt));
 }
 
 asio::awaitable<Result<ChatResponse>> OpenAiModel::once(const ChatRequest& request, const DeltaSink* on_delta,
-                                                        bool& streamed_output, std::string& retry_after) {
+                                                        detail::Attempt& attempt) {
     net::HttpRequest http;
     http.method = "POST";
     http.url = base_url_ + "/chat/completions";
@@ -192,106 +250,19 @@ asio::awaitable<Result<ChatResponse>> OpenAiModel::once(const ChatRequest& reque
     http.body = request_body(request, on_delta != nullptr);
 
     if (!on_delta) {
-        auto resp = co_await http_.request(std::move(http));
-        if (!resp) co_return std::move(resp).error();
-        if (resp->status >= 400) {
-            retry_after = std::string(resp->header("Retry-After"));
-            auto e = http_error("openai", resp->status, resp->body);
-            if (!retryable_status(resp->status) && e.code == Errc::upstream_error) e.code = Errc::invalid_argument;
-            co_return e;
-        }
-        co_return parse_completion(resp->body);
+        auto body = co_await detail::send(http_, std::move(http), provider_, attempt);
+        if (!body) co_return std::move(body).error();
+        co_return parse_completion(*body);
     }
 
     http.idle_timeout = config_.timeout;
-    auto opened = co_await http_.open(std::move(http));
-    if (!opened) co_return std::move(opened).error();
-    auto& stream = *opened;
-    if (stream->status() >= 400) {
-        retry_after = std::string(stream->header("Retry-After"));
-        std::string body;
-        for (;;) {
-            auto chunk = co_await stream->next();
-            if (!chunk || !chunk->has_value() || body.size() > 65536) break;
-            body += **chunk;
-        }
-        auto e = http_error("openai", stream->status(), body);
-        if (!retryable_status(stream->status()) && e.code == Errc::upstream_error) e.code = Errc::invalid_argument;
-        co_return e;
-    }
-
-    ChatResponse out;
-    ToolAccumulator tools;
-    net::SseParser parser;
-    std::vector<net::SseEvent> events;
-    bool done = false;
-    while (!done) {
-        auto chunk = co_await stream->next();
-        if (!chunk) co_return std::move(chunk).error();
-        if (!chunk->has_value()) break;
-        events.clear();
-        if (auto st = parser.feed(**chunk, events); !st)
-            co_return Error{Errc::upstream_error, "openai: " + st.error().message};
-        for (const auto& ev : events) {
-            if (ev.data == "[DONE]") {
-                done = true;
-                break;
-            }
-            boost::system::error_code ec;
-            auto v = json::parse(ev.data, ec);
-            if (ec || !v.is_object()) continue;
-            const auto& o = v.as_object();
-            if (const auto* err = o.if_contains("error"))
-                co_return Error{
-                    Errc::upstream_error,
-                    "openai: " + std::string(str(err->is_object() ? err->as_object().if_contains("message") : err))};
-            read_usage(o, out.usage);
-            const auto* choices = o.if_contains("choices");
-            if (!choices || !choices->is_array() || choices->as_array().empty()) continue;
-            const auto& choice = choices->as_array()[0].as_object();
-            if (auto f = str(choice.if_contains("finish_reason")); !f.empty()) out.finish_reason = std::string(f);
-            const auto* delta = choice.if_contains("delta");
-            if (!delta || !delta->is_object()) continue;
-            const auto& d = delta->as_object();
-            if (auto text = str(d.if_contains("content")); !text.empty()) {
-                out.text.append(text);
-                streamed_output = true;
-                (*on_delta)(Delta{Delta::Kind::text, std::string(text)});
-            }
-            for (auto key : {"reasoning_content", "reasoning"}) {
-                if (auto think = str(d.if_contains(key)); !think.empty()) {
-                    out.thinking.append(think);
-                    (*on_delta)(Delta{Delta::Kind::thinking, std::string(think)});
-                }
-            }
-            if (const auto* calls = d.if_contains("tool_calls"); calls && calls->is_array()) {
-                for (const auto& c : calls->as_array()) {
-                    if (!c.is_object()) continue;
-                    const auto& co = c.as_object();
-                    std::size_t index = 0;
-                    if (const auto* i = co.if_contains("index");
-                        i && i->is_int64() && i->as_int64() >= 0 && i->as_int64() < 128)
-                        index = static_cast<std::size_t>(i->as_int64());
-                    auto& call = tools.at(index);
-                    Delta td{Delta::Kind::tool_call, {}, static_cast<int>(index)};
-                    if (auto id = str(co.if_contains("id")); !id.empty()) call.id = td.id = std::string(id);
-                    if (const auto* f = co.if_contains("function"); f && f->is_object()) {
-                        if (auto name = str(f->as_object().if_contains("name")); !name.empty())
-                            call.name = td.name = std::string(name);
-                        auto args = str(f->as_object().if_contains("arguments"));
-                        call.arguments.append(args);
-                        td.text = std::string(args);
-                    }
-                    (*on_delta)(td);
-                }
-            }
-        }
-    }
-    if (!done && parser.has_partial_event())
-        co_return Error{Errc::upstream_error, "openai: the stream ended in the middle of an event"};
-    for (auto& c : tools.calls)
-        if (!c.name.empty()) out.tool_calls.push_back(std::move(c));
-    co_return out;
+    auto stream = co_await detail::open(http_, std::move(http), provider_, attempt);
+    if (!stream) co_return std::move(stream).error();
+    StreamAssembler assembler(*on_delta, attempt);
+    detail::SseHandler handler = [&](const net::SseEvent& ev) { return assembler.on_event(ev); };
+    auto read = co_await detail::read_sse(**stream, provider_, handler);
+    if (!read) co_return std::move(read).error();
+    co_return assembler.finish();
 }
 
 }  // namespace hector::llm

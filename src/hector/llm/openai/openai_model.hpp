@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "hector/config/model.hpp"
+#include "hector/llm/detail/provider_http.hpp"
 #include "hector/llm/model.hpp"
 #include "hector/llm/retry.hpp"
 
@@ -28,7 +29,7 @@ class OpenAiModel final : public Model {
 
   private:
     boost::asio::awaitable<Result<ChatResponse>> once(const ChatRequest& request, const DeltaSink* on_delta,
-                                                      bool& streamed_output, std::string& retry_after);
+                                                      detail::Attempt& attempt);
 
     std::string provider_ = "openai";
     std::string model_;

@@ -1,5 +1,7 @@
 #include "hector/store/memory/memory_session_store.hpp"
 
+#include <algorithm>
+
 #include "hector/common/ids.hpp"
 
 namespace hector::store {
@@ -49,6 +51,39 @@ boost::asio::awaitable<Result<SessionEvent>> MemorySessionStore::append(SessionK
 boost::asio::awaitable<Status> MemorySessionStore::remove(SessionKey key) {
     std::lock_guard lock(mu_);
     if (sessions_.erase({key.app_id, key.user_id, key.id}) == 0) co_return Error{Errc::not_found, "session not found"};
+    co_return Status{};
+}
+
+boost::asio::awaitable<Result<std::vector<SessionSummary>>> MemorySessionStore::list(
+    std::string app_id, std::string user_id, std::size_t limit, std::optional<SessionCursor> after) {
+    std::vector<SessionSummary> all;
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& [key, s] : sessions_) {
+            if (std::get<0>(key) != app_id || std::get<1>(key) != user_id) continue;
+            all.push_back({s.key, s.updated_at, static_cast<std::int64_t>(s.events.size())});
+        }
+    }
+    auto before = [](const SessionSummary& a, const SessionSummary& b) {
+        if (a.updated_at != b.updated_at) return a.updated_at > b.updated_at;
+        return a.key.id < b.key.id;
+    };
+    std::sort(all.begin(), all.end(), before);
+    std::vector<SessionSummary> out;
+    for (auto& s : all) {
+        if (after) {
+            SessionSummary marker{{app_id, user_id, after->id}, after->updated_at, 0};
+            if (!before(marker, s)) continue;
+        }
+        if (out.size() >= limit) break;
+        out.push_back(std::move(s));
+    }
+    co_return out;
+}
+
+boost::asio::awaitable<Status> MemorySessionStore::remove_app(std::string app_id) {
+    std::lock_guard lock(mu_);
+    std::erase_if(sessions_, [&](const auto& kv) { return std::get<0>(kv.first) == app_id; });
     co_return Status{};
 }
 

@@ -203,6 +203,41 @@ boost::asio::awaitable<Status> MemoryTaskStore::delete_push_config(std::string a
     co_return Status{};
 }
 
+boost::asio::awaitable<Status> MemoryTaskStore::remove_app(std::string app_id) {
+    std::lock_guard lock(mu_);
+    for (auto it = tasks_.begin(); it != tasks_.end();) {
+        if (it->second.record.app_id != app_id) {
+            ++it;
+            continue;
+        }
+        if (it->second.finished_order) terminal_.erase(it->second.finished_order);
+        const auto id = it->first;
+        std::erase_if(by_message_, [&](const auto& kv) { return kv.second == id; });
+        it = tasks_.erase(it);
+    }
+    co_return Status{};
+}
+
+boost::asio::awaitable<Result<std::size_t>> MemoryTaskStore::purge_finished_before(TimePoint cutoff) {
+    std::lock_guard lock(mu_);
+    std::size_t removed = 0;
+    for (auto it = terminal_.begin(); it != terminal_.end();) {
+        auto t = tasks_.find(it->second);
+        if (t != tasks_.end() && t->second.record.updated_at >= cutoff) {
+            ++it;
+            continue;
+        }
+        if (t != tasks_.end()) {
+            const auto id = t->first;
+            std::erase_if(by_message_, [&](const auto& kv) { return kv.second == id; });
+            tasks_.erase(t);
+            ++removed;
+        }
+        it = terminal_.erase(it);
+    }
+    co_return removed;
+}
+
 std::size_t MemoryTaskStore::size() const {
     std::lock_guard lock(mu_);
     return tasks_.size();

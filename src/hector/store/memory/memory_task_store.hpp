@@ -39,6 +39,9 @@ class MemoryTaskStore final : public TaskStore {
     boost::asio::awaitable<Status> delete_push_config(std::string app_id, std::string task_id,
                                                       std::string config_id) override;
 
+    boost::asio::awaitable<Status> remove_app(std::string app_id) override;
+    boost::asio::awaitable<Result<std::size_t>> purge_finished_before(TimePoint cutoff) override;
+
     std::size_t size() const;
 
   private:
