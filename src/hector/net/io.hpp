@@ -56,12 +56,19 @@ asio::awaitable<T> cancel_safe(asio::awaitable<T> a) {
 /// Runs f on the blocking pool and resumes the awaiting coroutine on its own executor with the result.
 /// Exceptions thrown by f are rethrown in the awaiting coroutine. The call itself cannot be cancelled (blocking
 /// work has no cancellation point), so no cancellation slot is passed into the pool.
+namespace detail {
+// The function travels as a coroutine parameter, so it lives in the coroutine frame. (A capturing coroutine
+// lambda would leave the frame pointing at a lambda object that dies before the coroutine runs.)
+template <class F>
+asio::awaitable<std::invoke_result_t<F>> invoke_coroutine(F fn) {
+    co_return fn();
+}
+}  // namespace detail
+
 template <class F>
 auto run_blocking(asio::thread_pool& pool, F f) -> asio::awaitable<std::invoke_result_t<F>> {
-    using R = std::invoke_result_t<F>;
-    co_return co_await asio::co_spawn(
-        pool, [fn = std::move(f)]() mutable -> asio::awaitable<R> { co_return fn(); },
-        asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
+    co_return co_await asio::co_spawn(pool, detail::invoke_coroutine(std::move(f)),
+                                      asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
 }
 
 unsigned default_io_threads();

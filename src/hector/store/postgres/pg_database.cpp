@@ -1,0 +1,87 @@
+#include "hector/store/postgres/pg_database.hpp"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <cctype>
+
+#include "hector/store/sql/migrations.hpp"
+
+namespace hector::store::postgres {
+
+namespace {
+
+constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+constexpr const char* kBeginWrite = "BEGIN";
+
+/// Schema names become SQL identifiers; keep them to a plain, unambiguous set.
+bool valid_schema(const std::string& s) {
+    if (s.empty() || s.size() > 63) return false;
+    for (char c : s)
+        if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_'))
+            return false;
+    return !std::isdigit(static_cast<unsigned char>(s.front()));
+}
+
+}  // namespace
+
+PgDatabase::PgDatabase(PgPoolSettings settings, boost::asio::thread_pool& blocking)
+    : sql::Database(blocking), pool_(std::move(settings)) {
+    description_ = describe_conninfo(pool_.settings().connect.conninfo);
+    if (!pool_.settings().connect.schema.empty()) description_ += " schema " + pool_.settings().connect.schema;
+}
+
+Result<std::unique_ptr<PgDatabase>> PgDatabase::open(PgPoolSettings settings, boost::asio::thread_pool& blocking) {
+    const std::string schema = settings.connect.schema;
+    if (!schema.empty() && !valid_schema(schema))
+        return Error{Errc::invalid_argument,
+                     "postgres: schema \"" + schema + "\" must be lowercase letters, digits and _ (at most 63)"};
+    if (settings.max_conns == 0) return Error{Errc::invalid_argument, "postgres: max_conns must be at least 1"};
+    std::unique_ptr<PgDatabase> db(new PgDatabase(std::move(settings), blocking));
+
+    if (!schema.empty()) {
+        // Outside the search_path'd session settings: the schema may not exist yet. The name was checked above.
+        const std::string create = "CREATE SCHEMA IF NOT EXISTS " + schema;
+        auto st = db->transact(sql::TxMode::write, [&](sql::Connection& c) -> Status {
+            if (auto r = c.run("SELECT pg_advisory_xact_lock(4851407394601128277)"); !r) return std::move(r).error();
+            if (auto r = c.run(create); !r) return std::move(r).error();
+            return {};
+        });
+        if (!st) return std::move(st).error();
+    }
+    if (auto st = sql::migrate(*db, sql::migrations(sql::Dialect::postgres)); !st) return std::move(st).error();
+    return db;
+}
+
+Status PgDatabase::transact(sql::TxMode mode, const std::function<Status(sql::Connection&)>& fn) {
+    for (int attempt = 0;; ++attempt) {
+        auto lease = pool_.acquire();
+        if (!lease) return std::move(lease).error();
+        PgConnection& c = **lease;
+        if (auto st = c.exec(mode == sql::TxMode::read ? kBeginRead : kBeginWrite); !st) {
+            const bool broken = c.broken();
+            const bool stale = broken && lease->reused();
+            lease->discard();  // its state is unknown either way
+            if (broken) pool_.drop_idle();
+            if (stale && attempt == 0) continue;
+            return st;
+        }
+        Status result;
+        try {
+            result = fn(c);
+        } catch (const std::exception& e) {
+            result = Error{Errc::internal, fmt::format("{}: {}", description_, e.what())};
+        }
+        if (result) result = c.exec("COMMIT");
+        bool keep = !c.broken();
+        if (!result && keep) keep = c.exec("ROLLBACK").ok();
+        if (!keep) {
+            const bool broken = c.broken();
+            lease->discard();
+            if (broken) pool_.drop_idle();
+        }
+        return result;
+    }
+}
+
+}  // namespace hector::store::postgres

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <functional>
+#include <optional>
+#include <utility>
+
+#include "hector/common/result.hpp"
+#include "hector/net/io.hpp"
+#include "hector/store/sql/connection.hpp"
+
+namespace hector::store::sql {
+
+enum class TxMode {
+    read,   // a consistent read-only snapshot
+    write,  // serialised with other writers where the engine needs it (SQLite)
+};
+
+/// A durable database the SQL stores run on: SQLite (one file) or PostgreSQL (a connection pool).
+///
+/// transact() blocks and must run on the blocking pool; read()/write() are the awaitable forms that stores use:
+/// they run the whole transaction on the pool given at construction and resume the caller on its own executor, so
+/// no I/O thread ever waits on the database. Thread-safe.
+class Database {
+  public:
+    explicit Database(boost::asio::thread_pool& blocking) : blocking_(blocking) {}
+    virtual ~Database() = default;
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    virtual Dialect dialect() const = 0;
+    /// A short description for logs and errors ("sqlite .hector/hector.db", "postgres host=db ...", no password).
+    virtual std::string describe() const = 0;
+
+    /// Blocking. Runs fn inside one transaction on a connection of this database: commits when fn succeeds, rolls
+    /// back when it fails (returning fn's error) or throws (Errc::internal). Errors of the engine itself come back
+    /// as Errc::io_error (file unreadable, corrupt, read-only, disk full) or Errc::unavailable (busy, pool exhausted,
+    /// server down), with the engine's message.
+    virtual Status transact(TxMode mode, const std::function<Status(Connection&)>& fn) = 0;
+
+    /// Runs fn (Connection& -> Result<T>) in a read transaction on the blocking pool.
+    template <class T, class F>
+    boost::asio::awaitable<Result<T>> read(F fn) {
+        return run<T>(TxMode::read, std::move(fn));
+    }
+    /// Runs fn (Connection& -> Result<T>) in a write transaction on the blocking pool.
+    template <class T, class F>
+    boost::asio::awaitable<Result<T>> write(F fn) {
+        return run<T>(TxMode::write, std::move(fn));
+    }
+
+  private:
+    template <class T, class F>
+    boost::asio::awaitable<Result<T>> run(TxMode mode, F fn) {
+        // co_spawn needs a default-constructible result, which Result<T> is not: carry it in an optional.
+        auto job = [this, mode, &fn]() {
+            std::optional<Result<T>> result;
+            Status st = transact(mode, [&](Connection& c) -> Status {
+                result.emplace(fn(c));
+                if (result->ok()) return {};
+                return result->error();
+            });
+            if (!st && (!result || result->ok())) result.emplace(std::move(st).error());
+            return result;
+        };
+        // g++ 12 destroys the function object that run_blocking wraps twice when its destructor is not trivial, so
+        // only references travel (fn lives in this frame, which waits for the job).
+        auto out = co_await net::run_blocking(blocking_, job);
+        co_return std::move(*out);
+    }
+
+    boost::asio::thread_pool& blocking_;
+};
+
+}  // namespace hector::store::sql

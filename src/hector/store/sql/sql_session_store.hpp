@@ -1,0 +1,29 @@
+#pragma once
+
+#include "hector/store/session_store.hpp"
+#include "hector/store/sql/database.hpp"
+
+namespace hector::store::sql {
+
+/// SessionStore on a SQL database (SQLite or PostgreSQL). append() is one transaction that creates the session
+/// when needed, takes the next sequence number from the session row (locked on PostgreSQL, the single writer on
+/// SQLite), merges state_delta into the stored state (null deletes a key) and inserts the event, so concurrent
+/// appends never lose an event or a state change. Every method runs on the database's blocking pool. Thread-safe;
+/// the database must outlive the store.
+class SqlSessionStore final : public SessionStore {
+  public:
+    explicit SqlSessionStore(Database& db) : db_(db) {}
+
+    boost::asio::awaitable<Result<Session>> get(SessionKey key, std::optional<std::size_t> last_events) override;
+    boost::asio::awaitable<Result<SessionEvent>> append(SessionKey key, SessionEvent event) override;
+    boost::asio::awaitable<Status> remove(SessionKey key) override;
+    boost::asio::awaitable<Result<std::vector<SessionSummary>>> list(std::string app_id, std::string user_id,
+                                                                     std::size_t limit,
+                                                                     std::optional<SessionCursor> after) override;
+    boost::asio::awaitable<Status> remove_app(std::string app_id) override;
+
+  private:
+    Database& db_;
+};
+
+}  // namespace hector::store::sql

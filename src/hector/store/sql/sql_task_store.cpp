@@ -1,0 +1,351 @@
+#include "hector/store/sql/sql_task_store.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "hector/store/sql/row_codec.hpp"
+
+namespace hector::store::sql {
+
+namespace {
+
+namespace asio = boost::asio;
+
+// Statements are composed from constants only; every value is a bound parameter.
+const std::string kTerminal(kTerminalStatesSql);
+
+constexpr std::string_view kTaskColumnList =
+    "id, app_id, user_id, context_id, agent, status_json, history_json, artifacts_json, metadata_json, "
+    "created_at, updated_at, last_seq";
+
+const std::string kInsertTask =
+    "INSERT INTO a2a_tasks (id, app_id, user_id, context_id, agent, state, status_json, history_json, "
+    "artifacts_json, metadata_json, created_at, updated_at, last_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO NOTHING";
+const std::string kSelectTask = fmt::format("SELECT {} FROM a2a_tasks WHERE id = ? AND app_id = ?", kTaskColumnList);
+const std::string kSelectState = "SELECT state FROM a2a_tasks WHERE id = ? AND app_id = ?";
+// The row lock that serialises changes to one task's children on PostgreSQL; SQLite has a single writer.
+const std::string kLockTaskPg = "SELECT state FROM a2a_tasks WHERE id = ? AND app_id = ? FOR UPDATE";
+const std::string kUpdateTask =
+    "UPDATE a2a_tasks SET user_id = ?, context_id = ?, agent = ?, state = ?, status_json = ?, history_json = ?, "
+    "artifacts_json = ?, metadata_json = ?, created_at = ?, updated_at = ?, last_seq = ? "
+    "WHERE id = ? AND app_id = ? AND (state NOT IN " +
+    kTerminal + " OR state = ?)";
+const std::string kFinishTask = fmt::format(
+    "UPDATE a2a_tasks SET state = ?, status_json = ?, updated_at = ? WHERE id = ? AND app_id = ? AND state NOT IN "
+    "{} RETURNING {}",
+    kTerminal, kTaskColumnList);
+const std::string kInsertMessage =
+    "INSERT INTO task_messages (app_id, user_id, context_id, message_id, task_id) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (app_id, user_id, context_id, message_id) DO NOTHING";
+const std::string kBumpLastSeq =
+    "UPDATE a2a_tasks SET last_seq = CASE WHEN last_seq < ? THEN ? ELSE last_seq END WHERE id = ? AND app_id = ?";
+const std::string kInsertEvent = "INSERT INTO task_events (task_id, seq, kind, payload, final) VALUES (?, ?, ?, ?, ?)";
+const std::string kSelectEvents =
+    "SELECT seq, kind, payload, final FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq";
+const std::string kDeleteEvents = "DELETE FROM task_events WHERE task_id = ?";
+const std::string kFindMessage =
+    "SELECT task_id FROM task_messages WHERE app_id = ? AND user_id = ? AND context_id = ? AND message_id = ?";
+const std::string kActiveInContext = fmt::format(
+    "SELECT {} FROM a2a_tasks WHERE app_id = ? AND context_id = ? AND state NOT IN {} "
+    "ORDER BY created_at, id",
+    kTaskColumnList, kTerminal);
+const std::string kUpdatePush = "UPDATE push_configs SET config_json = ? WHERE task_id = ? AND config_id = ?";
+const std::string kCountPush = "SELECT COUNT(*), COALESCE(MAX(ordinal), 0) FROM push_configs WHERE task_id = ?";
+const std::string kInsertPush =
+    "INSERT INTO push_configs (task_id, config_id, ordinal, config_json, created_at) VALUES (?, ?, ?, ?, ?)";
+const std::string kSelectPush = "SELECT config_json FROM push_configs WHERE task_id = ? ORDER BY ordinal";
+const std::string kDeletePush = "DELETE FROM push_configs WHERE task_id = ? AND config_id = ?";
+const std::string kDeleteApp = "DELETE FROM a2a_tasks WHERE app_id = ?";
+constexpr std::int64_t kPurgeBatch = 500;
+const std::string kPurgeBatchSql = "DELETE FROM a2a_tasks WHERE id IN (SELECT id FROM a2a_tasks WHERE state IN " +
+                                   kTerminal + " AND updated_at < ? LIMIT ?)";
+
+Error task_not_found() {
+    return Error{Errc::task_not_found, "Task not found"};
+}
+
+Result<TaskRecord> record_from_row(const Row& row) {
+    TaskColumns cols;
+    cols.status_json = row.text(5);
+    cols.history_json = row.text(6);
+    cols.artifacts_json = row.text(7);
+    cols.metadata_json = row.text(8);
+    auto task = decode_task(row.text(0), row.text(3), cols);
+    if (!task) return std::move(task).error();
+    TaskRecord r;
+    r.task = std::move(task).value();
+    r.app_id = row.text(1);
+    r.user_id = row.text(2);
+    r.agent = row.text(4);
+    r.created_at = from_nanos(row.integer(9));
+    r.updated_at = from_nanos(row.integer(10));
+    r.last_seq = row.integer(11);
+    return r;
+}
+
+/// Records the user messages of a task for find_by_message; the first task to claim a message id keeps it.
+Status index_messages(Connection& c, const TaskRecord& r) {
+    for (const auto& m : r.task.history) {
+        if (m.role != a2a::Role::user || m.message_id.empty()) continue;
+        auto res = c.run(kInsertMessage, {r.app_id, r.user_id, r.task.context_id, m.message_id, r.task.id});
+        if (!res) return std::move(res).error();
+    }
+    return {};
+}
+
+/// The task's state, or Errc::task_not_found; on PostgreSQL also locks the row until the transaction ends.
+Result<std::string> lock_task(Connection& c, const std::string& app_id, const std::string& task_id) {
+    auto r = c.run(c.dialect() == Dialect::postgres ? kLockTaskPg : kSelectState, {task_id, app_id});
+    if (!r) return std::move(r).error();
+    if (r->rows.empty()) return task_not_found();
+    return r->rows.front().text(0);
+}
+
+/// Errc::task_not_found unless the app owns the task (reads; no lock).
+Status require_task(Connection& c, const std::string& app_id, const std::string& task_id) {
+    auto r = c.run(kSelectState, {task_id, app_id});
+    if (!r) return std::move(r).error();
+    if (r->rows.empty()) return task_not_found();
+    return {};
+}
+
+Status insert_events(Connection& c, const std::string& task_id, const std::vector<TaskEvent>& events) {
+    for (const auto& e : events) {
+        auto r = c.run(kInsertEvent, {task_id, e.seq, std::string(event_kind_name(e.kind)), to_json(e.payload),
+                                      std::int64_t{e.final ? 1 : 0}});
+        if (!r) {
+            if (r.error().code == Errc::conflict)
+                return Error{Errc::conflict, fmt::format("task {}: event {} is already stored", task_id, e.seq)};
+            return std::move(r).error();
+        }
+    }
+    return {};
+}
+
+Status do_create(Connection& c, const TaskRecord& r) {
+    const auto cols = encode_task(r.task);
+    auto res = c.run(kInsertTask, {r.task.id, r.app_id, r.user_id, r.task.context_id, r.agent, cols.state,
+                                   cols.status_json, cols.history_json, cols.artifacts_json, cols.metadata_json,
+                                   to_nanos(r.created_at), to_nanos(r.updated_at), r.last_seq});
+    if (!res) return std::move(res).error();
+    if (res->affected == 0) return Error{Errc::conflict, "task id already exists"};
+    return index_messages(c, r);
+}
+
+Status do_update(Connection& c, const TaskRecord& r) {
+    const auto cols = encode_task(r.task);
+    auto res = c.run(kUpdateTask, {r.user_id, r.task.context_id, r.agent, cols.state, cols.status_json,
+                                   cols.history_json, cols.artifacts_json, cols.metadata_json, to_nanos(r.created_at),
+                                   to_nanos(r.updated_at), r.last_seq, r.task.id, r.app_id, cols.state});
+    if (!res) return std::move(res).error();
+    if (res->affected == 0) {
+        auto state = lock_task(c, r.app_id, r.task.id);
+        if (!state) return std::move(state).error();
+        return Error{Errc::conflict, "task is already " + *state};
+    }
+    return index_messages(c, r);
+}
+
+Result<TaskRecord> do_finish(Connection& c, const std::string& app_id, const std::string& task_id,
+                             const a2a::TaskStatus& status) {
+    auto res = c.run(kFinishTask, {std::string(a2a::to_string(status.state)), encode_status(status),
+                                   to_nanos(Clock::now()), task_id, app_id});
+    if (!res) return std::move(res).error();
+    if (res->rows.empty()) {
+        auto state = lock_task(c, app_id, task_id);
+        if (!state) return std::move(state).error();
+        return Error{Errc::task_not_cancelable, "Task cannot be canceled: it is already " + *state};
+    }
+    return record_from_row(res->rows.front());
+}
+
+Status do_append(Connection& c, const std::string& app_id, const std::string& task_id,
+                 const std::vector<TaskEvent>& events) {
+    std::int64_t max_seq = 0;
+    for (const auto& e : events) max_seq = std::max(max_seq, e.seq);
+    // The UPDATE both checks ownership and (on PostgreSQL) locks the task row for the inserts below.
+    auto res = c.run(kBumpLastSeq, {max_seq, max_seq, task_id, app_id});
+    if (!res) return std::move(res).error();
+    if (res->affected == 0) return task_not_found();
+    return insert_events(c, task_id, events);
+}
+
+Result<std::vector<TaskEvent>> do_events_after(Connection& c, const std::string& app_id, const std::string& task_id,
+                                               std::int64_t after_seq) {
+    if (auto st = require_task(c, app_id, task_id); !st) return std::move(st).error();
+    auto res = c.run(kSelectEvents, {task_id, after_seq});
+    if (!res) return std::move(res).error();
+    std::vector<TaskEvent> out;
+    out.reserve(res->rows.size());
+    for (const auto& row : res->rows) {
+        TaskEvent e;
+        e.seq = row.integer(0);
+        e.kind = event_kind_from_name(row.text(1));
+        auto payload = parse_stored(row.text(2), "event of task " + task_id);
+        if (!payload) return std::move(payload).error();
+        e.payload = std::move(payload).value();
+        e.final = row.integer(3) != 0;
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+}  // namespace
+
+asio::awaitable<Status> SqlTaskStore::create(TaskRecord record) {
+    return db_.write<void>([r = std::move(record)](Connection& c) { return do_create(c, r); });
+}
+
+asio::awaitable<Result<TaskRecord>> SqlTaskStore::get(std::string app_id, std::string task_id) {
+    return db_.read<TaskRecord>(
+        [app_id = std::move(app_id), task_id = std::move(task_id)](Connection& c) -> Result<TaskRecord> {
+            auto res = c.run(kSelectTask, {task_id, app_id});
+            if (!res) return std::move(res).error();
+            if (res->rows.empty()) return task_not_found();
+            return record_from_row(res->rows.front());
+        });
+}
+
+asio::awaitable<Status> SqlTaskStore::update(TaskRecord record) {
+    return db_.write<void>([r = std::move(record)](Connection& c) { return do_update(c, r); });
+}
+
+asio::awaitable<Result<TaskRecord>> SqlTaskStore::finish_if_active(std::string app_id, std::string task_id,
+                                                                   a2a::TaskStatus status) {
+    return db_.write<TaskRecord>([app_id = std::move(app_id), task_id = std::move(task_id), status = std::move(status)](
+                                     Connection& c) { return do_finish(c, app_id, task_id, status); });
+}
+
+asio::awaitable<Status> SqlTaskStore::append_events(std::string app_id, std::string task_id,
+                                                    std::vector<TaskEvent> events) {
+    return db_.write<void>([app_id = std::move(app_id), task_id = std::move(task_id), events = std::move(events)](
+                               Connection& c) { return do_append(c, app_id, task_id, events); });
+}
+
+asio::awaitable<Result<std::vector<TaskEvent>>> SqlTaskStore::events_after(std::string app_id, std::string task_id,
+                                                                           std::int64_t after_seq) {
+    return db_.read<std::vector<TaskEvent>>(
+        [app_id = std::move(app_id), task_id = std::move(task_id), after_seq](Connection& c) {
+            return do_events_after(c, app_id, task_id, after_seq);
+        });
+}
+
+asio::awaitable<Status> SqlTaskStore::replace_events(std::string app_id, std::string task_id,
+                                                     std::vector<TaskEvent> events) {
+    return db_.write<void>([app_id = std::move(app_id), task_id = std::move(task_id),
+                            events = std::move(events)](Connection& c) -> Status {
+        if (auto st = lock_task(c, app_id, task_id); !st) return std::move(st).error();
+        if (auto r = c.run(kDeleteEvents, {task_id}); !r) return std::move(r).error();
+        return insert_events(c, task_id, events);
+    });
+}
+
+asio::awaitable<Result<std::optional<std::string>>> SqlTaskStore::find_by_message(std::string app_id,
+                                                                                  std::string user_id,
+                                                                                  std::string context_id,
+                                                                                  std::string message_id) {
+    return db_.read<std::optional<std::string>>(
+        [app_id = std::move(app_id), user_id = std::move(user_id), context_id = std::move(context_id),
+         message_id = std::move(message_id)](Connection& c) -> Result<std::optional<std::string>> {
+            auto r = c.run(kFindMessage, {app_id, user_id, context_id, message_id});
+            if (!r) return std::move(r).error();
+            if (r->rows.empty()) return std::optional<std::string>{};
+            return std::optional<std::string>{r->rows.front().text(0)};
+        });
+}
+
+asio::awaitable<Result<std::vector<TaskRecord>>> SqlTaskStore::active_in_context(std::string app_id,
+                                                                                 std::string context_id) {
+    return db_.read<std::vector<TaskRecord>>([app_id = std::move(app_id), context_id = std::move(context_id)](
+                                                 Connection& c) -> Result<std::vector<TaskRecord>> {
+        auto r = c.run(kActiveInContext, {app_id, context_id});
+        if (!r) return std::move(r).error();
+        std::vector<TaskRecord> out;
+        out.reserve(r->rows.size());
+        for (const auto& row : r->rows) {
+            auto rec = record_from_row(row);
+            if (!rec) return std::move(rec).error();
+            out.push_back(std::move(rec).value());
+        }
+        return out;
+    });
+}
+
+asio::awaitable<Status> SqlTaskStore::put_push_config(std::string app_id, std::string task_id,
+                                                      a2a::PushNotificationConfig config, std::size_t max_per_task) {
+    return db_.write<void>([app_id = std::move(app_id), task_id = std::move(task_id), config = std::move(config),
+                            max_per_task](Connection& c) -> Status {
+        // The task row lock makes the count below and the insert one step for concurrent callers.
+        if (auto st = lock_task(c, app_id, task_id); !st) return std::move(st).error();
+        const auto json = encode_push_config(config);
+        auto updated = c.run(kUpdatePush, {json, task_id, config.id});
+        if (!updated) return std::move(updated).error();
+        if (updated->affected > 0) return {};
+        auto count = c.run(kCountPush, {task_id});
+        if (!count) return std::move(count).error();
+        const auto& row = count->rows.front();
+        if (static_cast<std::size_t>(row.integer(0)) >= max_per_task)
+            return Error{Errc::invalid_argument,
+                         "a task holds at most " + std::to_string(max_per_task) + " push notification configs"};
+        auto inserted = c.run(kInsertPush, {task_id, config.id, row.integer(1) + 1, json, to_nanos(Clock::now())});
+        if (!inserted) return std::move(inserted).error();
+        return {};
+    });
+}
+
+asio::awaitable<Result<std::vector<a2a::PushNotificationConfig>>> SqlTaskStore::push_configs(std::string app_id,
+                                                                                             std::string task_id) {
+    return db_.read<std::vector<a2a::PushNotificationConfig>>(
+        [app_id = std::move(app_id),
+         task_id = std::move(task_id)](Connection& c) -> Result<std::vector<a2a::PushNotificationConfig>> {
+            if (auto st = require_task(c, app_id, task_id); !st) return std::move(st).error();
+            auto r = c.run(kSelectPush, {task_id});
+            if (!r) return std::move(r).error();
+            std::vector<a2a::PushNotificationConfig> out;
+            for (const auto& row : r->rows) {
+                auto cfg = decode_push_config(row.text(0));
+                if (!cfg) return std::move(cfg).error();
+                out.push_back(std::move(cfg).value());
+            }
+            return out;
+        });
+}
+
+asio::awaitable<Status> SqlTaskStore::delete_push_config(std::string app_id, std::string task_id,
+                                                         std::string config_id) {
+    return db_.write<void>([app_id = std::move(app_id), task_id = std::move(task_id),
+                            config_id = std::move(config_id)](Connection& c) -> Status {
+        if (auto st = lock_task(c, app_id, task_id); !st) return std::move(st).error();
+        auto r = c.run(kDeletePush, {task_id, config_id});
+        if (!r) return std::move(r).error();
+        if (r->affected == 0) return Error{Errc::not_found, "push notification config not found"};
+        return {};
+    });
+}
+
+asio::awaitable<Status> SqlTaskStore::remove_app(std::string app_id) {
+    return db_.write<void>([app_id = std::move(app_id)](Connection& c) -> Status {
+        if (auto r = c.run(kDeleteApp, {app_id}); !r) return std::move(r).error();
+        return {};
+    });
+}
+
+asio::awaitable<Result<std::size_t>> SqlTaskStore::purge_finished_before(TimePoint cutoff) {
+    std::size_t removed = 0;
+    const std::int64_t cutoff_ns = to_nanos(cutoff);
+    for (;;) {
+        auto batch = co_await db_.write<std::int64_t>([cutoff_ns](Connection& c) -> Result<std::int64_t> {
+            auto r = c.run(kPurgeBatchSql, {cutoff_ns, kPurgeBatch});
+            if (!r) return std::move(r).error();
+            return r->affected;
+        });
+        if (!batch) co_return std::move(batch).error();
+        removed += static_cast<std::size_t>(*batch);
+        if (*batch < kPurgeBatch) break;
+    }
+    co_return removed;
+}
+
+}  // namespace hector::store::sql

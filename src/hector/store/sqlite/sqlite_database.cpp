@@ -1,0 +1,100 @@
+#include "hector/store/sqlite/sqlite_database.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "hector/store/sql/migrations.hpp"
+
+namespace hector::store::sqlite {
+
+namespace {
+
+Status make_parent_dir(const std::string& path) {
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (parent.empty()) return {};
+    std::error_code ec;
+    std::filesystem::create_directories(parent, ec);
+    if (ec)
+        return Error{Errc::io_error,
+                     fmt::format("sqlite {}: cannot create the directory {}: {}", path, parent.string(), ec.message())};
+    return {};
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(SqliteSettings settings,
+                                                             boost::asio::thread_pool& blocking) {
+    if (settings.path.empty()) return Error{Errc::invalid_argument, "sqlite: the database path is empty"};
+    if (auto st = make_parent_dir(settings.path); !st) return std::move(st).error();
+    std::unique_ptr<SqliteDatabase> db(new SqliteDatabase(std::move(settings), blocking));
+    const auto& path = db->settings_.path;
+
+    auto writer = SqliteConnection::open(path, OpenMode::create, db->settings_.busy_timeout);
+    if (!writer) return std::move(writer).error();
+    db->writer_ = std::move(writer).value();
+    if (db->writer_->read_only())
+        return Error{Errc::io_error, fmt::format("sqlite {}: the file is read-only, but hector must write to its "
+                                                 "database (check the permissions of the file and its directory)",
+                                                 path)};
+    // The first statements to read the file: a file that is not a database fails here.
+    auto wal = db->writer_->run("PRAGMA journal_mode = WAL");
+    if (!wal) return std::move(wal).error();
+    if (auto st = db->writer_->exec("PRAGMA synchronous = NORMAL"); !st) return std::move(st).error();
+    if (auto st = sql::migrate(*db, sql::migrations(sql::Dialect::sqlite)); !st) return std::move(st).error();
+
+    for (std::size_t i = 0; i < db->settings_.readers; ++i) {
+        auto reader = SqliteConnection::open(path, OpenMode::read_only, db->settings_.busy_timeout);
+        if (!reader) return std::move(reader).error();
+        db->readers_.push_back(std::move(reader).value());
+    }
+    return db;
+}
+
+Status SqliteDatabase::run_transaction(SqliteConnection& c, const char* begin,
+                                       const std::function<Status(sql::Connection&)>& fn) {
+    if (auto st = c.exec(begin); !st) return st;
+    Status result;
+    try {
+        result = fn(c);
+    } catch (const std::exception& e) {
+        result = Error{Errc::internal, fmt::format("sqlite {}: {}", settings_.path, e.what())};
+    }
+    if (result) result = c.exec("COMMIT");
+    // SQLite may have rolled back already (a full disk, an I/O error); otherwise undo everything fn did.
+    if (!result && c.in_transaction()) (void)c.exec("ROLLBACK");
+    return result;
+}
+
+Result<std::unique_ptr<SqliteConnection>> SqliteDatabase::take_reader() {
+    std::unique_lock lock(read_mu_);
+    if (!read_cv_.wait_for(lock, settings_.busy_timeout, [&] { return !readers_.empty(); }))
+        return Error{Errc::unavailable, fmt::format("sqlite {}: no read connection became free within {} ms",
+                                                    settings_.path, settings_.busy_timeout.count())};
+    auto reader = std::move(readers_.back());
+    readers_.pop_back();
+    return reader;
+}
+
+void SqliteDatabase::give_back(std::unique_ptr<SqliteConnection> reader) {
+    {
+        std::lock_guard lock(read_mu_);
+        readers_.push_back(std::move(reader));
+    }
+    read_cv_.notify_one();
+}
+
+Status SqliteDatabase::transact(sql::TxMode mode, const std::function<Status(sql::Connection&)>& fn) {
+    if (mode == sql::TxMode::read && settings_.readers > 0) {
+        auto reader = take_reader();
+        if (!reader) return std::move(reader).error();
+        auto st = run_transaction(**reader, "BEGIN", fn);
+        give_back(std::move(reader).value());
+        return st;
+    }
+    std::lock_guard lock(write_mu_);
+    return run_transaction(*writer_, mode == sql::TxMode::read ? "BEGIN" : "BEGIN IMMEDIATE", fn);
+}
+
+}  // namespace hector::store::sqlite

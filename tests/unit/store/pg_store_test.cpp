@@ -1,0 +1,222 @@
+// PostgreSQL: the conformance suite, migrations, and the pool under exhaustion, killed connections and a restart.
+// Needs HECTOR_TEST_PG_DSN (scripts/test starts a throwaway server); every test skips with a message without it.
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include <libpq-fe.h>
+#include <stdlib.h>
+
+#include "hector/store/factory.hpp"
+#include "hector/store/postgres/pg_database.hpp"
+#include "hector/store/sql/migrations.hpp"
+#include "hector/store/sql/sql_task_store.hpp"
+#include "store_conformance.hpp"
+
+namespace hector::store::testing {
+
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreConformance, ::testing::Values(postgres_backend()), backend_name);
+
+namespace {
+
+using namespace std::chrono_literals;
+
+class PgTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        auto dsn = test_pg_dsn();
+        if (!dsn) GTEST_SKIP() << "HECTOR_TEST_PG_DSN is not set (scripts/test starts a throwaway PostgreSQL)";
+        dsn_ = *dsn;
+    }
+    void TearDown() override {
+        db_.reset();
+        if (!dsn_.empty()) pg_exec(dsn_, "DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+    }
+    postgres::PgPoolSettings settings(std::size_t max_conns = 4) const {
+        postgres::PgPoolSettings s;
+        s.connect.conninfo = dsn_;
+        s.connect.schema = schema_;
+        s.connect.application_name = "hector-" + schema_;
+        s.max_conns = max_conns;
+        return s;
+    }
+    Result<std::unique_ptr<postgres::PgDatabase>> open(postgres::PgPoolSettings s) {
+        return postgres::PgDatabase::open(std::move(s), pool_);
+    }
+    /// Terminates every other server process on the test database: what a server restart does to the pool.
+    void kill_other_connections() {
+        ASSERT_TRUE(pg_exec(dsn_,
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                            "AND application_name = 'hector-" +
+                                schema_ + "'"));
+    }
+    static TaskRecord task(const std::string& id) {
+        TaskRecord r;
+        r.task.id = id;
+        r.task.context_id = "c1";
+        r.task.status.timestamp = "2025-01-20T10:00:00Z";
+        r.created_at = r.updated_at = Clock::now();
+        return r;
+    }
+
+    asio::thread_pool pool_{4};
+    std::string dsn_;
+    std::string schema_ = unique_schema();
+    std::unique_ptr<postgres::PgDatabase> db_;
+};
+
+TEST_F(PgTest, MigrationsAreRecordedAndRunOnce) {
+    auto db = open(settings());
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    auto versions = [&](sql::Database& d) {
+        std::vector<std::int64_t> out;
+        auto st = d.transact(sql::TxMode::read, [&](sql::Connection& c) -> Status {
+            auto r = c.run("SELECT version FROM schema_version ORDER BY version");
+            if (!r) return std::move(r).error();
+            for (const auto& row : r->rows) out.push_back(row.integer(0));
+            return {};
+        });
+        EXPECT_TRUE(st.ok());
+        return out;
+    };
+    const auto latest = sql::latest_schema_version(sql::Dialect::postgres);
+    auto first = versions(**db);
+    ASSERT_EQ(first.size(), static_cast<std::size_t>(latest));
+    EXPECT_EQ(first.back(), latest);
+    db->reset();
+    auto again = open(settings());
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(versions(**again), first);
+}
+
+TEST_F(PgTest, ANewerSchemaIsRefused) {
+    {
+        auto db = open(settings());
+        ASSERT_TRUE(db.ok()) << db.error().message;
+        auto st = (*db)->transact(sql::TxMode::write, [](sql::Connection& c) -> Status {
+            auto r = c.run("INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+                           {std::int64_t{999}, std::string("from the future"), std::int64_t{0}});
+            if (!r) return std::move(r).error();
+            return {};
+        });
+        ASSERT_TRUE(st.ok()) << st.error().message;
+    }
+    auto db = open(settings());
+    ASSERT_FALSE(db.ok());
+    EXPECT_EQ(db.error().code, Errc::unsupported);
+    EXPECT_NE(db.error().message.find("999"), std::string::npos) << db.error().message;
+}
+
+TEST_F(PgTest, AnExhaustedPoolAnswersUnavailableAfterItsTimeout) {
+    auto s = settings(1);
+    s.acquire_timeout = 200ms;
+    auto db = open(s);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    sql::SqlTaskStore store(**db);
+    {
+        auto held = (*db)->pool().acquire();  // the only connection
+        ASSERT_TRUE(held.ok());
+        const auto start = std::chrono::steady_clock::now();
+        auto r = sync(store.get("default", "t1"));
+        const auto waited = std::chrono::steady_clock::now() - start;
+        ASSERT_FALSE(r.ok());
+        EXPECT_EQ(r.error().code, Errc::unavailable);
+        EXPECT_GE(waited, 150ms);
+        EXPECT_LT(waited, 3s);
+    }
+    EXPECT_EQ(sync(store.get("default", "t1")).error().code, Errc::task_not_found);  // usable again
+}
+
+TEST_F(PgTest, KilledConnectionsAreReplaced) {
+    auto db = open(settings(4));
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    sql::SqlTaskStore store(**db);
+    ASSERT_TRUE(sync(store.create(task("t1"))).ok());
+    EXPECT_GE((*db)->pool().stats().idle, 1u);
+    kill_other_connections();
+    std::this_thread::sleep_for(100ms);
+    // The first statement meets a dead pooled connection; the transaction is retried on a new one.
+    auto got = sync(store.get("default", "t1"));
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    ASSERT_TRUE(sync(store.create(task("t2"))).ok());
+    EXPECT_LE((*db)->pool().stats().open, 4u);
+}
+
+TEST_F(PgTest, ThePoolRecoversWhenTheServerComesBack) {
+    const char* stop = std::getenv("HECTOR_TEST_PG_STOP");
+    const char* start = std::getenv("HECTOR_TEST_PG_START");
+    if (!stop || !start) GTEST_SKIP() << "HECTOR_TEST_PG_STOP/START are not set (scripts/test sets them)";
+    auto s = settings(2);
+    s.acquire_timeout = 1s;
+    s.connect.connect_timeout = 2s;
+    auto db = open(s);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    sql::SqlTaskStore store(**db);
+    ASSERT_TRUE(sync(store.create(task("t1"))).ok());
+
+    ASSERT_EQ(std::system(stop), 0);
+    auto down = sync(store.get("default", "t1"));
+    ASSERT_FALSE(down.ok());
+    EXPECT_EQ(down.error().code, Errc::unavailable) << down.error().message;
+    ASSERT_EQ(std::system(start), 0);
+
+    auto up = sync(store.get("default", "t1"));
+    ASSERT_TRUE(up.ok()) << up.error().message;
+    EXPECT_TRUE(sync(store.create(task("t2"))).ok());
+}
+
+/// databases.<n> with the DSN, and with the DSN taken apart into host/port/database/username: both reach the server.
+/// PGOPTIONS keeps the tables in this test's schema (libpq reads it when the conninfo sets no options).
+TEST_F(PgTest, TheFactoryOpensPostgresFromADsnOrFromFields) {
+    ASSERT_TRUE(pg_exec(dsn_, "CREATE SCHEMA " + schema_));
+    ASSERT_EQ(setenv("PGOPTIONS", ("-c search_path=" + schema_).c_str(), 1), 0);
+    config::Config config;
+    config.databases["main"].driver = "postgres";
+    config.databases["main"].dsn = dsn_;
+    config.databases["main"].max_conns = 3;
+    config.storage.tasks = {"sql", "main"};
+    config.storage.sessions = {"sql", "main"};
+    {
+        auto stores = open_stores(config, pool_);
+        ASSERT_TRUE(stores.ok()) << stores.error().message;
+        EXPECT_EQ(stores->databases.size(), 1u);
+        EXPECT_TRUE(stores->tasks_backend.starts_with("postgres ")) << stores->tasks_backend;
+        ASSERT_TRUE(sync(stores->tasks->create(task("t1"))).ok());
+        ASSERT_TRUE(sync(stores->sessions->append({"default", "u", "s"}, SessionEvent{})).ok());
+    }
+
+    char* err = nullptr;
+    PQconninfoOption* options = PQconninfoParse(dsn_.c_str(), &err);
+    ASSERT_NE(options, nullptr) << (err ? err : "");
+    auto& db = config.databases["main"];
+    db.dsn.clear();
+    for (auto* o = options; o->keyword; ++o) {
+        if (!o->val) continue;
+        const std::string_view k = o->keyword;
+        if (k == "host" || k == "hostaddr") db.host = o->val;
+        if (k == "port") db.port = std::atoi(o->val);
+        if (k == "dbname") db.database = o->val;
+        if (k == "user") db.username = o->val;
+        if (k == "password") db.password = o->val;
+    }
+    PQconninfoFree(options);
+    auto stores = open_stores(config, pool_);
+    unsetenv("PGOPTIONS");
+    ASSERT_TRUE(stores.ok()) << stores.error().message;
+    EXPECT_TRUE(sync(stores->tasks->get("default", "t1")).ok());
+    EXPECT_EQ(sync(stores->sessions->get({"default", "u", "s"}, std::nullopt))->event_count, 1);
+}
+
+TEST(PgUnreachable, OpeningFailsWithUnavailable) {
+    asio::thread_pool pool(1);
+    postgres::PgPoolSettings s;
+    s.connect.conninfo = "host=127.0.0.1 port=1 dbname=nothing user=nobody";
+    s.connect.connect_timeout = 2s;
+    auto db = postgres::PgDatabase::open(s, pool);
+    ASSERT_FALSE(db.ok());
+    EXPECT_EQ(db.error().code, Errc::unavailable);
+    EXPECT_NE(db.error().message.find("127.0.0.1:1"), std::string::npos) << db.error().message;
+}
+
+}  // namespace
+}  // namespace hector::store::testing

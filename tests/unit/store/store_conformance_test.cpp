@@ -1,0 +1,419 @@
+// The store contract, run unchanged against every backend (memory, SQLite, PostgreSQL).
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "hector/a2a/codec.hpp"
+#include "store_conformance.hpp"
+
+namespace hector::store::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using a2a::TaskState;
+
+// Recent (the memory backend drops finished tasks past its 7-day retention at once), with nanoseconds: every
+// backend must give times back exactly.
+const TimePoint kBase =
+    std::chrono::time_point_cast<std::chrono::seconds>(Clock::now()) - 3h + std::chrono::nanoseconds(123456789);
+
+a2a::Message message(a2a::Role role, std::string id, std::string text) {
+    a2a::Message m;
+    m.role = role;
+    m.message_id = std::move(id);
+    m.parts.push_back(a2a::Part::make_text(std::move(text)));
+    return m;
+}
+
+TaskRecord make_task(const std::string& id, const std::string& context = "ctx-1", TaskState state = TaskState::working,
+                     const std::string& app = "default", const std::string& user = "u1",
+                     std::chrono::minutes age = 0min) {
+    TaskRecord r;
+    r.task.id = id;
+    r.task.context_id = context;
+    r.task.status.state = state;
+    r.task.status.timestamp = "2025-01-20T10:00:00Z";
+    r.task.history.push_back(message(a2a::Role::user, "m-" + id, "hello"));
+    r.app_id = app;
+    r.user_id = user;
+    r.agent = "assistant";
+    r.created_at = r.updated_at = kBase + age;
+    return r;
+}
+
+std::string task_json(const TaskRecord& r) {
+    return to_json(a2a::to_json(r.task));
+}
+
+TaskEvent event(std::int64_t seq, TaskEvent::Kind kind = TaskEvent::Kind::status, bool final = false) {
+    TaskEvent e;
+    e.seq = seq;
+    e.kind = kind;
+    json::object payload;
+    payload["kind"] = kind == TaskEvent::Kind::status ? "status-update" : "artifact-update";
+    payload["n"] = seq;
+    e.payload = payload;
+    e.final = final;
+    return e;
+}
+
+std::vector<std::int64_t> seqs(const std::vector<TaskEvent>& events) {
+    std::vector<std::int64_t> out;
+    for (const auto& e : events) out.push_back(e.seq);
+    return out;
+}
+
+a2a::PushNotificationConfig push(const std::string& id, const std::string& url) {
+    a2a::PushNotificationConfig c;
+    c.id = id;
+    c.url = url;
+    return c;
+}
+
+std::vector<std::string> push_ids(const std::vector<a2a::PushNotificationConfig>& configs) {
+    std::vector<std::string> out;
+    for (const auto& c : configs) out.push_back(c.id + " " + c.url);
+    return out;
+}
+
+// ---- tasks -----------------------------------------------------------------------------------------------------
+
+TEST_P(StoreConformance, CreateThenGetGivesEveryFieldBack) {
+    auto r = make_task("t1");
+    r.task.history.push_back(message(a2a::Role::agent, "a-1", "hi there"));
+    a2a::Message status_message;  // built by the server, no parts
+    status_message.role = a2a::Role::agent;
+    status_message.message_id = "s-1";
+    r.task.status.message = status_message;
+    a2a::Artifact art;
+    art.artifact_id = "art-1";
+    art.name = "answer";
+    art.parts.push_back(a2a::Part::make_text("42"));
+    a2a::Part data;
+    data.kind = a2a::Part::Kind::data;
+    data.data["nested"] = json::array{1, "two", nullptr};
+    art.parts.push_back(data);
+    r.task.artifacts.push_back(art);
+    r.task.metadata["origin"] = "test";
+    r.task.metadata["unicode"] = "żółw ✓";
+    r.last_seq = 3;
+    r.updated_at = kBase + 5s;
+    ASSERT_TRUE(sync(tasks().create(r)).ok());
+
+    auto got = sync(tasks().get("default", "t1"));
+    ASSERT_TRUE(got.ok()) << got.error().message;
+    EXPECT_EQ(task_json(*got), task_json(r));
+    EXPECT_EQ(got->app_id, "default");
+    EXPECT_EQ(got->user_id, "u1");
+    EXPECT_EQ(got->agent, "assistant");
+    EXPECT_EQ(got->created_at, r.created_at);
+    EXPECT_EQ(got->updated_at, r.updated_at);
+    EXPECT_EQ(got->last_seq, 3);
+    ASSERT_TRUE(got->task.status.message.has_value());
+    EXPECT_TRUE(got->task.status.message->parts.empty());
+}
+
+TEST_P(StoreConformance, CreateRefusesAnExistingIdInAnyApp) {
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    auto again = sync(tasks().create(make_task("t1")));
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.error().code, Errc::conflict);
+    auto other_app = sync(tasks().create(make_task("t1", "ctx-1", TaskState::working, "other")));
+    ASSERT_FALSE(other_app.ok());
+    EXPECT_EQ(other_app.error().code, Errc::conflict);
+}
+
+TEST_P(StoreConformance, GetIsScopedToTheApp) {
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    EXPECT_EQ(sync(tasks().get("other", "t1")).error().code, Errc::task_not_found);
+    EXPECT_EQ(sync(tasks().get("default", "nope")).error().code, Errc::task_not_found);
+}
+
+TEST_P(StoreConformance, UpdateReplacesTheSnapshot) {
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    auto r = make_task("t1", "ctx-1", TaskState::completed);
+    r.task.artifacts.push_back({"art-1", "answer", "", {a2a::Part::make_text("done")}, {}, {}});
+    r.updated_at = kBase + 1min;
+    r.last_seq = 7;
+    ASSERT_TRUE(sync(tasks().update(r)).ok());
+    auto got = sync(tasks().get("default", "t1"));
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(task_json(*got), task_json(r));
+    EXPECT_EQ(got->updated_at, r.updated_at);
+    EXPECT_EQ(got->last_seq, 7);
+}
+
+TEST_P(StoreConformance, UpdateNeverResurrectsAFinishedTask) {
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    ASSERT_TRUE(sync(tasks().update(make_task("t1", "ctx-1", TaskState::completed))).ok());
+    auto back = sync(tasks().update(make_task("t1", "ctx-1", TaskState::working)));
+    ASSERT_FALSE(back.ok());
+    EXPECT_EQ(back.error().code, Errc::conflict);
+    auto other_end = sync(tasks().update(make_task("t1", "ctx-1", TaskState::failed)));
+    ASSERT_FALSE(other_end.ok());
+    EXPECT_EQ(other_end.error().code, Errc::conflict);
+    EXPECT_EQ(sync(tasks().get("default", "t1"))->task.status.state, TaskState::completed);
+    // The same final state may be written again (the final snapshot after compaction).
+    auto same = make_task("t1", "ctx-1", TaskState::completed);
+    same.task.metadata["compacted"] = true;
+    ASSERT_TRUE(sync(tasks().update(same)).ok());
+    EXPECT_EQ(task_json(*sync(tasks().get("default", "t1"))), task_json(same));
+}
+
+TEST_P(StoreConformance, UpdateOfAnUnknownTaskIsNotFound) {
+    EXPECT_EQ(sync(tasks().update(make_task("nope"))).error().code, Errc::task_not_found);
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    EXPECT_EQ(sync(tasks().update(make_task("t1", "ctx-1", TaskState::working, "other"))).error().code,
+              Errc::task_not_found);
+}
+
+TEST_P(StoreConformance, FinishIfActiveIsACompareAndSet) {
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    a2a::TaskStatus canceled;
+    canceled.state = TaskState::canceled;
+    canceled.timestamp = "2025-01-20T10:05:00Z";
+    canceled.message = message(a2a::Role::agent, "c-1", "canceled by the user");
+    auto done = sync(tasks().finish_if_active("default", "t1", canceled));
+    ASSERT_TRUE(done.ok()) << done.error().message;
+    EXPECT_EQ(done->task.status.state, TaskState::canceled);
+    EXPECT_EQ(to_json(a2a::to_json(done->task.status)), to_json(a2a::to_json(canceled)));
+    EXPECT_EQ(task_json(*sync(tasks().get("default", "t1"))), task_json(*done));
+
+    auto again = sync(tasks().finish_if_active("default", "t1", canceled));
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.error().code, Errc::task_not_cancelable);
+    EXPECT_EQ(sync(tasks().update(make_task("t1"))).error().code, Errc::conflict);
+    EXPECT_EQ(sync(tasks().finish_if_active("default", "nope", canceled)).error().code, Errc::task_not_found);
+    EXPECT_EQ(sync(tasks().finish_if_active("other", "t1", canceled)).error().code, Errc::task_not_found);
+}
+
+TEST_P(StoreConformance, EventsAreOrderedAndReadAfterASequence) {
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    std::vector<TaskEvent> first{event(1), event(2, TaskEvent::Kind::artifact), event(3)};
+    ASSERT_TRUE(sync(tasks().append_events("default", "t1", first)).ok());
+    std::vector<TaskEvent> second{event(4, TaskEvent::Kind::artifact), event(5, TaskEvent::Kind::status, true)};
+    ASSERT_TRUE(sync(tasks().append_events("default", "t1", second)).ok());
+
+    auto all = sync(tasks().events_after("default", "t1", 0));
+    ASSERT_TRUE(all.ok()) << all.error().message;
+    EXPECT_EQ(seqs(*all), (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+    EXPECT_EQ((*all)[1].kind, TaskEvent::Kind::artifact);
+    EXPECT_EQ((*all)[0].kind, TaskEvent::Kind::status);
+    EXPECT_EQ((*all)[3].payload, event(4, TaskEvent::Kind::artifact).payload);
+    EXPECT_FALSE((*all)[3].final);
+    EXPECT_TRUE((*all)[4].final);
+    EXPECT_EQ(seqs(*sync(tasks().events_after("default", "t1", 3))), (std::vector<std::int64_t>{4, 5}));
+    EXPECT_TRUE(sync(tasks().events_after("default", "t1", 5))->empty());
+    EXPECT_EQ(sync(tasks().get("default", "t1"))->last_seq, 5);
+
+    EXPECT_EQ(sync(tasks().events_after("other", "t1", 0)).error().code, Errc::task_not_found);
+    EXPECT_EQ(sync(tasks().events_after("default", "nope", 0)).error().code, Errc::task_not_found);
+    EXPECT_EQ(sync(tasks().append_events("other", "t1", {event(6)})).error().code, Errc::task_not_found);
+    EXPECT_EQ(seqs(*sync(tasks().events_after("default", "t1", 0))).size(), 5u);
+}
+
+TEST_P(StoreConformance, ReplaceEventsSwapsTheWholeLog) {
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    ASSERT_TRUE(sync(tasks().append_events("default", "t1", {event(1), event(2), event(3), event(4)})).ok());
+    std::vector<TaskEvent> compacted{event(1), event(4, TaskEvent::Kind::status, true)};
+    ASSERT_TRUE(sync(tasks().replace_events("default", "t1", compacted)).ok());
+    auto all = sync(tasks().events_after("default", "t1", 0));
+    ASSERT_TRUE(all.ok());
+    EXPECT_EQ(seqs(*all), (std::vector<std::int64_t>{1, 4}));
+    EXPECT_TRUE(all->back().final);
+    ASSERT_TRUE(sync(tasks().replace_events("default", "t1", {})).ok());
+    EXPECT_TRUE(sync(tasks().events_after("default", "t1", 0))->empty());
+    EXPECT_EQ(sync(tasks().replace_events("default", "nope", compacted)).error().code, Errc::task_not_found);
+}
+
+TEST_P(StoreConformance, FindByMessageMatchesAppUserAndContext) {
+    ASSERT_TRUE(sync(tasks().create(make_task("t1", "c1"))).ok());
+    auto found = [&](std::string app, std::string user, std::string ctx, std::string msg) {
+        auto r = sync(tasks().find_by_message(app, user, ctx, msg));
+        EXPECT_TRUE(r.ok());
+        return r.ok() && r->has_value() ? **r : std::string("none");
+    };
+    EXPECT_EQ(found("default", "u1", "c1", "m-t1"), "t1");
+    EXPECT_EQ(found("default", "u2", "c1", "m-t1"), "none");
+    EXPECT_EQ(found("default", "u1", "c2", "m-t1"), "none");
+    EXPECT_EQ(found("other", "u1", "c1", "m-t1"), "none");
+    EXPECT_EQ(found("default", "u1", "c1", "m-unknown"), "none");
+
+    // Messages recorded by a later update count; agent messages never do.
+    auto r = make_task("t1", "c1");
+    r.task.history.push_back(message(a2a::Role::agent, "a-1", "answer"));
+    r.task.history.push_back(message(a2a::Role::user, "m-2", "more"));
+    ASSERT_TRUE(sync(tasks().update(r)).ok());
+    EXPECT_EQ(found("default", "u1", "c1", "m-2"), "t1");
+    EXPECT_EQ(found("default", "u1", "c1", "a-1"), "none");
+
+    // The first task to take a message id keeps it.
+    auto t2 = make_task("t2", "c1");
+    t2.task.history.front().message_id = "m-t1";
+    ASSERT_TRUE(sync(tasks().create(t2)).ok());
+    EXPECT_EQ(found("default", "u1", "c1", "m-t1"), "t1");
+}
+
+TEST_P(StoreConformance, ActiveInContextListsUnfinishedTasksOldestFirst) {
+    ASSERT_TRUE(sync(tasks().create(make_task("t3", "c1", TaskState::submitted, "default", "u1", 3min))).ok());
+    ASSERT_TRUE(sync(tasks().create(make_task("t1", "c1", TaskState::working, "default", "u1", 1min))).ok());
+    ASSERT_TRUE(sync(tasks().create(make_task("t2", "c1", TaskState::completed, "default", "u1", 2min))).ok());
+    ASSERT_TRUE(sync(tasks().create(make_task("t4", "c2", TaskState::working, "default", "u1", 0min))).ok());
+    ASSERT_TRUE(sync(tasks().create(make_task("t5", "c1", TaskState::working, "other", "u1", 0min))).ok());
+    ASSERT_TRUE(sync(tasks().create(make_task("t6", "c1", TaskState::input_required, "default", "u2", 4min))).ok());
+    auto active = sync(tasks().active_in_context("default", "c1"));
+    ASSERT_TRUE(active.ok());
+    std::vector<std::string> ids;
+    for (const auto& r : *active) ids.push_back(r.task.id);
+    EXPECT_EQ(ids, (std::vector<std::string>{"t1", "t3", "t6"}));
+    EXPECT_TRUE(sync(tasks().active_in_context("default", "c9"))->empty());
+}
+
+TEST_P(StoreConformance, PushConfigsKeepOrderReplaceAndCap) {
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    auto a = push("a", "https://a.example/hook");
+    a.token = "tok";
+    a.authentication = a2a::PushAuthentication{{"Bearer"}, "secret"};
+    ASSERT_TRUE(sync(tasks().put_push_config("default", "t1", a, 3)).ok());
+    ASSERT_TRUE(sync(tasks().put_push_config("default", "t1", push("b", "https://b.example/"), 3)).ok());
+    auto listed = sync(tasks().push_configs("default", "t1"));
+    ASSERT_TRUE(listed.ok());
+    ASSERT_EQ(listed->size(), 2u);
+    EXPECT_EQ(to_json(a2a::to_json(listed->front())), to_json(a2a::to_json(a)));
+
+    ASSERT_TRUE(sync(tasks().put_push_config("default", "t1", push("a", "https://a2.example/"), 3)).ok());
+    EXPECT_EQ(push_ids(*sync(tasks().push_configs("default", "t1"))),
+              (std::vector<std::string>{"a https://a2.example/", "b https://b.example/"}));
+    ASSERT_TRUE(sync(tasks().put_push_config("default", "t1", push("c", "https://c.example/"), 3)).ok());
+    auto over = sync(tasks().put_push_config("default", "t1", push("d", "https://d.example/"), 3));
+    ASSERT_FALSE(over.ok());
+    EXPECT_EQ(over.error().code, Errc::invalid_argument);
+    ASSERT_TRUE(sync(tasks().put_push_config("default", "t1", push("b", "https://b2.example/"), 3)).ok());
+
+    ASSERT_TRUE(sync(tasks().delete_push_config("default", "t1", "b")).ok());
+    EXPECT_EQ(push_ids(*sync(tasks().push_configs("default", "t1"))),
+              (std::vector<std::string>{"a https://a2.example/", "c https://c.example/"}));
+    EXPECT_EQ(sync(tasks().delete_push_config("default", "t1", "b")).error().code, Errc::not_found);
+    EXPECT_EQ(sync(tasks().put_push_config("default", "nope", a, 3)).error().code, Errc::task_not_found);
+    EXPECT_EQ(sync(tasks().push_configs("other", "t1")).error().code, Errc::task_not_found);
+    EXPECT_EQ(sync(tasks().delete_push_config("other", "t1", "a")).error().code, Errc::task_not_found);
+}
+
+TEST_P(StoreConformance, PurgeRemovesOnlyFinishedTasksOlderThanTheCutoff) {
+    auto old_done = make_task("old-done", "c1", TaskState::completed);
+    auto old_running = make_task("old-running", "c1", TaskState::working);
+    auto new_failed = make_task("new-failed", "c1", TaskState::failed);
+    new_failed.updated_at = kBase + 2h;
+    for (const auto& r : {old_done, old_running, new_failed}) {
+        ASSERT_TRUE(sync(tasks().create(r)).ok());
+        ASSERT_TRUE(sync(tasks().append_events("default", r.task.id, {event(1)})).ok());
+        ASSERT_TRUE(sync(tasks().put_push_config("default", r.task.id, push("p", "https://x.example/"), 5)).ok());
+    }
+    auto removed = sync(tasks().purge_finished_before(kBase + 1h));
+    ASSERT_TRUE(removed.ok()) << removed.error().message;
+    EXPECT_EQ(*removed, 1u);
+    EXPECT_EQ(sync(tasks().get("default", "old-done")).error().code, Errc::task_not_found);
+    EXPECT_EQ(sync(tasks().events_after("default", "old-done", 0)).error().code, Errc::task_not_found);
+    EXPECT_FALSE(sync(tasks().find_by_message("default", "u1", "c1", "m-old-done"))->has_value());
+    EXPECT_TRUE(sync(tasks().get("default", "old-running")).ok());
+    EXPECT_EQ(sync(tasks().push_configs("default", "new-failed"))->size(), 1u);
+    EXPECT_EQ(*sync(tasks().purge_finished_before(kBase + 1h)), 0u);
+}
+
+TEST_P(StoreConformance, RemoveAppDropsThatAppsTasksOnly) {
+    ASSERT_TRUE(sync(tasks().create(make_task("a1", "c1", TaskState::working, "app-a"))).ok());
+    ASSERT_TRUE(sync(tasks().create(make_task("a2", "c1", TaskState::completed, "app-a"))).ok());
+    ASSERT_TRUE(sync(tasks().append_events("app-a", "a1", {event(1)})).ok());
+    ASSERT_TRUE(sync(tasks().put_push_config("app-a", "a1", push("p", "https://x.example/"), 5)).ok());
+    ASSERT_TRUE(sync(tasks().create(make_task("b1", "c1", TaskState::working, "app-b"))).ok());
+    ASSERT_TRUE(sync(tasks().remove_app("app-a")).ok());
+    EXPECT_EQ(sync(tasks().get("app-a", "a1")).error().code, Errc::task_not_found);
+    EXPECT_EQ(sync(tasks().get("app-a", "a2")).error().code, Errc::task_not_found);
+    EXPECT_FALSE(sync(tasks().find_by_message("app-a", "u1", "c1", "m-a1"))->has_value());
+    EXPECT_TRUE(sync(tasks().active_in_context("app-a", "c1"))->empty());
+    EXPECT_TRUE(sync(tasks().get("app-b", "b1")).ok());
+    // The ids are free again.
+    EXPECT_TRUE(sync(tasks().create(make_task("a1", "c1", TaskState::working, "app-a"))).ok());
+}
+
+// ---- concurrency -----------------------------------------------------------------------------------------------
+
+/// Runs `workers` coroutines made by `make` on an io_context served by 4 threads, as the server does.
+template <class Make>
+void run_concurrently(int workers, Make make) {
+    asio::io_context io;
+    std::atomic<int> failures{0};
+    for (int i = 0; i < workers; ++i)
+        asio::co_spawn(io, make(i), [&](std::exception_ptr e) {
+            if (e) ++failures;
+        });
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) threads.emplace_back([&] { io.run(); });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(failures.load(), 0);
+}
+
+TEST_P(StoreConformance, ConcurrentWritersLoseNothing) {
+    constexpr int kWorkers = 8;
+    constexpr int kRounds = 20;
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    const SessionKey key{"default", "u1", "s1"};
+    std::atomic<int> errors{0};
+    run_concurrently(kWorkers, [&](int worker) -> asio::awaitable<void> {
+        for (int round = 0; round < kRounds; ++round) {
+            SessionEvent e;
+            e.author = "worker-" + std::to_string(worker);
+            e.state_delta["k" + std::to_string(worker)] = round;
+            auto appended = co_await sessions().append(key, std::move(e));
+            if (!appended) ++errors;
+            std::vector<TaskEvent> batch{event(worker * 100 + round + 1)};
+            auto st = co_await tasks().append_events("default", "t1", std::move(batch));
+            if (!st) ++errors;
+        }
+    });
+    EXPECT_EQ(errors.load(), 0);
+
+    auto s = sync(sessions().get(key, std::nullopt));
+    ASSERT_TRUE(s.ok());
+    EXPECT_EQ(s->event_count, kWorkers * kRounds);
+    std::set<std::int64_t> session_seqs;
+    for (const auto& e : s->events) session_seqs.insert(e.seq);
+    EXPECT_EQ(session_seqs.size(), static_cast<std::size_t>(kWorkers * kRounds));
+    EXPECT_EQ(*session_seqs.begin(), 1);
+    EXPECT_EQ(*session_seqs.rbegin(), kWorkers * kRounds);
+    for (int w = 0; w < kWorkers; ++w) {
+        const auto* v = s->state.if_contains("k" + std::to_string(w));
+        ASSERT_NE(v, nullptr) << "worker " << w << "'s state change was lost";
+        EXPECT_EQ(v->to_number<int>(), kRounds - 1);
+    }
+    auto events = sync(tasks().events_after("default", "t1", 0));
+    ASSERT_TRUE(events.ok());
+    EXPECT_EQ(events->size(), static_cast<std::size_t>(kWorkers * kRounds));
+    EXPECT_EQ(sync(tasks().get("default", "t1"))->last_seq, (kWorkers - 1) * 100 + kRounds);
+}
+
+TEST_P(StoreConformance, ConcurrentFinishesHaveExactlyOneWinner) {
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    std::atomic<int> won{0}, refused{0}, other{0};
+    run_concurrently(8, [&](int worker) -> asio::awaitable<void> {
+        a2a::TaskStatus status;
+        status.state = worker % 2 ? TaskState::canceled : TaskState::failed;
+        status.timestamp = "2025-01-20T10:00:00Z";
+        auto r = co_await tasks().finish_if_active("default", "t1", std::move(status));
+        if (r)
+            ++won;
+        else if (r.error().code == Errc::task_not_cancelable)
+            ++refused;
+        else
+            ++other;
+    });
+    EXPECT_EQ(won.load(), 1);
+    EXPECT_EQ(refused.load(), 7);
+    EXPECT_EQ(other.load(), 0);
+}
+
+}  // namespace
+}  // namespace hector::store::testing
