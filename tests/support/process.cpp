@@ -165,6 +165,8 @@ HectorServer::~HectorServer() {
     if (!process_) return;
     if (process_->running()) {
         stop(std::chrono::seconds(10));
+        if (std::getenv("HECTOR_TEST_VERBOSE"))
+            std::fprintf(stderr, "hector output:\n%s\n", process_->output().c_str());
     } else {
         // It died under the test: show why.
         std::fprintf(stderr, "hector exited early (code %d); its output:\n%s\n", process_->wait({}).value_or(-1),

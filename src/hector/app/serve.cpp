@@ -13,8 +13,8 @@
 #include "hector/net/io.hpp"
 #include "hector/server/pipeline.hpp"
 #include "hector/server/routes.hpp"
-#include "hector/store/memory/memory_session_store.hpp"
-#include "hector/store/memory/memory_task_store.hpp"
+#include "hector/store/factory.hpp"
+
 #include "hector/tasks/push_notifier.hpp"
 #include "hector/tasks/task_manager.hpp"
 
@@ -32,6 +32,11 @@ void apply_overrides(config::Config& c, const ServeOptions& serve) {
     if (serve.seed.observe) c.observability.metrics.enabled = true;
     if (serve.seed.stream && !*serve.seed.stream)
         for (auto& [id, a] : c.agents) a.streaming = false;
+    // DECISIONS 18: durable by default; --ephemeral and --storage inmemory opt out.
+    if (serve.ephemeral || (serve.seed.storage && *serve.seed.storage == "inmemory")) {
+        c.storage.tasks.backend = "inmemory";
+        c.storage.sessions.backend = "inmemory";
+    }
 }
 
 http::ServerSettings server_settings(const config::ServerConfig& s) {
@@ -115,8 +120,15 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     }
     registry.put(std::move(default_app).value());
     const auto& limits = config->server.limits;
-    store::MemoryTaskStore task_store(10000, config->storage.tasks.retention);
-    store::MemorySessionStore session_store;
+    auto stores = store::open_stores(*config, io.blocking());
+    if (!stores) {
+        std::cerr << "error: " << stores.error().message << "\n";
+        return 1;
+    }
+    log::info("server", "tasks stored in {}, sessions in {}", stores->tasks_backend, stores->sessions_backend);
+    auto& task_store = *stores->tasks;
+    auto& session_store = *stores->sessions;
+
     tasks::TaskManagerSettings task_settings;
     task_settings.max_concurrent_runs = static_cast<std::size_t>(limits.max_concurrent_runs);
     task_settings.subscriber_queue = static_cast<std::size_t>(limits.subscriber_queue);

@@ -36,7 +36,12 @@ struct TaskManager::Live {
     std::string answer;
 
     /// Appends an event under `mu` (held by the caller), fans it out and, for a final event, ends every stream.
-    void append(store::TaskEvent::Kind kind, boost::json::value payload, bool final, bool interrupted);
+    /// With publish = false the event is only logged and kept for publish_final().
+    void append(store::TaskEvent::Kind kind, boost::json::value payload, bool final, bool interrupted,
+                bool publish = true);
+    /// Fans out the final event held back until the final state was stored, and ends every stream. Under `mu`.
+    void publish_final();
+    std::optional<Event> pending_final;
 };
 
 }  // namespace hector::tasks

@@ -26,7 +26,15 @@ void PushNotifier::on_status(const store::TaskRecord& record) {
         return;
     }
     ++in_flight_;
-    asio::co_spawn(io_, deliver(record), [this](std::exception_ptr) { --in_flight_; });
+    asio::co_spawn(io_, deliver(record), [this, id = record.task.id](std::exception_ptr e) {
+        --in_flight_;
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+            log::error("push", "task {}: notification failed unexpectedly: {}", id, ex.what());
+        }
+    });
 }
 
 asio::awaitable<void> PushNotifier::deliver(store::TaskRecord record) {

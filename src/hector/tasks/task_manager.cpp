@@ -140,7 +140,7 @@ std::vector<TaskEvent> compact(const std::vector<TaskEvent>& log, const store::T
 
 }  // namespace
 
-void TaskManager::Live::append(TaskEvent::Kind kind, json::value payload, bool final, bool interrupted) {
+void TaskManager::Live::append(TaskEvent::Kind kind, json::value payload, bool final, bool interrupted, bool publish) {
     TaskEvent e;
     e.seq = ++seq;
     record.last_seq = seq;
@@ -150,11 +150,26 @@ void TaskManager::Live::append(TaskEvent::Kind kind, json::value payload, bool f
     e.payload = std::move(payload);
     log.push_back(std::move(e));
     Event ev{seq, kind, final, interrupted, std::move(text)};
+    if (!publish) {
+        pending_final = std::move(ev);
+        return;
+    }
     std::erase_if(subscribers, [&](const std::shared_ptr<Subscription>& s) { return !s->push(ev); });
     if (final) {
         for (auto& s : subscribers) s->close();
         subscribers.clear();
     }
+}
+
+void TaskManager::Live::publish_final() {
+    if (!pending_final) return;
+    Event ev = std::move(*pending_final);
+    pending_final.reset();
+    for (auto& s : subscribers) {
+        s->push(ev);
+        s->close();
+    }
+    subscribers.clear();
 }
 
 TaskManager::TaskManager(asio::io_context& io, store::TaskStore& tasks, store::SessionStore& sessions,
@@ -358,12 +373,13 @@ bool TaskManager::commit(const std::shared_ptr<Live>& t, a2a::TaskStatus status,
         }
         t->record.task.status = std::move(status);
         t->record.updated_at = Clock::now();
-        t->append(TaskEvent::Kind::status, status_payload(t->record, true), true, interrupted);
+        // The final event is logged now but fanned out only once the state is stored: a client that saw it can
+        // rely on every later read, here or after a restart, agreeing with it.
+        t->append(TaskEvent::Kind::status, status_payload(t->record, true), true, interrupted, /*publish=*/false);
         snapshot = t->record;
         events = compact(t->log, t->record);
     }
     asio::co_spawn(io_, persist(t, snapshot, std::move(events)), asio::detached);
-    notify(snapshot);
     return true;
 }
 
@@ -371,10 +387,16 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
                                            std::vector<TaskEvent> events) {
     const auto id = snapshot.task.id;
     const auto app = snapshot.app_id;
-    if (auto st = co_await store_.update(std::move(snapshot)); !st)
+    if (auto st = co_await store_.update(snapshot); !st)
+
         log::warn("tasks", "task {}: could not store its final state: {}", id, st.error().message);
     if (auto st = co_await store_.replace_events(app, id, std::move(events)); !st)
         log::warn("tasks", "task {}: could not store its event log: {}", id, st.error().message);
+    {
+        std::lock_guard lock(t->mu);
+        t->publish_final();
+    }
+    notify(snapshot);
     std::lock_guard lock(mu_);
     if (auto it = live_.find(id); it != live_.end() && it->second == t) live_.erase(it);
 }
