@@ -45,6 +45,8 @@ struct Request {
     std::string remote_ip;
     std::string request_id;
     std::vector<std::pair<std::string, std::string>> params;  // decoded path parameters
+    std::string_view route;                                   // the matched pattern ("/agents/{name}"), for metrics
+
     std::any principal;                                       // set by the auth middleware
 
     std::string_view header(std::string_view name) const { return headers.get(name); }

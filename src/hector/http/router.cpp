@@ -25,7 +25,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }  // namespace
 
 void Router::add(Method method, std::string_view pattern, Handler handler) {
-    Route r{method, {}, 0, std::move(handler)};
+    Route r{method, std::string(pattern), {}, 0, std::move(handler)};
+
     for (auto seg : split_path(pattern)) {
         bool param = seg.size() > 2 && seg.front() == '{' && seg.back() == '}';
         r.segments.push_back({std::string(param ? seg.substr(1, seg.size() - 2) : seg), param});
@@ -68,6 +69,8 @@ Router::Match Router::match(Method method, std::string_view raw_path) const {
             m.allowed.push_back(route.method);
         if (!m.handler && route.method == wanted) {
             m.handler = &route.handler;
+            m.pattern = route.pattern;
+
             m.params = std::move(params);
         }
     }
@@ -78,6 +81,8 @@ boost::asio::awaitable<Response> Router::dispatch(Request& request) const {
     auto m = match(request.method, request.path);
     if (m.handler) {
         request.params = std::move(m.params);
+        request.route = m.pattern;
+
         co_return co_await (*m.handler)(request);
     }
     if (m.path_known) {

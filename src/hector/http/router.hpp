@@ -21,6 +21,8 @@ class Router {
 
     struct Match {
         const Handler* handler = nullptr;  // null: no route for this method
+        std::string_view pattern;          // of the matched route
+
         bool path_known = false;           // some route has this path (→ 405 rather than 404)
         std::vector<Method> allowed;       // methods routed for this path (for Allow)
         std::vector<std::pair<std::string, std::string>> params;
@@ -38,7 +40,9 @@ class Router {
     };
     struct Route {
         Method method;
+        std::string pattern;
         std::vector<Segment> segments;
+
         int literals = 0;
         Handler handler;
     };

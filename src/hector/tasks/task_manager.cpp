@@ -183,7 +183,13 @@ void TaskManager::add_status_listener(StatusListener listener) {
     listeners_.push_back(std::move(listener));
 }
 
+void TaskManager::add_usage_listener(UsageListener listener) {
+    std::lock_guard lock(mu_);
+    usage_listeners_.push_back(std::move(listener));
+}
+
 void TaskManager::notify(const store::TaskRecord& record) {
+
     std::vector<StatusListener> copy;
     {
         std::lock_guard lock(mu_);
@@ -492,7 +498,17 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         });
     }
 
+    if (result.prompt_tokens > 0 || result.completion_tokens > 0) {
+        std::vector<UsageListener> usage;
+        {
+            std::lock_guard lock(mu_);
+            usage = usage_listeners_;
+        }
+        auto snapshot = out_record(t);
+        for (auto& l : usage) l(snapshot, result.prompt_tokens, result.completion_tokens);
+    }
     // What the run produced goes into the conversation only when the run's outcome stands.
+
     if (finished_here) {
         for (auto& e : result.events) {
             e.invocation_id = working.task.id;

@@ -96,6 +96,11 @@ class TaskManager {
     /// Called (from any thread) whenever a task's state changes: push delivery, notifications, metrics.
     using StatusListener = std::function<void(const store::TaskRecord&)>;
     void add_status_listener(StatusListener listener);
+    /// Called (from the run's executor) when a run ends, with the LLM tokens it used: rate limits, metrics.
+    using UsageListener = std::function<void(const store::TaskRecord&, std::int64_t prompt_tokens,
+                                             std::int64_t completion_tokens)>;
+    void add_usage_listener(UsageListener listener);
+
 
     /// Shutdown (DECISIONS 33): runs still going become failed with `reason`; their subscribers get the final
     /// event. Blocks until the failures are recorded.
@@ -138,6 +143,8 @@ class TaskManager {
     std::size_t running_ = 0;
     bool shutting_down_ = false;
     std::vector<StatusListener> listeners_;
+    std::vector<UsageListener> usage_listeners_;
+
 };
 
 }  // namespace hector::tasks

@@ -101,8 +101,83 @@ std::vector<Migration> make_steps(Dialect d) {
                 FOREIGN KEY (app_name, user_id, session_id) REFERENCES sessions (app_name, user_id, id)
                     ON DELETE CASCADE))",
          }},
+        {3,
+         "apps",
+         {
+             // Multi-tenant apps (server.md §6): config_json is the app's config; token_version revokes older
+             // tokens when bumped.
+             R"(CREATE TABLE apps (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                config_json TEXT NOT NULL,
+                token_version BIGINT NOT NULL DEFAULT 1,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL))",
+             "CREATE INDEX apps_by_creation ON apps (created_at, id)",
+             // ES256 signing keys (DECISIONS 11): generated once, shared by every instance.
+             R"(CREATE TABLE signing_keys (
+                kid TEXT PRIMARY KEY,
+                algorithm TEXT NOT NULL,
+                private_pem TEXT NOT NULL,
+                public_jwk TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                retired_at BIGINT))",
+             // Scoped state (platform.md §6.2): app: and user: keys live beside the sessions.
+             R"(CREATE TABLE app_states (
+                app_name TEXT NOT NULL,
+                state_json TEXT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (app_name)))",
+             R"(CREATE TABLE user_states (
+                app_name TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                state_json TEXT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (app_name, user_id)))",
+         }},
+        {4,
+         "queue",
+         {
+             // Every run holds a row while it is queued or running (DECISIONS 24, 25): background jobs are
+             // claimed by workers; interactive runs hold a lease too, so recovery finds what a dead instance left.
+             R"(CREATE TABLE task_queue (
+                task_id TEXT PRIMARY KEY REFERENCES a2a_tasks (id) ON DELETE CASCADE,
+                app_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                state TEXT NOT NULL,
+                attempts BIGINT NOT NULL DEFAULT 0,
+                available_at BIGINT NOT NULL,
+                lease_owner TEXT,
+                lease_expires_at BIGINT,
+                last_error TEXT NOT NULL DEFAULT '',
+                input_json TEXT NOT NULL,
+                created_at BIGINT NOT NULL))",
+             "CREATE INDEX task_queue_claim ON task_queue (state, available_at)",
+             "CREATE INDEX task_queue_leases ON task_queue (state, lease_expires_at)",
+             R"(CREATE TABLE dead_letters (
+                id TEXT PRIMARY KEY,
+                task_id TEXT NOT NULL,
+                app_id TEXT NOT NULL,
+                error TEXT NOT NULL,
+                failed_at BIGINT NOT NULL,
+                retry_count BIGINT NOT NULL,
+                input_json TEXT NOT NULL))",
+             "CREATE INDEX dead_letters_by_app ON dead_letters (app_id, failed_at)",
+         }},
+        {5,
+         "rate_limits",
+         {
+             // Fixed windows aligned to UTC calendar boundaries (server.md §12), shared across instances.
+             R"(CREATE TABLE rate_limit_counters (
+                scope_key TEXT NOT NULL,
+                rule TEXT NOT NULL,
+                window_start BIGINT NOT NULL,
+                used BIGINT NOT NULL,
+                PRIMARY KEY (scope_key, rule, window_start)))",
+         }},
     };
 }
+
 
 const std::vector<Migration> kSqliteSteps = make_steps(Dialect::sqlite);
 const std::vector<Migration> kPostgresSteps = make_steps(Dialect::postgres);
