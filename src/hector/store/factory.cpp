@@ -5,9 +5,11 @@
 #include <filesystem>
 #include <map>
 
+#include "hector/store/memory/memory_queue_store.hpp"
 #include "hector/store/memory/memory_session_store.hpp"
 #include "hector/store/memory/memory_task_store.hpp"
 #include "hector/store/postgres/pg_database.hpp"
+#include "hector/store/sql/sql_queue_store.hpp"
 #include "hector/store/sql/sql_session_store.hpp"
 #include "hector/store/sql/sql_task_store.hpp"
 #include "hector/store/sqlite/sqlite_database.hpp"
@@ -146,11 +148,15 @@ Result<Stores> open_stores(const config::Config& config, boost::asio::thread_poo
     Stores out;
     if (tasks_choice->kind == Kind::memory) {
         out.tasks = std::make_unique<MemoryTaskStore>(kMemoryMaxTerminal, config.storage.tasks.retention);
+        out.queue = std::make_unique<MemoryQueueStore>();
         out.tasks_backend = "memory";
+
     } else {
         auto db = databases.get(*tasks_choice, "storage.tasks");
         if (!db) return std::move(db).error();
         out.tasks = std::make_unique<sql::SqlTaskStore>(**db);
+        out.queue = std::make_unique<sql::SqlQueueStore>(**db);
+
         out.tasks_backend = (*db)->describe();
     }
     if (sessions_choice->kind == Kind::memory) {

@@ -9,6 +9,7 @@
 
 #include "hector/common/result.hpp"
 #include "hector/config/model.hpp"
+#include "hector/store/queue_store.hpp"
 #include "hector/store/session_store.hpp"
 #include "hector/store/sql/database.hpp"
 #include "hector/store/task_store.hpp"
@@ -31,7 +32,9 @@ struct Stores {
     std::vector<std::unique_ptr<sql::Database>> databases;  // declared first, so destroyed after the stores
     std::unique_ptr<TaskStore> tasks;
     std::unique_ptr<SessionStore> sessions;
-    std::string tasks_backend;  // for the start-up log: "memory", "sqlite .hector/hector.db", "postgres db/hector"
+    std::unique_ptr<QueueStore> queue;  // in the tasks' database (DECISIONS 25)
+    std::string tasks_backend;
+    // for the start-up log: "memory", "sqlite .hector/hector.db", "postgres db/hector"
     std::string sessions_backend;
 };
 

@@ -80,7 +80,14 @@ class TaskStore {
                                                               std::string config_id) = 0;
     /// Removes every task of an app with its events and push configs (app deletion).
     virtual boost::asio::awaitable<Status> remove_app(std::string app_id) = 0;
+    /// How many of an app's tasks are in each state (queue stats, server.md §8).
+    virtual boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> count_states(
+        std::string app_id) = 0;
+    /// The states of these tasks (those that exist), for instances watching for cancels made elsewhere.
+    virtual boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> states_of(
+        std::vector<std::string> task_ids) = 0;
     /// Finished tasks whose updated_at is older than `cutoff` are purged with their logs and push configs
+
     /// (DECISIONS 26). Returns how many were removed.
     virtual boost::asio::awaitable<Result<std::size_t>> purge_finished_before(TimePoint cutoff) = 0;
 };

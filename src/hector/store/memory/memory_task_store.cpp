@@ -238,6 +238,25 @@ boost::asio::awaitable<Result<std::size_t>> MemoryTaskStore::purge_finished_befo
     co_return removed;
 }
 
+boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> MemoryTaskStore::count_states(
+    std::string app_id) {
+    std::lock_guard lock(mu_);
+    std::map<std::string, std::int64_t> counts;
+    for (const auto& [id, e] : tasks_)
+        if (e.record.app_id == app_id) ++counts[std::string(a2a::to_string(e.record.task.status.state))];
+    co_return std::vector<std::pair<std::string, std::int64_t>>(counts.begin(), counts.end());
+}
+
+boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> MemoryTaskStore::states_of(
+    std::vector<std::string> task_ids) {
+    std::lock_guard lock(mu_);
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& id : task_ids)
+        if (auto it = tasks_.find(id); it != tasks_.end())
+            out.emplace_back(id, std::string(a2a::to_string(it->second.record.task.status.state)));
+    co_return out;
+}
+
 std::size_t MemoryTaskStore::size() const {
     std::lock_guard lock(mu_);
     return tasks_.size();

@@ -40,6 +40,11 @@ class MemoryTaskStore final : public TaskStore {
                                                       std::string config_id) override;
 
     boost::asio::awaitable<Status> remove_app(std::string app_id) override;
+    boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> count_states(
+        std::string app_id) override;
+    boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> states_of(
+        std::vector<std::string> task_ids) override;
+
     boost::asio::awaitable<Result<std::size_t>> purge_finished_before(TimePoint cutoff) override;
 
     std::size_t size() const;

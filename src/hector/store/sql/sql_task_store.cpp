@@ -349,3 +349,38 @@ asio::awaitable<Result<std::size_t>> SqlTaskStore::purge_finished_before(TimePoi
 }
 
 }  // namespace hector::store::sql
+
+namespace hector::store::sql {
+
+namespace {
+const std::string kCountStates = "SELECT state, COUNT(*) FROM a2a_tasks WHERE app_id = ? GROUP BY state";
+const std::string kStateOf = "SELECT state FROM a2a_tasks WHERE id = ?";
+}  // namespace
+
+boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> SqlTaskStore::count_states(
+    std::string app_id) {
+    using Counts = std::vector<std::pair<std::string, std::int64_t>>;
+    return db_.read<Counts>([app_id = std::move(app_id)](Connection& c) -> Result<Counts> {
+        auto r = c.run(kCountStates, {app_id});
+        if (!r) return std::move(r).error();
+        Counts out;
+        for (const auto& row : r->rows) out.emplace_back(row.text(0), row.integer(1));
+        return out;
+    });
+}
+
+boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> SqlTaskStore::states_of(
+    std::vector<std::string> task_ids) {
+    using States = std::vector<std::pair<std::string, std::string>>;
+    return db_.read<States>([ids = std::move(task_ids)](Connection& c) -> Result<States> {
+        States out;
+        for (const auto& id : ids) {
+            auto r = c.run(kStateOf, {id});
+            if (!r) return std::move(r).error();
+            if (!r->rows.empty()) out.emplace_back(id, r->rows.front().text(0));
+        }
+        return out;
+    });
+}
+
+}  // namespace hector::store::sql

@@ -40,6 +40,10 @@ class SqlTaskStore final : public TaskStore {
     /// Deletes in batches of a few hundred tasks, one transaction each, so a large purge never holds the SQLite
     /// writer (or PostgreSQL row locks) for long.
     boost::asio::awaitable<Result<std::size_t>> purge_finished_before(TimePoint cutoff) override;
+    boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> count_states(
+        std::string app_id) override;
+    boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> states_of(
+        std::vector<std::string> task_ids) override;
 
   private:
     Database& db_;

@@ -1,0 +1,133 @@
+#include "hector/store/memory/memory_queue_store.hpp"
+
+#include <algorithm>
+
+namespace hector::store {
+
+boost::asio::awaitable<Status> MemoryQueueStore::put(QueueItem item) {
+    std::lock_guard lock(mu_);
+    if (items_.contains(item.task_id)) co_return Error{Errc::conflict, "the task is already queued"};
+    auto id = item.task_id;
+    items_.emplace(std::move(id), std::move(item));
+    co_return Status{};
+}
+
+boost::asio::awaitable<Result<std::vector<QueueItem>>> MemoryQueueStore::claim(std::string owner, std::size_t max,
+                                                                               TimePoint now, TimePoint lease_until) {
+    std::lock_guard lock(mu_);
+    std::vector<QueueItem*> ready;
+    for (auto& [id, item] : items_)
+        if (item.state == QueueItem::State::pending && item.available_at <= now) ready.push_back(&item);
+    std::sort(ready.begin(), ready.end(), [](const QueueItem* a, const QueueItem* b) {
+        return a->available_at != b->available_at ? a->available_at < b->available_at : a->created_at < b->created_at;
+    });
+    std::vector<QueueItem> out;
+    for (auto* item : ready) {
+        if (out.size() >= max) break;
+        item->state = QueueItem::State::running;
+        item->attempts += 1;
+        item->lease_owner = owner;
+        item->lease_expires_at = lease_until;
+        out.push_back(*item);
+    }
+    co_return out;
+}
+
+boost::asio::awaitable<Status> MemoryQueueStore::renew(std::string owner, std::vector<std::string> task_ids,
+                                                       TimePoint lease_until) {
+    std::lock_guard lock(mu_);
+    for (const auto& id : task_ids) {
+        auto it = items_.find(id);
+        if (it != items_.end() && it->second.lease_owner == owner) it->second.lease_expires_at = lease_until;
+    }
+    co_return Status{};
+}
+
+boost::asio::awaitable<Result<std::vector<QueueItem>>> MemoryQueueStore::reclaim_expired(std::string owner,
+                                                                                         std::size_t max, TimePoint now,
+                                                                                         TimePoint lease_until) {
+    std::lock_guard lock(mu_);
+    std::vector<QueueItem> out;
+    for (auto& [id, item] : items_) {
+        if (out.size() >= max) break;
+        if (item.state != QueueItem::State::running || item.lease_expires_at >= now) continue;
+        item.lease_owner = owner;
+        item.lease_expires_at = lease_until;
+        out.push_back(item);
+    }
+    co_return out;
+}
+
+boost::asio::awaitable<Status> MemoryQueueStore::reschedule(std::string task_id, TimePoint available_at,
+                                                            std::string error, bool refund) {
+    std::lock_guard lock(mu_);
+    auto it = items_.find(task_id);
+    if (it == items_.end()) co_return Error{Errc::not_found, "not queued"};
+    auto& item = it->second;
+    item.state = QueueItem::State::pending;
+    item.kind = QueueItem::Kind::background;
+    item.available_at = available_at;
+    item.lease_owner.clear();
+    item.lease_expires_at = {};
+    if (!error.empty()) item.last_error = std::move(error);
+    if (refund && item.attempts > 0) --item.attempts;
+    co_return Status{};
+}
+
+boost::asio::awaitable<Status> MemoryQueueStore::remove(std::string task_id) {
+    std::lock_guard lock(mu_);
+    items_.erase(task_id);
+    co_return Status{};
+}
+
+boost::asio::awaitable<Result<std::optional<QueueItem>>> MemoryQueueStore::get(std::string task_id) {
+    std::lock_guard lock(mu_);
+    auto it = items_.find(task_id);
+    if (it == items_.end()) co_return std::optional<QueueItem>{};
+    co_return std::optional<QueueItem>{it->second};
+}
+
+boost::asio::awaitable<Status> MemoryQueueStore::bury(std::string task_id, DeadLetter letter) {
+    std::lock_guard lock(mu_);
+    items_.erase(task_id);
+    auto id = letter.id;
+    letters_[std::move(id)] = std::move(letter);
+    co_return Status{};
+}
+
+boost::asio::awaitable<Result<std::vector<DeadLetter>>> MemoryQueueStore::dead_letters(std::string app_id,
+                                                                                       std::size_t limit) {
+    std::lock_guard lock(mu_);
+    std::vector<DeadLetter> out;
+    for (const auto& [id, l] : letters_)
+        if (l.app_id == app_id) out.push_back(l);
+    std::sort(out.begin(), out.end(), [](const DeadLetter& a, const DeadLetter& b) {
+        return a.failed_at != b.failed_at ? a.failed_at > b.failed_at : a.id < b.id;
+    });
+    if (out.size() > limit) out.resize(limit);
+    co_return out;
+}
+
+boost::asio::awaitable<Result<std::optional<DeadLetter>>> MemoryQueueStore::take_dead_letter(std::string id) {
+    std::lock_guard lock(mu_);
+    auto it = letters_.find(id);
+    if (it == letters_.end()) co_return std::optional<DeadLetter>{};
+    DeadLetter l = std::move(it->second);
+    letters_.erase(it);
+    co_return std::optional<DeadLetter>{std::move(l)};
+}
+
+boost::asio::awaitable<Result<std::size_t>> MemoryQueueStore::purge_dead_letters_before(TimePoint cutoff) {
+    std::lock_guard lock(mu_);
+    std::size_t n = std::erase_if(letters_, [&](const auto& kv) { return kv.second.failed_at < cutoff; });
+    co_return n;
+}
+
+boost::asio::awaitable<Status> MemoryQueueStore::remove_app(std::string app_id) {
+    std::lock_guard lock(mu_);
+    std::erase_if(items_, [&](const auto& kv) { return kv.second.app_id == app_id; });
+    std::erase_if(letters_, [&](const auto& kv) { return kv.second.app_id == app_id; });
+    co_return Status{};
+}
+
+}  // namespace hector::store

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+
+#include "hector/store/queue_store.hpp"
+
+namespace hector::store {
+
+/// In-process QueueStore (one instance, nothing survives a restart).
+class MemoryQueueStore final : public QueueStore {
+  public:
+    boost::asio::awaitable<Status> put(QueueItem item) override;
+    boost::asio::awaitable<Result<std::vector<QueueItem>>> claim(std::string owner, std::size_t max, TimePoint now,
+                                                                 TimePoint lease_until) override;
+    boost::asio::awaitable<Status> renew(std::string owner, std::vector<std::string> task_ids,
+                                         TimePoint lease_until) override;
+    boost::asio::awaitable<Result<std::vector<QueueItem>>> reclaim_expired(std::string owner, std::size_t max,
+                                                                           TimePoint now,
+                                                                           TimePoint lease_until) override;
+    boost::asio::awaitable<Status> reschedule(std::string task_id, TimePoint available_at, std::string error,
+                                              bool refund) override;
+    boost::asio::awaitable<Status> remove(std::string task_id) override;
+    boost::asio::awaitable<Result<std::optional<QueueItem>>> get(std::string task_id) override;
+    boost::asio::awaitable<Status> bury(std::string task_id, DeadLetter letter) override;
+    boost::asio::awaitable<Result<std::vector<DeadLetter>>> dead_letters(std::string app_id,
+                                                                         std::size_t limit) override;
+    boost::asio::awaitable<Result<std::optional<DeadLetter>>> take_dead_letter(std::string id) override;
+    boost::asio::awaitable<Result<std::size_t>> purge_dead_letters_before(TimePoint cutoff) override;
+    boost::asio::awaitable<Status> remove_app(std::string app_id) override;
+
+  private:
+    std::mutex mu_;
+    std::map<std::string, QueueItem> items_;
+    std::map<std::string, DeadLetter> letters_;
+};
+
+}  // namespace hector::store

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "hector/store/queue_store.hpp"
+#include "hector/store/sql/database.hpp"
+
+namespace hector::store::sql {
+
+/// QueueStore on the tasks' SQL database. Claims are one UPDATE ... RETURNING over a subquery that, on PostgreSQL,
+/// takes its rows with FOR UPDATE SKIP LOCKED, so concurrent instances never claim the same item and never wait on
+/// each other; SQLite has a single writer. Thread-safe; the database must outlive the store.
+class SqlQueueStore final : public QueueStore {
+  public:
+    explicit SqlQueueStore(Database& db) : db_(db) {}
+
+    boost::asio::awaitable<Status> put(QueueItem item) override;
+    boost::asio::awaitable<Result<std::vector<QueueItem>>> claim(std::string owner, std::size_t max, TimePoint now,
+                                                                 TimePoint lease_until) override;
+    boost::asio::awaitable<Status> renew(std::string owner, std::vector<std::string> task_ids,
+                                         TimePoint lease_until) override;
+    boost::asio::awaitable<Result<std::vector<QueueItem>>> reclaim_expired(std::string owner, std::size_t max,
+                                                                           TimePoint now,
+                                                                           TimePoint lease_until) override;
+    boost::asio::awaitable<Status> reschedule(std::string task_id, TimePoint available_at, std::string error,
+                                              bool refund) override;
+    boost::asio::awaitable<Status> remove(std::string task_id) override;
+    boost::asio::awaitable<Result<std::optional<QueueItem>>> get(std::string task_id) override;
+    boost::asio::awaitable<Status> bury(std::string task_id, DeadLetter letter) override;
+    boost::asio::awaitable<Result<std::vector<DeadLetter>>> dead_letters(std::string app_id,
+                                                                         std::size_t limit) override;
+    boost::asio::awaitable<Result<std::optional<DeadLetter>>> take_dead_letter(std::string id) override;
+    boost::asio::awaitable<Result<std::size_t>> purge_dead_letters_before(TimePoint cutoff) override;
+    boost::asio::awaitable<Status> remove_app(std::string app_id) override;
+
+  private:
+    Database& db_;
+};
+
+}  // namespace hector::store::sql
