@@ -5,10 +5,13 @@
 #include <filesystem>
 #include <map>
 
+#include "hector/store/file/file_key_store.hpp"
+#include "hector/store/memory/memory_app_store.hpp"
 #include "hector/store/memory/memory_queue_store.hpp"
 #include "hector/store/memory/memory_session_store.hpp"
 #include "hector/store/memory/memory_task_store.hpp"
 #include "hector/store/postgres/pg_database.hpp"
+#include "hector/store/sql/sql_app_store.hpp"
 #include "hector/store/sql/sql_queue_store.hpp"
 #include "hector/store/sql/sql_session_store.hpp"
 #include "hector/store/sql/sql_task_store.hpp"
@@ -156,17 +159,38 @@ Result<Stores> open_stores(const config::Config& config, boost::asio::thread_poo
         if (!db) return std::move(db).error();
         out.tasks = std::make_unique<sql::SqlTaskStore>(**db);
         out.queue = std::make_unique<sql::SqlQueueStore>(**db);
+        out.tasks_database = *db;
 
         out.tasks_backend = (*db)->describe();
     }
     if (sessions_choice->kind == Kind::memory) {
         out.sessions = std::make_unique<MemorySessionStore>();
+        out.apps = std::make_unique<MemoryAppStore>();
+        if (options.key_dir.empty())
+            out.keys = std::make_unique<MemorySigningKeyStore>();
+        else
+            out.keys = std::make_unique<FileSigningKeyStore>(options.key_dir, blocking);
         out.sessions_backend = "memory";
     } else {
         auto db = databases.get(*sessions_choice, "storage.sessions");
         if (!db) return std::move(db).error();
         out.sessions = std::make_unique<sql::SqlSessionStore>(**db);
+        out.apps = std::make_unique<sql::SqlAppStore>(**db);
+        out.keys = std::make_unique<sql::SqlSigningKeyStore>(**db);
         out.sessions_backend = (*db)->describe();
+    }
+    const auto& rl = config.rate_limiting;
+    if (rl.enabled && rl.backend == "sql") {
+        if (!rl.sql_database.empty()) {
+            auto db = databases.get(Choice{Kind::sql, rl.sql_database}, "rate_limiting.sql");
+            if (!db) return std::move(db).error();
+            out.rate_limits = *db;
+        } else if (out.tasks_database) {
+            out.rate_limits = out.tasks_database;
+        } else {
+            return Error{Errc::invalid_argument,
+                         "rate_limiting.sql_database: required with backend sql while storage.tasks is in memory"};
+        }
     }
     out.databases = databases.release();
     return out;

@@ -9,6 +9,7 @@
 
 #include "hector/common/result.hpp"
 #include "hector/config/model.hpp"
+#include "hector/store/app_store.hpp"
 #include "hector/store/queue_store.hpp"
 #include "hector/store/session_store.hpp"
 #include "hector/store/sql/database.hpp"
@@ -23,6 +24,9 @@ struct OpenOptions {
     std::size_t sqlite_readers = 4;
     /// How long a PostgreSQL caller waits for a pooled connection before Errc::unavailable.
     std::chrono::milliseconds pg_acquire_timeout{5000};
+    /// With sessions in memory, the signing keys are kept in this directory (server.md §6.3); empty = in memory
+    /// too (--ephemeral), so tokens stop verifying after a restart.
+    std::string key_dir = ".hector/keys";
 };
 
 /// The task and session stores of the process and the databases behind them. Tasks and sessions on the same
@@ -32,7 +36,13 @@ struct Stores {
     std::vector<std::unique_ptr<sql::Database>> databases;  // declared first, so destroyed after the stores
     std::unique_ptr<TaskStore> tasks;
     std::unique_ptr<SessionStore> sessions;
-    std::unique_ptr<QueueStore> queue;  // in the tasks' database (DECISIONS 25)
+    std::unique_ptr<QueueStore> queue;        // in the tasks' database (DECISIONS 25)
+    std::unique_ptr<AppStore> apps;           // in the sessions' database (server.md §7.1)
+    std::unique_ptr<SigningKeyStore> keys;    // ditto; a key directory when sessions are in memory
+    sql::Database* tasks_database = nullptr;  // the tasks' database (automation state lives there); null in memory
+    /// rate_limiting.backend sql: the database of its counters (rate_limiting.sql_database, else the tasks'); null
+    /// otherwise.
+    sql::Database* rate_limits = nullptr;
     std::string tasks_backend;
     // for the start-up log: "memory", "sqlite .hector/hector.db", "postgres db/hector"
     std::string sessions_backend;

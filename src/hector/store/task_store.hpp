@@ -48,7 +48,10 @@ class TaskStore {
     /// Replaces the snapshot. Refuses (Errc::conflict) to overwrite a terminal state with another state, so a run
     /// that finishes after a cancel cannot resurrect the task.
     virtual boost::asio::awaitable<Status> update(TaskRecord record) = 0;
+    /// Replaces the snapshot even when the task is finished: a dead letter's task is requeued from submitted.
+    virtual boost::asio::awaitable<Status> reopen(TaskRecord record) = 0;
     /// Compare-and-set to `status` when the task is not terminal (DECISIONS 23); returns the updated record, or
+
     /// Errc::task_not_cancelable when it already was terminal.
     virtual boost::asio::awaitable<Result<TaskRecord>> finish_if_active(std::string app_id, std::string task_id,
                                                                         a2a::TaskStatus status) = 0;
@@ -83,7 +86,15 @@ class TaskStore {
     /// How many of an app's tasks are in each state (queue stats, server.md §8).
     virtual boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> count_states(
         std::string app_id) = 0;
+    /// Task counts by app and state over every app (the hector_queue_tasks gauge).
+    struct StateCount {
+        std::string app_id;
+        std::string state;
+        std::int64_t count = 0;
+    };
+    virtual boost::asio::awaitable<Result<std::vector<StateCount>>> count_all_states() = 0;
     /// The states of these tasks (those that exist), for instances watching for cancels made elsewhere.
+
     virtual boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> states_of(
         std::vector<std::string> task_ids) = 0;
     /// Finished tasks whose updated_at is older than `cutoff` are purged with their logs and push configs

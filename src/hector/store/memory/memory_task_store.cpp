@@ -93,6 +93,19 @@ boost::asio::awaitable<Status> MemoryTaskStore::update(TaskRecord record) {
     co_return Status{};
 }
 
+boost::asio::awaitable<Status> MemoryTaskStore::reopen(TaskRecord record) {
+    std::lock_guard lock(mu_);
+    auto* e = find(record.app_id, record.task.id);
+    if (!e) co_return not_found();
+    if (e->finished_order) {
+        terminal_.erase(e->finished_order);
+        e->finished_order = 0;
+    }
+    e->record = std::move(record);
+    note_terminal(*e);
+    co_return Status{};
+}
+
 boost::asio::awaitable<Result<TaskRecord>> MemoryTaskStore::finish_if_active(std::string app_id, std::string task_id,
                                                                              a2a::TaskStatus status) {
     std::lock_guard lock(mu_);
@@ -247,7 +260,19 @@ boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>
     co_return std::vector<std::pair<std::string, std::int64_t>>(counts.begin(), counts.end());
 }
 
+boost::asio::awaitable<Result<std::vector<TaskStore::StateCount>>> MemoryTaskStore::count_all_states() {
+    std::lock_guard lock(mu_);
+    std::map<std::pair<std::string, std::string>, std::int64_t> counts;
+    for (const auto& [id, e] : tasks_)
+        ++counts[{e.record.app_id, std::string(a2a::to_string(e.record.task.status.state))}];
+    std::vector<StateCount> out;
+    out.reserve(counts.size());
+    for (auto& [key, n] : counts) out.push_back({key.first, key.second, n});
+    co_return out;
+}
+
 boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> MemoryTaskStore::states_of(
+
     std::vector<std::string> task_ids) {
     std::lock_guard lock(mu_);
     std::vector<std::pair<std::string, std::string>> out;

@@ -175,9 +175,30 @@ std::vector<Migration> make_steps(Dialect d) {
                 used BIGINT NOT NULL,
                 PRIMARY KEY (scope_key, rule, window_start)))",
          }},
+        {6,
+         "automation",
+         {
+             // Webhook delivery ids remembered for 24 h with the task they started (DECISIONS 21); task_id is
+             // empty while the first delivery is still starting its task.
+             R"(CREATE TABLE webhook_deliveries (
+                app_id TEXT NOT NULL,
+                agent TEXT NOT NULL,
+                delivery_key TEXT NOT NULL,
+                task_id TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (app_id, agent, delivery_key)))",
+             "CREATE INDEX webhook_deliveries_by_age ON webhook_deliveries (created_at)",
+             // One row per schedule firing: the instance that inserts it runs it (server.md §9.2).
+             R"(CREATE TABLE schedule_firings (
+                app_id TEXT NOT NULL,
+                agent TEXT NOT NULL,
+                fire_at BIGINT NOT NULL,
+                claimed_at BIGINT NOT NULL,
+                PRIMARY KEY (app_id, agent, fire_at)))",
+             "CREATE INDEX schedule_firings_by_time ON schedule_firings (fire_at)",
+         }},
     };
 }
-
 
 const std::vector<Migration> kSqliteSteps = make_steps(Dialect::sqlite);
 const std::vector<Migration> kPostgresSteps = make_steps(Dialect::postgres);

@@ -355,6 +355,7 @@ namespace hector::store::sql {
 namespace {
 const std::string kCountStates = "SELECT state, COUNT(*) FROM a2a_tasks WHERE app_id = ? GROUP BY state";
 const std::string kStateOf = "SELECT state FROM a2a_tasks WHERE id = ?";
+const std::string kCountAllStates = "SELECT app_id, state, COUNT(*) FROM a2a_tasks GROUP BY app_id, state";
 }  // namespace
 
 boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> SqlTaskStore::count_states(
@@ -369,7 +370,18 @@ boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>
     });
 }
 
+boost::asio::awaitable<Result<std::vector<TaskStore::StateCount>>> SqlTaskStore::count_all_states() {
+    return db_.read<std::vector<StateCount>>([](Connection& c) -> Result<std::vector<StateCount>> {
+        auto r = c.run(kCountAllStates);
+        if (!r) return std::move(r).error();
+        std::vector<StateCount> out;
+        for (const auto& row : r->rows) out.push_back({row.text(0), row.text(1), row.integer(2)});
+        return out;
+    });
+}
+
 boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> SqlTaskStore::states_of(
+
     std::vector<std::string> task_ids) {
     using States = std::vector<std::pair<std::string, std::string>>;
     return db_.read<States>([ids = std::move(task_ids)](Connection& c) -> Result<States> {
@@ -380,6 +392,29 @@ boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>>
             if (!r->rows.empty()) out.emplace_back(id, r->rows.front().text(0));
         }
         return out;
+    });
+}
+
+}  // namespace hector::store::sql
+
+namespace hector::store::sql {
+
+namespace {
+const std::string kReopenTask =
+    "UPDATE a2a_tasks SET user_id = ?, context_id = ?, agent = ?, state = ?, status_json = ?, history_json = ?, "
+    "artifacts_json = ?, metadata_json = ?, created_at = ?, updated_at = ?, last_seq = ? WHERE id = ? AND app_id = ?";
+}  // namespace
+
+boost::asio::awaitable<Status> SqlTaskStore::reopen(TaskRecord record) {
+    return db_.write<void>([r = std::move(record)](Connection& c) -> Status {
+        const auto cols = encode_task(r.task);
+        auto res =
+            c.run(kReopenTask, {r.user_id, r.task.context_id, r.agent, cols.state, cols.status_json, cols.history_json,
+                                cols.artifacts_json, cols.metadata_json, to_nanos(r.created_at), to_nanos(r.updated_at),
+                                r.last_seq, r.task.id, r.app_id});
+        if (!res) return std::move(res).error();
+        if (res->affected == 0) return Error{Errc::task_not_found, "Task not found"};
+        return {};
     });
 }
 

@@ -16,6 +16,8 @@ class SqlTaskStore final : public TaskStore {
     boost::asio::awaitable<Status> create(TaskRecord record) override;
     boost::asio::awaitable<Result<TaskRecord>> get(std::string app_id, std::string task_id) override;
     boost::asio::awaitable<Status> update(TaskRecord record) override;
+    boost::asio::awaitable<Status> reopen(TaskRecord record) override;
+
     boost::asio::awaitable<Result<TaskRecord>> finish_if_active(std::string app_id, std::string task_id,
                                                                 a2a::TaskStatus status) override;
     boost::asio::awaitable<Status> append_events(std::string app_id, std::string task_id,
@@ -40,7 +42,9 @@ class SqlTaskStore final : public TaskStore {
     /// Deletes in batches of a few hundred tasks, one transaction each, so a large purge never holds the SQLite
     /// writer (or PostgreSQL row locks) for long.
     boost::asio::awaitable<Result<std::size_t>> purge_finished_before(TimePoint cutoff) override;
+    boost::asio::awaitable<Result<std::vector<StateCount>>> count_all_states() override;
     boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> count_states(
+
         std::string app_id) override;
     boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::string>>>> states_of(
         std::vector<std::string> task_ids) override;
