@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "hector/common/strings.hpp"
 #include "hector/config/detail/legacy.hpp"
 #include "hector/config/detail/validate_parts.hpp"
@@ -111,6 +113,25 @@ void validate_observability(const Config& config, Diagnostics& diag) {
     const auto& metrics = config.observability.metrics;
     if (metrics.enabled && !metrics.endpoint.starts_with("/"))
         diag.error("observability.metrics.endpoint", "must be a path starting with /");
+    // Prometheus names: [a-zA-Z_][a-zA-Z0-9_]* (metric names may also hold ':'; label names may not start "__").
+    auto valid = [](std::string_view name, bool colon) {
+        if (name.empty()) return false;
+        for (std::size_t i = 0; i < name.size(); ++i) {
+            const char c = name[i];
+            const bool ok = std::isalpha(static_cast<unsigned char>(c)) || c == '_' || (colon && c == ':') ||
+                            (i > 0 && std::isdigit(static_cast<unsigned char>(c)));
+            if (!ok) return false;
+        }
+        return true;
+    };
+    if (!metrics.namespace_.empty() && !valid(metrics.namespace_, true))
+        diag.error("observability.metrics.namespace", "must be a Prometheus name ([a-zA-Z_:][a-zA-Z0-9_:]*)");
+    if (!metrics.subsystem.empty() && !valid(metrics.subsystem, true))
+        diag.error("observability.metrics.subsystem", "must be a Prometheus name ([a-zA-Z_:][a-zA-Z0-9_:]*)");
+    for (const auto& [name, value] : metrics.const_labels)
+        if (!valid(name, false) || name.starts_with("__") || name == "le")
+            diag.error("observability.metrics.const_labels." + name,
+                       "must be a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not le or __*)");
 }
 
 void validate_server(const Config& config, Diagnostics& diag) {

@@ -342,5 +342,16 @@ TEST(Validate, TracingEndpointMustBeOtlpHttp) {
     EXPECT_TRUE(load("observability: {tracing: {enabled: true, exporter: stdout}}").ok());
 }
 
+// The metrics' names must be ones Prometheus can parse (server.md §14.2): a bad config fails at validation.
+TEST(Validate, MetricsNamesArePrometheusNames) {
+    EXPECT_TRUE(load("observability: {metrics: {namespace: acme, subsystem: ai_v2, const_labels: {env: x}}}").ok());
+    EXPECT_TRUE(has_error(load("observability: {metrics: {namespace: my-app}}"), "observability.metrics.namespace"));
+    EXPECT_TRUE(has_error(load("observability: {metrics: {subsystem: 2nd}}"), "observability.metrics.subsystem"));
+    EXPECT_TRUE(has_error(load("observability: {metrics: {const_labels: {'team name': x}}}"),
+                          "observability.metrics.const_labels.team name"));
+    EXPECT_TRUE(has_error(load("observability: {metrics: {const_labels: {__name__: x}}}"),
+                          "observability.metrics.const_labels.__name__"));
+}
+
 }  // namespace
 }  // namespace hector::config
