@@ -1,0 +1,125 @@
+#include "hector/automation/automation.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "hector/automation/webhook.hpp"
+#include "hector/common/ids.hpp"
+#include "hector/common/json.hpp"
+#include "hector/common/logging.hpp"
+
+namespace hector::automation {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr std::string_view kCallbackUserAgent = "Hector-Webhook-Callback/1.0";
+
+void log_failure(std::string what, std::exception_ptr e) {
+    if (!e) return;
+    try {
+        std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+        log::error("automation", "{} failed unexpectedly: {}", what, ex.what());
+    }
+}
+
+}  // namespace
+
+std::string schedule_input(const ScheduleTrigger& trigger, TimePoint fire_at) {
+    if (trigger.input.is_string() && !trigger.input.get_string().empty())
+        return std::string(sv(trigger.input.get_string()));
+    if (!trigger.input.is_null() && !trigger.input.is_string()) return json::serialize(trigger.input);
+    return "Scheduled run (" + trigger.cron.expression() + ") at " + format_rfc3339(fire_at);
+}
+
+Result<std::unique_ptr<Automation>> Automation::create(AutomationDeps deps, AutomationSettings settings) {
+    auto app = deps.registry.get(runtime::kDefaultApp);
+    if (!app) return Error{Errc::internal, "automations: the default app is not registered"};
+    auto catalog = Catalog::build(app->config());
+    if (!catalog) return std::move(catalog).error();
+    if (!settings.clock) settings.clock = system_scheduler_clock();
+    std::unique_ptr<Automation> a(new Automation(deps, std::move(settings), *catalog));
+    // The cache starts with the default app's catalog, so it is compiled once.
+    if (auto cached = a->catalogs_.get(app->config_ptr()); !cached) return std::move(cached).error();
+    return a;
+}
+
+Automation::Automation(AutomationDeps deps, AutomationSettings settings, std::shared_ptr<const Catalog> default_catalog)
+    : deps_(deps),
+      settings_(std::move(settings)),
+      default_catalog_(std::move(default_catalog)),
+      store_(deps.database ? make_sql_automation_store(*deps.database) : make_memory_automation_store()),
+      watcher_(deps.tasks, settings_.poll),
+      outbox_(deps.io, deps.http),
+      notifier_(deps.registry, catalogs_, outbox_) {
+    scheduler_ = std::make_unique<Scheduler>(
+        deps.io, settings_.clock, *store_, std::string(runtime::kDefaultApp), default_catalog_,
+        [this](const ScheduleTrigger& trigger, TimePoint fire_at) { return fire(trigger, fire_at); });
+}
+
+void Automation::on_status(const store::TaskRecord& record) {
+    watcher_.on_status(record);
+    notifier_.on_status(record);
+}
+
+void Automation::start() {
+    scheduler_->start();
+}
+
+void Automation::stop() {
+    scheduler_->stop();
+}
+
+asio::awaitable<void> Automation::fire(const ScheduleTrigger& trigger, TimePoint fire_at) {
+    auto app = deps_.registry.get(runtime::kDefaultApp);
+    if (!app) co_return;
+    a2a::MessageSendParams params;
+    params.message.message_id = new_uuid();
+    params.message.role = a2a::Role::user;
+    params.message.parts.push_back(a2a::Part::make_text(schedule_input(trigger, fire_at)));
+    params.message.context_id = new_uuid();
+    params.message.metadata["trigger"] = "schedule";
+    params.message.metadata["scheduled_for"] = format_rfc3339(fire_at);
+    params.configuration.blocking = false;
+    tasks::StartRequest request;
+    request.app = std::move(app);
+    request.agent_id = trigger.agent;
+    request.params = std::move(params);
+    auto started = co_await deps_.tasks.start(std::move(request));
+    if (!started) {
+        log::warn("automation", "agent {}: the scheduled run at {} did not start: {}", trigger.agent,
+                  format_rfc3339(fire_at), started.error().message);
+        co_return;
+    }
+    log::info("automation", "agent {}: scheduled run at {} started task {}", trigger.agent, format_rfc3339(fire_at),
+              started->task.id);
+}
+
+void Automation::callback_when_done(tasks::Caller caller, std::string agent, std::string task_id, std::string url) {
+    std::string what = "callback of task " + task_id;
+    asio::co_spawn(deps_.io, await_callback(std::move(caller), std::move(agent), std::move(task_id), std::move(url)),
+                   [what = std::move(what)](std::exception_ptr e) { log_failure(what, e); });
+}
+
+asio::awaitable<void> Automation::await_callback(tasks::Caller caller, std::string agent, std::string task_id,
+                                                 std::string url) {
+    auto done = co_await watcher_.wait(caller, agent, task_id, settings_.callback_wait, /*until_terminal=*/true);
+    if (!done || !*done) {
+        log::warn("automation", "callback of task {} not sent: {}", task_id,
+                  done ? "the task did not end in time" : done.error().message);
+        co_return;
+    }
+    const json::object body = callback_body(**done, agent);
+    net::HttpRequest req;
+    req.method = "POST";
+    req.url = std::move(url);
+    req.body = json::serialize(body);
+    req.restrict_private = true;  // a caller-chosen URL (DECISIONS 28)
+    req.headers.emplace_back("Content-Type", "application/json");
+    req.headers.emplace_back("User-Agent", std::string(kCallbackUserAgent));
+    outbox_.post(std::move(req), settings_.callback, "callback of task " + task_id);
+}
+
+}  // namespace hector::automation
