@@ -55,8 +55,10 @@ struct RunInput {
 struct RunResult {
     enum class Outcome { completed, failed, input_required };
     Outcome outcome = Outcome::completed;
-    std::string text;                         // the final answer (completed) or the prompt (input_required)
-    std::string error;                        // failed: what went wrong, for status.message
+    std::string text;                  // the final answer (completed) or the prompt (input_required)
+    std::string error;                 // failed: what went wrong, for status.message
+    Errc error_code = Errc::internal;  // failed: transient (provider, network, timeout) or not
+
     boost::json::object metadata;             // e.g. pending_tool_calls for input_required
     std::vector<store::SessionEvent> events;  // tool calls/results and the agent's message, in order
     std::int64_t prompt_tokens = 0;

@@ -167,6 +167,8 @@ boost::asio::awaitable<RunResult> LlmAgent::run(const RunInput& input, RunEmitte
     if (!system) {
         result.outcome = RunResult::Outcome::failed;
         result.error = system.error().message;
+        result.error_code = system.error().code;
+
         co_return result;
     }
 
@@ -261,6 +263,8 @@ boost::asio::awaitable<RunResult> LlmAgent::run(const RunInput& input, RunEmitte
         if (!response) {
             result.outcome = RunResult::Outcome::failed;
             result.error = response.error().message;
+            result.error_code = response.error().code;
+
             co_return result;
         }
         result.prompt_tokens += response->usage.prompt_tokens;

@@ -31,6 +31,14 @@ struct TaskManager::Live {
     boost::asio::cancellation_signal cancel;  // emitted on `strand` only
     boost::asio::steady_timer deadline;       // run_timeout, on `strand`
     bool finished = false;                    // a terminal (or interrupted) state was committed
+    bool background = false;                  // a queue job (retried, dead-lettered) rather than an interactive run
+    int attempt = 1;                          // which run of the job this is
+    bool timed_out = false;                   // the per-attempt limit passed (queue.task_timeout)
+    bool released = false;                    // shutdown: back to the queue, not failed
+    bool dropped = false;                     // its app was deleted: the run stops and nothing is stored
+
+    std::int64_t flushed_seq = 0;  // events up to here are in the store
+
     std::string artifact_id;
     bool artifact_open = false;
     std::string answer;

@@ -138,7 +138,35 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
             co_return st.error();
     }
 
+    // A non-blocking send is a background job (DECISIONS 9): a queue item any instance's workers may claim.
+    // Blocking sends and streams run here, under a lease, so a dead instance's runs are found by recovery.
+    store::QueueItem item;
+    item.task_id = r.task.id;
+    item.app_id = r.app_id;
+    item.input = queue_input(req.agent_id, r.user_id, msg);
+    item.created_at = item.available_at = Clock::now();
+    const bool background = !params.configuration.blocking && !req.subscribe;
+    if (background) {
+        item.kind = store::QueueItem::Kind::background;
+        item.state = store::QueueItem::State::pending;
+    } else {
+        item.kind = store::QueueItem::Kind::interactive;
+        item.state = store::QueueItem::State::running;
+        item.attempts = 1;
+        item.lease_owner = settings_.instance_id;
+        item.lease_expires_at = Clock::now() + settings_.lease_timeout;
+    }
+    if (auto st = co_await queue_.put(std::move(item)); !st) co_return st.error();
+    if (background) {
+        Started out;
+        out.task = r.task;
+        notify(r);
+        wake_workers();
+        co_return out;
+    }
+
     Started out;
+
     {
         std::lock_guard lock(t->mu);
         out.task = t->record.task;
@@ -184,9 +212,23 @@ asio::awaitable<Result<Started>> TaskManager::resume(StartRequest& req, store::T
     t->app = req.app;
     t->agent = req.app->agent_instance(req.agent_id);
     t->input = msg;
-    t->resume = std::move(decision);
+    t->resume = decision;
     t->artifact_id = new_uuid();
     if (auto st = co_await store_.update(t->record); !st) co_return st.error();
+    store::QueueItem item;
+    item.task_id = t->record.task.id;
+    item.app_id = t->record.app_id;
+    item.input = queue_input(req.agent_id, t->record.user_id, msg);
+    item.input.as_object()["resume"] = boost::json::object{{"approved", decision->approved},
+                                                           {"tool_call_id", decision->tool_call_id},
+                                                           {"pending_tool_calls", decision->pending_tool_calls}};
+    item.kind = store::QueueItem::Kind::interactive;
+    item.state = store::QueueItem::State::running;
+    item.attempts = 1;
+    item.lease_owner = settings_.instance_id;
+    item.created_at = item.available_at = Clock::now();
+    item.lease_expires_at = Clock::now() + settings_.lease_timeout;
+    if (auto st = co_await queue_.put(std::move(item)); !st) co_return st.error();
 
     Started out;
     {
@@ -319,7 +361,8 @@ asio::awaitable<Result<Started>> TaskManager::resubscribe(const Caller& caller, 
     Started out;
     out.task = r->task;
     out.seq = r->last_seq;
-    out.ended = true;
+    const auto state = r->task.status.state;
+    out.ended = a2a::is_terminal(state) || a2a::is_interrupted(state);
     if (last_event_id) {
         auto events = co_await store_.events_after(caller.app_id, task_id, *last_event_id);
         // The id must still be in the log (compaction may have removed it): else fall back to the snapshot.
@@ -333,6 +376,14 @@ asio::awaitable<Result<Started>> TaskManager::resubscribe(const Caller& caller, 
                 out.backlog.push_back(Event{e.seq, e.kind, e.final, false,
                                             std::make_shared<const std::string>(json::serialize(e.payload))});
         }
+    }
+    if (!out.ended) {
+        // Queued, or running on another instance: follow the stored log as that instance writes it.
+        out.subscription =
+            std::make_shared<Subscription>(co_await asio::this_coro::executor, settings_.subscriber_queue);
+        std::int64_t after =
+            out.backlog.empty() ? (out.snapshot ? out.seq : last_event_id.value_or(out.seq)) : out.backlog.back().seq;
+        asio::co_spawn(io_, follow_remote(out.subscription, caller.app_id, task_id, after), asio::detached);
     }
     co_return out;
 }
@@ -389,10 +440,23 @@ void TaskManager::shutdown(const std::string& reason) {
         shutting_down_ = true;
         for (auto& [id, t] : live_) tasks.push_back(t);
     }
+    stopping_ = true;
+    wake_workers();
+    // DECISIONS 33: background jobs go back to pending without spending an attempt (so do interactive runs with
+    // auto_resume); interactive runs still going fail with `reason`, never `canceled`.
     for (auto& t : tasks) {
-        auto snapshot = out_record(t);
-        if (commit(t, status_now(a2a::TaskState::failed, agent_message(snapshot, reason))))
-            asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
+        bool release;
+        {
+            std::lock_guard lock(t->mu);
+            if (t->finished) continue;
+            release = t->background || settings_.auto_resume;
+            t->released = release;
+        }
+        if (!release) {
+            auto snapshot = out_record(t);
+            if (!commit(t, status_now(a2a::TaskState::failed, agent_message(snapshot, reason)))) continue;
+        }
+        asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
     }
 }
 

@@ -2,6 +2,9 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/json/value.hpp>
 
 #include <chrono>
 #include <functional>
@@ -15,6 +18,7 @@
 #include "hector/a2a/types.hpp"
 #include "hector/common/result.hpp"
 #include "hector/runtime/app_runtime.hpp"
+#include "hector/store/queue_store.hpp"
 #include "hector/store/session_store.hpp"
 #include "hector/store/task_store.hpp"
 #include "hector/tasks/subscription.hpp"
@@ -26,7 +30,30 @@ struct TaskManagerSettings {
     std::size_t subscriber_queue = 1024;
     std::size_t max_subscribers = 64;
     std::size_t max_push_configs = 10;
-    std::chrono::milliseconds run_timeout{std::chrono::minutes(5)};
+    std::chrono::milliseconds run_timeout{std::chrono::minutes(5)};  // queue.task_timeout: per attempt
+    // The durable queue (DECISIONS 9, 24, 25).
+    std::size_t workers = 4;
+    int max_retries = 3;
+    std::chrono::milliseconds retry_backoff{1000};
+    std::chrono::milliseconds max_backoff{60000};
+    std::chrono::milliseconds lease_timeout{60000};
+    bool auto_resume = false;                         // storage.checkpoint.recovery.auto_resume
+    std::chrono::milliseconds poll_interval{200};     // idle workers and remote followers look again after this
+    std::chrono::milliseconds watch_interval{250};    // cancels made on another instance are seen within this
+    std::chrono::milliseconds flush_interval{100};    // events of running tasks reach the store within this
+    std::chrono::milliseconds counts_interval{5000};  // state_counts() is at most this old
+
+    std::chrono::milliseconds retention{std::chrono::hours(168)};
+    std::chrono::milliseconds dlq_retention{std::chrono::hours(720)};
+    std::string instance_id;  // lease owner name; generated when empty
+};
+
+/// server.md §8: counts of an app's tasks.
+struct QueueStats {
+    std::int64_t pending = 0;
+    std::int64_t running = 0;
+    std::int64_t completed = 0;
+    std::int64_t failed = 0;
 };
 
 /// Who is asking, after authentication: the app the request is scoped to and the user inside it.
@@ -59,9 +86,27 @@ struct Started {
 /// push configs. Thread-safe. Runs execute on the io_context; store calls are awaited.
 class TaskManager {
   public:
-    TaskManager(boost::asio::io_context& io, store::TaskStore& tasks, store::SessionStore& sessions,
-                TaskManagerSettings settings);
+    TaskManager(boost::asio::io_context& io, runtime::Registry& apps, store::TaskStore& tasks,
+                store::SessionStore& sessions, store::QueueStore& queue, TaskManagerSettings settings);
     ~TaskManager();
+
+    /// Starts the queue workers and the maintenance loop (event flushing, lease renewal, recovery of runs whose
+    /// instance died, cross-instance cancels, retention). Recovery runs once at once.
+    void start_background_work();
+
+    // Admin queue operations (server.md §8).
+    boost::asio::awaitable<Result<QueueStats>> queue_stats(std::string app_id);
+    boost::asio::awaitable<Result<std::vector<store::DeadLetter>>> dead_letters(std::string app_id, std::size_t limit);
+    /// Re-runs a dead letter's task from submitted with its original input; Errc::not_found for an unknown or
+    /// already requeued id.
+    boost::asio::awaitable<Status> requeue(std::string dead_letter_id);
+    /// App deletion: this instance's runs of the app stop without storing anything, and its queue rows and dead
+    /// letters go. (Runs on other instances stop once their registry drops the app and the task rows are gone.)
+    boost::asio::awaitable<void> forget_app(std::string app_id);
+    /// Task counts by app and state across the shared store, refreshed by the maintenance loop every
+    /// counts_interval once tracking is on (the hector_queue_tasks gauge); empty until the first refresh.
+    void track_state_counts();
+    std::vector<store::TaskStore::StateCount> state_counts() const;
 
     /// message/send and message/stream. Creates a task (or returns the one an identical messageId already
     /// started), stores it before answering, and starts its run in the background.
@@ -97,10 +142,9 @@ class TaskManager {
     using StatusListener = std::function<void(const store::TaskRecord&)>;
     void add_status_listener(StatusListener listener);
     /// Called (from the run's executor) when a run ends, with the LLM tokens it used: rate limits, metrics.
-    using UsageListener = std::function<void(const store::TaskRecord&, std::int64_t prompt_tokens,
-                                             std::int64_t completion_tokens)>;
+    using UsageListener =
+        std::function<void(const store::TaskRecord&, std::int64_t prompt_tokens, std::int64_t completion_tokens)>;
     void add_usage_listener(UsageListener listener);
-
 
     /// Shutdown (DECISIONS 33): runs still going become failed with `reason`; their subscribers get the final
     /// event. Blocks until the failures are recorded.
@@ -123,18 +167,44 @@ class TaskManager {
     /// Commits a terminal or interrupted state in memory (first writer wins), fans out the final event, then
     /// persists in the background and notifies listeners. False when the task had already finished.
     bool commit(const std::shared_ptr<Live>& task, a2a::TaskStatus status,
-                const std::function<void(store::TaskRecord&)>& mutate = {});
+                const std::function<void(store::TaskRecord&)>& mutate = {},
+                std::optional<store::DeadLetter> letter = std::nullopt);
     boost::asio::awaitable<void> persist(std::shared_ptr<Live> task, store::TaskRecord snapshot,
-                                         std::vector<store::TaskEvent> events);
+                                         std::vector<store::TaskEvent> events, std::optional<store::DeadLetter> letter);
+
     boost::asio::awaitable<Result<Started>> resume(StartRequest& request, store::TaskRecord record);
     boost::asio::awaitable<void> supersede_waiting(const Caller& caller, const std::string& context_id);
     boost::asio::awaitable<Result<Started>> follow(std::shared_ptr<Live> task,
                                                    std::optional<std::int64_t> last_event_id);
 
+    // The queue (task_queue.cpp).
+    boost::asio::awaitable<void> dispatch_loop();
+    boost::asio::awaitable<void> start_claimed(store::QueueItem item);
+    boost::asio::awaitable<void> maintenance_loop();
+    boost::asio::awaitable<void> flush_events();
+    boost::asio::awaitable<void> watch_remote_cancels();
+    boost::asio::awaitable<void> renew_leases();
+    boost::asio::awaitable<void> recover_expired();
+    boost::asio::awaitable<void> retry_later(std::shared_ptr<Live> task, std::string error);
+    boost::asio::awaitable<void> release(std::shared_ptr<Live> task);
+    void drop(const std::shared_ptr<Live>& task);
+    boost::asio::awaitable<void> follow_remote(std::shared_ptr<Subscription> sub, std::string app_id,
+                                               std::string task_id, std::int64_t after_seq);
+    void wake_workers();
+    std::chrono::milliseconds backoff(int attempt) const;
+    std::size_t background_running() const;
+    boost::json::value queue_input(const std::string& agent, const std::string& user,
+                                   const a2a::Message& message) const;
+
     boost::asio::io_context& io_;
+    runtime::Registry& apps_;
     store::TaskStore& store_;
     store::SessionStore& sessions_;
+    store::QueueStore& queue_;
     TaskManagerSettings settings_;
+    boost::asio::strand<boost::asio::io_context::executor_type> dispatch_strand_;
+    boost::asio::steady_timer wake_;  // on dispatch_strand_
+    std::atomic<bool> stopping_{false};
 
     mutable std::mutex mu_;
     std::unordered_map<std::string, std::shared_ptr<Live>> live_;
@@ -144,7 +214,8 @@ class TaskManager {
     bool shutting_down_ = false;
     std::vector<StatusListener> listeners_;
     std::vector<UsageListener> usage_listeners_;
-
+    std::atomic<bool> track_counts_{false};
+    std::vector<store::TaskStore::StateCount> state_counts_;  // guarded by mu_
 };
 
 }  // namespace hector::tasks

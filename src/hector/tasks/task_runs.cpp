@@ -13,6 +13,7 @@
 #include "hector/a2a/codec.hpp"
 #include "hector/common/ids.hpp"
 #include "hector/common/logging.hpp"
+#include "hector/net/io.hpp"
 #include "hector/tasks/detail/task_helpers.hpp"
 #include "hector/tasks/live_task.hpp"
 #include "hector/tasks/run_emitter.hpp"
@@ -56,9 +57,18 @@ void TaskManager::Live::publish_final() {
     subscribers.clear();
 }
 
-TaskManager::TaskManager(asio::io_context& io, store::TaskStore& tasks, store::SessionStore& sessions,
-                         TaskManagerSettings settings)
-    : io_(io), store_(tasks), sessions_(sessions), settings_(settings) {}
+TaskManager::TaskManager(asio::io_context& io, runtime::Registry& apps, store::TaskStore& tasks,
+                         store::SessionStore& sessions, store::QueueStore& queue, TaskManagerSettings settings)
+    : io_(io),
+      apps_(apps),
+      store_(tasks),
+      sessions_(sessions),
+      queue_(queue),
+      settings_(std::move(settings)),
+      dispatch_strand_(asio::make_strand(io)),
+      wake_(dispatch_strand_) {
+    if (settings_.instance_id.empty()) settings_.instance_id = "hector-" + new_uuid();
+}
 
 TaskManager::~TaskManager() = default;
 
@@ -75,11 +85,11 @@ void TaskManager::schedule(std::shared_ptr<Live> t) {
 }
 
 void TaskManager::launch(const std::shared_ptr<Live>& t) {
-    // The completion handler owns a reference so the task (and its cancellation signal, which the coroutine's
-    // slot points into) outlives the coroutine frame.
-    asio::co_spawn(t->strand, run(t), asio::bind_cancellation_slot(t->cancel.slot(), [t](std::exception_ptr e) {
-                       if (e) log::error("tasks", "task {}: run ended with an unexpected exception", t->record.task.id);
-                   }));
+    // The run itself is not cancellable: only the agent inside it is (run() binds the task's signal to it), so
+    // the bookkeeping after a cancel always completes. The handler keeps the task alive past the frame.
+    asio::co_spawn(t->strand, run(t), [t](std::exception_ptr e) {
+        if (e) log::error("tasks", "task {}: run ended with an unexpected exception", t->record.task.id);
+    });
 }
 
 void TaskManager::run_finished(const std::shared_ptr<Live>& t) {
@@ -106,7 +116,8 @@ store::TaskRecord TaskManager::out_record(const std::shared_ptr<Live>& t) {
 }
 
 bool TaskManager::commit(const std::shared_ptr<Live>& t, a2a::TaskStatus status,
-                         const std::function<void(store::TaskRecord&)>& mutate) {
+                         const std::function<void(store::TaskRecord&)>& mutate,
+                         std::optional<store::DeadLetter> letter) {
     store::TaskRecord snapshot;
     std::vector<TaskEvent> events;
     {
@@ -134,21 +145,30 @@ bool TaskManager::commit(const std::shared_ptr<Live>& t, a2a::TaskStatus status,
         snapshot = t->record;
         events = compact(t->log, t->record);
     }
-    asio::co_spawn(io_, persist(t, snapshot, std::move(events)), asio::detached);
+    asio::co_spawn(io_, persist(t, snapshot, std::move(events), std::move(letter)), asio::detached);
     return true;
 }
 
 asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskRecord snapshot,
-                                           std::vector<TaskEvent> events) {
+                                           std::vector<TaskEvent> events, std::optional<store::DeadLetter> letter) {
     const auto id = snapshot.task.id;
     const auto app = snapshot.app_id;
     if (auto st = co_await store_.update(snapshot); !st)
-
         log::warn("tasks", "task {}: could not store its final state: {}", id, st.error().message);
     if (auto st = co_await store_.replace_events(app, id, std::move(events)); !st)
         log::warn("tasks", "task {}: could not store its event log: {}", id, st.error().message);
+    // The run is over: its queue row goes (to the dead-letter queue when the job failed for good).
+    // (Two statements: g++ 12 miscompiles a conditional expression with co_await in both branches.)
+    Status st;
+    if (letter)
+        st = co_await queue_.bury(id, std::move(*letter));
+    else
+        st = co_await queue_.remove(id);
+    if (!st) log::warn("tasks", "task {}: could not update its queue entry: {}", id, st.error().message);
+
     {
         std::lock_guard lock(t->mu);
+        t->flushed_seq = t->seq;
         t->publish_final();
     }
     notify(snapshot);
@@ -156,8 +176,19 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
     if (auto it = live_.find(id); it != live_.end() && it->second == t) live_.erase(it);
 }
 
+namespace {
+
+// Failures worth another attempt of a background job (DECISIONS 24): the provider or the network, not the input.
+bool transient(Errc code) {
+    return code == Errc::upstream_error || code == Errc::rate_limited || code == Errc::timeout ||
+           code == Errc::unavailable;
+}
+
+}  // namespace
+
 asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     store::TaskRecord working;
+    bool dropped_while_waiting = false;
     {
         std::lock_guard lock(t->mu);
         if (t->finished) {
@@ -165,6 +196,15 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
             run_finished(t);
             co_return;
         }
+        dropped_while_waiting = t->dropped;
+    }
+    if (dropped_while_waiting) {
+        co_await release(t);
+        run_finished(t);
+        co_return;
+    }
+    {
+        std::lock_guard lock(t->mu);
         t->record.task.status = status_now(a2a::TaskState::working);
         t->record.updated_at = Clock::now();
         t->append(TaskEvent::Kind::status, status_payload(t->record, false), false, false);
@@ -174,15 +214,12 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     if (auto st = co_await store_.update(working); !st)
         log::debug("tasks", "task {}: working state not stored: {}", working.task.id, st.error().message);
 
+    // queue.task_timeout bounds each attempt: the run is cancelled and the attempt counts as a transient failure.
     t->deadline.expires_after(settings_.run_timeout);
-    t->deadline.async_wait([this, t](boost::system::error_code ec) {
+    t->deadline.async_wait([t](boost::system::error_code ec) {
         if (ec) return;
-        auto limit = std::chrono::duration_cast<std::chrono::seconds>(settings_.run_timeout).count();
-        std::string text = fmt::format("the run did not finish within {}s", limit);
-        if (commit(t, status_now(a2a::TaskState::failed, agent_message(out_record(t), text)))) {
-            log::warn("tasks", "task {}: {}", out_record(t).task.id, text);
-            t->cancel.emit(asio::cancellation_type::terminal);
-        }
+        t->timed_out = true;
+        t->cancel.emit(asio::cancellation_type::terminal);
     });
 
     agent::RunInput input;
@@ -196,32 +233,86 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
 
     agent::RunResult result;
     std::string failure;
-    try {
-        auto session = co_await sessions_.get(key, std::size_t{1000});
-        if (session) {
-            input.history = std::move(session->events);
-            input.session_state = std::move(session->state);
+    Errc failure_code = Errc::internal;
+    auto session = co_await sessions_.get(key, std::size_t{1000});
+    if (session) {
+        input.history = std::move(session->events);
+        input.session_state = std::move(session->state);
+    }
+    // The user's message joins the conversation once: an earlier attempt of this task may have recorded it (the
+    // agent then gets the history without it and adds it itself); an approval answer never does.
+    if (!t->resume) {
+        bool recorded = false;
+        for (auto it = input.history.rbegin(); it != input.history.rend(); ++it) {
+            if (it->invocation_id == working.task.id && it->role == "user") {
+                input.history.erase(std::next(it).base());
+                recorded = true;
+                break;
+            }
         }
-        // An approval answer belongs to the task's history, not to the conversation the model sees.
-        if (!t->resume) {
+        if (!recorded) {
             if (auto st = co_await sessions_.append(key, user_event(t->input, working.task.id)); !st)
                 log::warn("tasks", "task {}: user message not recorded in the session: {}", working.task.id,
                           st.error().message);
         }
-        RunEmitter emitter(*t);
-        result = co_await t->agent->run(input, emitter);
+    }
+
+    RunEmitter emitter(*t);
+    try {
+        // Only the agent is cancellable (tasks/cancel, timeout, shutdown); this frame always finishes its
+        // bookkeeping.
+        result = co_await asio::co_spawn(t->strand, net::cancel_safe(t->agent->run(input, emitter)),
+                                         asio::bind_cancellation_slot(t->cancel.slot(), asio::use_awaitable));
     } catch (const boost::system::system_error& e) {
         failure = e.code() == asio::error::operation_aborted ? "canceled" : e.what();
+        failure_code = e.code() == asio::error::operation_aborted ? Errc::cancelled : Errc::internal;
     } catch (const std::exception& e) {
         failure = e.what();
     }
     t->deadline.cancel();
+    if (failure.empty() && result.outcome == agent::RunResult::Outcome::failed) {
+        failure = result.error;
+        failure_code = result.error_code;
+    }
+    if (t->timed_out && (!failure.empty() || result.outcome != agent::RunResult::Outcome::completed)) {
+        failure = fmt::format("timeout: the run did not finish within {}s",
+                              std::chrono::duration_cast<std::chrono::seconds>(settings_.run_timeout).count());
+        failure_code = Errc::timeout;
+    }
 
+    bool released;
+    {
+        std::lock_guard lock(t->mu);
+        released = t->released;
+    }
     bool finished_here = false;
-    if (!failure.empty()) {
-        finished_here = commit(t, status_now(a2a::TaskState::failed, agent_message(out_record(t), failure)));
-    } else if (result.outcome == agent::RunResult::Outcome::failed) {
-        finished_here = commit(t, status_now(a2a::TaskState::failed, agent_message(out_record(t), result.error)));
+    if (released) {
+        co_await release(t);
+    } else if (!failure.empty()) {
+        const bool retry = t->background && transient(failure_code) && t->attempt <= settings_.max_retries;
+        bool already_finished;
+        {
+            std::lock_guard lock(t->mu);
+            already_finished = t->finished;
+        }
+        if (retry && !already_finished) {
+            co_await retry_later(t, failure);
+        } else {
+            std::optional<store::DeadLetter> letter;
+            if (t->background) {
+                letter.emplace();
+                letter->id = "dlq-" + new_uuid();
+                letter->task_id = working.task.id;
+                letter->app_id = working.app_id;
+                letter->error = failure;
+                letter->failed_at = Clock::now();
+                // Deterministic failures are dead-lettered at once with retry_count 0 (DECISIONS 24).
+                letter->retry_count = transient(failure_code) ? t->attempt - 1 : 0;
+                letter->input = queue_input(working.agent, working.user_id, t->input);
+            }
+            finished_here = commit(t, status_now(a2a::TaskState::failed, agent_message(out_record(t), failure)), {},
+                                   std::move(letter));
+        }
     } else if (result.outcome == agent::RunResult::Outcome::input_required) {
         auto snapshot = out_record(t);
         auto prompt = agent_message(snapshot, result.text, result.metadata);
@@ -257,19 +348,18 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         for (auto& l : usage) l(snapshot, result.prompt_tokens, result.completion_tokens);
     }
     // What the run produced goes into the conversation only when the run's outcome stands.
-
     if (finished_here) {
         for (auto& e : result.events) {
             e.invocation_id = working.task.id;
             if (auto st = co_await sessions_.append(key, std::move(e)); !st)
                 log::warn("tasks", "task {}: session event not recorded: {}", working.task.id, st.error().message);
         }
-        if (!failure.empty() || result.outcome == agent::RunResult::Outcome::failed) {
+        if (!failure.empty()) {
             store::SessionEvent err;
             err.author = working.agent;
             err.invocation_id = working.task.id;
             err.error_code = "run_failed";
-            err.error_message = failure.empty() ? result.error : failure;
+            err.error_message = failure;
             co_await sessions_.append(key, std::move(err));
         }
     }

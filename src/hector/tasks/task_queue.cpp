@@ -1,0 +1,501 @@
+// The durable side of the task manager: queue workers, leases, recovery of runs whose instance died, retries and
+// the dead-letter queue, group-committed event logs, cancels made on other instances (DECISIONS 9, 23–26, 33).
+#include <set>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <fmt/format.h>
+
+#include "hector/a2a/codec.hpp"
+#include "hector/common/ids.hpp"
+#include "hector/common/logging.hpp"
+#include "hector/tasks/detail/task_helpers.hpp"
+#include "hector/tasks/live_task.hpp"
+#include "hector/tasks/task_manager.hpp"
+
+namespace hector::tasks {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using store::QueueItem;
+using store::TaskEvent;
+using namespace detail;
+
+namespace {
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+    asio::steady_timer t(co_await asio::this_coro::executor, d);
+    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+std::optional<agent::Resume> resume_of(const json::value& input) {
+    const auto* o = input.if_object();
+    const auto* r = o ? o->if_contains("resume") : nullptr;
+    if (!r || !r->is_object()) return std::nullopt;
+    agent::Resume out;
+    const auto& ro = r->as_object();
+    if (const auto* a = ro.if_contains("approved"); a && a->is_bool()) out.approved = a->get_bool();
+    if (const auto* id = ro.if_contains("tool_call_id"); id && id->is_string())
+        out.tool_call_id = std::string(id->get_string());
+    if (const auto* p = ro.if_contains("pending_tool_calls"); p && p->is_array())
+        out.pending_tool_calls = p->as_array();
+    return out;
+}
+
+}  // namespace
+
+json::value TaskManager::queue_input(const std::string& agent, const std::string& user,
+                                     const a2a::Message& message) const {
+    json::object o;
+    o["agent"] = agent;
+    o["user_id"] = user;
+    o["message"] = a2a::to_json(message);
+    return o;
+}
+
+std::chrono::milliseconds TaskManager::backoff(int attempt) const {
+    auto d = settings_.retry_backoff;
+    for (int i = 1; i < attempt && d < settings_.max_backoff; ++i) d *= 2;
+    return std::min(d, settings_.max_backoff);
+}
+
+std::size_t TaskManager::background_running() const {
+    std::lock_guard lock(mu_);
+    std::size_t n = 0;
+    for (const auto& [id, t] : live_)
+        if (t->background) ++n;
+    return n;
+}
+
+void TaskManager::wake_workers() {
+    asio::post(dispatch_strand_, [this] { wake_.cancel(); });
+}
+
+void TaskManager::start_background_work() {
+    asio::co_spawn(dispatch_strand_, dispatch_loop(), asio::detached);
+    asio::co_spawn(io_, maintenance_loop(), asio::detached);
+}
+
+// Claims what this instance has room for; sleeps until woken by a local enqueue or the poll interval passes.
+asio::awaitable<void> TaskManager::dispatch_loop() {
+    while (!stopping_) {
+        const std::size_t running = background_running();
+        if (running < settings_.workers) {
+            const auto now = Clock::now();
+            auto items = co_await queue_.claim(settings_.instance_id, settings_.workers - running, now,
+                                               now + settings_.lease_timeout);
+            if (!items) {
+                log::warn("queue", "claim failed: {}", items.error().message);
+            } else {
+                for (auto& item : *items) asio::co_spawn(io_, start_claimed(std::move(item)), asio::detached);
+                if (!items->empty()) continue;  // there may be more
+            }
+        }
+        wake_.expires_after(settings_.poll_interval);
+        co_await wake_.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+}
+
+asio::awaitable<void> TaskManager::start_claimed(QueueItem item) {
+    auto record = co_await store_.get(item.app_id, item.task_id);
+    if (!record || a2a::is_terminal(record->task.status.state) || a2a::is_interrupted(record->task.status.state)) {
+        // Gone, canceled while it waited, or waiting for the user: the job is over.
+        co_await queue_.remove(item.task_id);
+        co_return;
+    }
+    const auto* input = item.input.if_object();
+    std::string agent_id =
+        input && input->contains("agent") ? std::string(input->at("agent").as_string()) : record->agent;
+    auto app = apps_.get(item.app_id);
+    agent::Agent* agent = app ? app->agent_instance(agent_id) : nullptr;
+    auto message = input && input->contains("message")
+                       ? a2a::parse_message(input->at("message"), {}, "message")
+                       : Result<a2a::Message>(Error{Errc::invalid_argument, "no message"});
+    if (!agent || !message) {
+        std::string why = !agent ? fmt::format("agent \"{}\" is not available", agent_id)
+                                 : "the queued input is unreadable: " + message.error().message;
+        store::DeadLetter letter;
+        letter.id = "dlq-" + new_uuid();
+        letter.task_id = item.task_id;
+        letter.app_id = item.app_id;
+        letter.error = why;
+        letter.failed_at = Clock::now();
+        letter.input = item.input;
+        auto failed = status_now(a2a::TaskState::failed, agent_message(*record, why));
+        if (auto done = co_await store_.finish_if_active(item.app_id, item.task_id, failed); done) notify(*done);
+        co_await queue_.bury(item.task_id, std::move(letter));
+        co_return;
+    }
+    auto t = std::make_shared<Live>(io_);
+    t->record = std::move(record).value();
+    t->seq = t->flushed_seq = t->record.last_seq;
+    t->app = app;
+    t->agent = agent;
+    t->input = std::move(message).value();
+    t->resume = resume_of(item.input);
+    t->background = true;
+    t->attempt = std::max(1, item.attempts);
+    t->artifact_id = new_uuid();
+    {
+        std::lock_guard lock(mu_);
+        if (live_.contains(t->record.task.id)) co_return;  // already running here
+        live_[t->record.task.id] = t;
+    }
+    schedule(t);
+}
+
+asio::awaitable<void> TaskManager::retry_later(std::shared_ptr<Live> t, std::string error) {
+    store::TaskRecord snapshot;
+    int attempt;
+    {
+        std::lock_guard lock(t->mu);
+        t->finished = true;  // this run is over; the next attempt starts from the queue
+        attempt = t->attempt;
+        t->record.task.status =
+            status_now(a2a::TaskState::submitted,
+                       agent_message(t->record, fmt::format("attempt {} failed ({}); retrying", attempt, error)));
+        t->record.updated_at = Clock::now();
+        t->append(TaskEvent::Kind::status, status_payload(t->record, false), false, false);
+        for (auto& s : t->subscribers) s->close();
+        t->subscribers.clear();
+        snapshot = t->record;
+    }
+    log::warn("queue", "task {}: attempt {} failed: {}; retrying in {}ms", snapshot.task.id, attempt, error,
+              backoff(attempt).count());
+    if (auto st = co_await store_.update(snapshot); !st)
+        log::warn("queue", "task {}: could not store the retry: {}", snapshot.task.id, st.error().message);
+    if (auto st = co_await queue_.reschedule(snapshot.task.id, Clock::now() + backoff(attempt), error, false); !st)
+        log::warn("queue", "task {}: could not requeue: {}", snapshot.task.id, st.error().message);
+    notify(snapshot);
+    {
+        std::lock_guard lock(mu_);
+        if (auto it = live_.find(snapshot.task.id); it != live_.end() && it->second == t) live_.erase(it);
+    }
+    wake_workers();
+}
+
+// Shutdown (DECISIONS 33): a background job goes back to pending without spending an attempt; an interactive run
+// does too when auto_resume is on.
+asio::awaitable<void> TaskManager::release(std::shared_ptr<Live> t) {
+    store::TaskRecord snapshot;
+    bool dropped;
+    {
+        std::lock_guard lock(t->mu);
+        t->finished = true;
+        dropped = t->dropped;
+    }
+    if (dropped) {
+        // The app is gone: its streams end without a final event and nothing is written back.
+        {
+            std::lock_guard lock(t->mu);
+            for (auto& s : t->subscribers) s->close();
+            t->subscribers.clear();
+        }
+        std::lock_guard lock(mu_);
+        if (auto it = live_.find(t->record.task.id); it != live_.end() && it->second == t) live_.erase(it);
+        co_return;
+    }
+    {
+        std::lock_guard lock(t->mu);
+        t->record.task.status = status_now(a2a::TaskState::submitted);
+        t->record.updated_at = Clock::now();
+        t->append(TaskEvent::Kind::status, status_payload(t->record, false), false, false);
+        for (auto& s : t->subscribers) s->close();
+        t->subscribers.clear();
+        snapshot = t->record;
+    }
+    co_await store_.update(snapshot);
+    co_await queue_.reschedule(snapshot.task.id, Clock::now(), "released at shutdown", true);
+    std::lock_guard lock(mu_);
+    if (auto it = live_.find(snapshot.task.id); it != live_.end() && it->second == t) live_.erase(it);
+}
+
+asio::awaitable<void> TaskManager::maintenance_loop() {
+    co_await recover_expired();
+    auto last_watch = Clock::now();
+    auto last_renew = Clock::now();
+    auto last_recover = Clock::now();
+    auto last_purge = TimePoint{};
+    auto last_counts = TimePoint{};
+    const auto renew_every = settings_.lease_timeout / 3;
+    while (!stopping_) {
+        co_await sleep_for(settings_.flush_interval);
+        if (stopping_) break;
+        co_await flush_events();
+        const auto now = Clock::now();
+        if (now - last_watch >= settings_.watch_interval) {
+            last_watch = now;
+            co_await watch_remote_cancels();
+        }
+        if (now - last_renew >= renew_every) {
+            last_renew = now;
+            co_await renew_leases();
+        }
+        if (now - last_recover >= renew_every) {
+            last_recover = now;
+            co_await recover_expired();
+        }
+        if (track_counts_ && now - last_counts >= settings_.counts_interval) {
+            last_counts = now;
+            if (auto counts = co_await store_.count_all_states(); counts) {
+                std::lock_guard lock(mu_);
+                state_counts_ = std::move(counts).value();
+            }
+        }
+        if (now - last_purge >= std::chrono::minutes(10)) {
+            last_purge = now;
+            if (auto n = co_await store_.purge_finished_before(now - settings_.retention); n && *n > 0)
+                log::info("tasks", "purged {} finished task(s) past retention", *n);
+            co_await queue_.purge_dead_letters_before(now - settings_.dlq_retention);
+        }
+    }
+}
+
+// Group commit of the events of running tasks (DECISIONS 26), so resubscribers elsewhere and after a restart
+// replay them from the store.
+asio::awaitable<void> TaskManager::flush_events() {
+    std::vector<std::shared_ptr<Live>> tasks;
+    {
+        std::lock_guard lock(mu_);
+        for (auto& [id, t] : live_) tasks.push_back(t);
+    }
+    for (auto& t : tasks) {
+        std::vector<TaskEvent> batch;
+        std::string app, id;
+        {
+            std::lock_guard lock(t->mu);
+            if (t->finished) continue;  // persist() writes the final, compacted log
+            for (const auto& e : t->log)
+                if (e.seq > t->flushed_seq) batch.push_back(e);
+            app = t->record.app_id;
+            id = t->record.task.id;
+        }
+        if (batch.empty()) continue;
+        const auto last = batch.back().seq;
+        if (auto st = co_await store_.append_events(app, id, std::move(batch)); st) {
+            std::lock_guard lock(t->mu);
+            t->flushed_seq = std::max(t->flushed_seq, last);
+        }
+    }
+}
+
+// DECISIONS 23: a cancel committed by another instance reaches the run here within watch_interval.
+asio::awaitable<void> TaskManager::watch_remote_cancels() {
+    std::vector<std::string> ids;
+    {
+        std::lock_guard lock(mu_);
+        for (auto& [id, t] : live_) ids.push_back(id);
+    }
+    if (ids.empty()) co_return;
+    auto states = co_await store_.states_of(ids);
+    if (!states) co_return;
+    // A run whose task row is gone while its app is no longer served here: the app was deleted (elsewhere).
+    if (states->size() < ids.size()) {
+        std::set<std::string_view> present;
+        for (const auto& [id, state] : *states) present.insert(id);
+        for (const auto& id : ids) {
+            if (present.contains(id)) continue;
+            auto t = live(id);
+            if (t && !apps_.get(t->record.app_id)) drop(t);
+        }
+    }
+    for (const auto& [id, state] : *states) {
+        auto parsed = a2a::parse_state(state);
+        if (!parsed || !a2a::is_terminal(*parsed)) continue;
+        auto t = live(id);
+        if (!t) continue;
+        bool finished;
+        {
+            std::lock_guard lock(t->mu);
+            finished = t->finished;
+        }
+        if (finished) continue;
+        auto stored = co_await store_.get(t->record.app_id, id);
+        if (!stored) continue;
+        if (commit(t, stored->task.status))
+            asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
+    }
+}
+
+asio::awaitable<void> TaskManager::renew_leases() {
+    std::vector<std::string> ids;
+    {
+        std::lock_guard lock(mu_);
+        for (auto& [id, t] : live_) ids.push_back(id);
+    }
+    if (ids.empty()) co_return;
+    if (auto st = co_await queue_.renew(settings_.instance_id, std::move(ids), Clock::now() + settings_.lease_timeout);
+        !st)
+        log::warn("queue", "lease renewal failed: {}", st.error().message);
+}
+
+// DECISIONS 25: runs whose lease expired belonged to an instance that died. Background jobs go back to pending
+// (the expired run counted as an attempt); interactive runs fail "interrupted" unless auto_resume re-queues them.
+asio::awaitable<void> TaskManager::recover_expired() {
+    for (;;) {
+        const auto now = Clock::now();
+        auto items = co_await queue_.reclaim_expired(settings_.instance_id, 100, now, now + settings_.lease_timeout);
+        if (!items || items->empty()) co_return;
+        for (auto& item : *items) {
+            auto record = co_await store_.get(item.app_id, item.task_id);
+            if (!record || a2a::is_terminal(record->task.status.state) ||
+                a2a::is_interrupted(record->task.status.state)) {
+                co_await queue_.remove(item.task_id);
+                continue;
+            }
+            const bool background = item.kind == QueueItem::Kind::background;
+            if (background || settings_.auto_resume) {
+                if (background && item.attempts > settings_.max_retries) {
+                    std::string why = "interrupted: its instance stopped and no retries are left";
+                    auto failed = status_now(a2a::TaskState::failed, agent_message(*record, why));
+                    if (auto done = co_await store_.finish_if_active(item.app_id, item.task_id, failed); done)
+                        notify(*done);
+                    store::DeadLetter letter;
+                    letter.id = "dlq-" + new_uuid();
+                    letter.task_id = item.task_id;
+                    letter.app_id = item.app_id;
+                    letter.error = why;
+                    letter.failed_at = now;
+                    letter.retry_count = item.attempts - 1;
+                    letter.input = item.input;
+                    co_await queue_.bury(item.task_id, std::move(letter));
+                    continue;
+                }
+                record->task.status = status_now(a2a::TaskState::submitted);
+                record->updated_at = now;
+                co_await store_.update(*record);
+                co_await queue_.reschedule(item.task_id, now, "lease expired", false);
+                log::warn("queue", "task {}: its run was interrupted; queued again", item.task_id);
+                wake_workers();
+            } else {
+                auto failed = status_now(a2a::TaskState::failed, agent_message(*record, "interrupted"));
+                if (auto done = co_await store_.finish_if_active(item.app_id, item.task_id, failed); done)
+                    notify(*done);
+                co_await queue_.remove(item.task_id);
+                log::warn("queue", "task {}: its run was interrupted; marked failed", item.task_id);
+            }
+        }
+    }
+}
+
+// A subscriber on an instance where the task is not running: replay the stored log as it grows (the running
+// instance flushes every flush_interval) until the final event.
+asio::awaitable<void> TaskManager::follow_remote(std::shared_ptr<Subscription> sub, std::string app_id,
+                                                 std::string task_id, std::int64_t after_seq) {
+    while (!stopping_) {
+        auto events = co_await store_.events_after(app_id, task_id, after_seq);
+        if (!events) break;
+        for (auto& e : *events) {
+            after_seq = e.seq;
+            const bool interrupted = e.final && e.payload.is_object() && e.payload.as_object().contains("status") &&
+                                     e.payload.at("status").at("state") == "input-required";
+            Event ev{e.seq, e.kind, e.final, interrupted,
+                     std::make_shared<const std::string>(json::serialize(e.payload))};
+            if (!sub->push(std::move(ev))) co_return;  // the subscriber went away
+            if (e.final) {
+                sub->close();
+                co_return;
+            }
+        }
+        auto record = co_await store_.get(app_id, task_id);
+        if (!record) break;
+        if (a2a::is_terminal(record->task.status.state) && events->empty()) {
+            // Finished without a final event in the log we can see (compaction raced us): end with the state.
+            auto payload = status_payload(*record, true);
+            Event ev{record->last_seq, TaskEvent::Kind::status, true, false,
+                     std::make_shared<const std::string>(json::serialize(payload))};
+            sub->push(std::move(ev));
+            break;
+        }
+        co_await sleep_for(settings_.poll_interval);
+    }
+    sub->close();
+}
+
+asio::awaitable<Result<QueueStats>> TaskManager::queue_stats(std::string app_id) {
+    auto counts = co_await store_.count_states(app_id);
+    if (!counts) co_return std::move(counts).error();
+    QueueStats out;
+    for (const auto& [state, n] : *counts) {
+        if (state == "submitted")
+            out.pending += n;
+        else if (state == "working")
+            out.running += n;
+        else if (state == "completed")
+            out.completed += n;
+        else if (state == "failed")
+            out.failed += n;
+    }
+    co_return out;
+}
+
+void TaskManager::track_state_counts() {
+    track_counts_ = true;
+}
+
+std::vector<store::TaskStore::StateCount> TaskManager::state_counts() const {
+    std::lock_guard lock(mu_);
+    return state_counts_;
+}
+
+void TaskManager::drop(const std::shared_ptr<Live>& t) {
+    {
+        std::lock_guard lock(t->mu);
+        if (t->finished || t->dropped) return;
+        t->dropped = true;
+        t->released = true;
+    }
+    asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
+}
+
+asio::awaitable<void> TaskManager::forget_app(std::string app_id) {
+    std::vector<std::shared_ptr<Live>> tasks;
+    {
+        std::lock_guard lock(mu_);
+        for (auto& [id, t] : live_)
+            if (t->record.app_id == app_id) tasks.push_back(t);
+    }
+    for (auto& t : tasks) drop(t);
+    if (auto st = co_await queue_.remove_app(app_id); !st)
+        log::error("queue", "app {}: removing its queue entries failed: {}", app_id, st.error().message);
+    else if (!tasks.empty())
+        log::info("tasks", "app {}: stopped {} run(s) of the deleted app", app_id, tasks.size());
+}
+
+asio::awaitable<Result<std::vector<store::DeadLetter>>> TaskManager::dead_letters(std::string app_id,
+                                                                                  std::size_t limit) {
+    co_return co_await queue_.dead_letters(std::move(app_id), limit);
+}
+
+asio::awaitable<Status> TaskManager::requeue(std::string id) {
+    auto taken = co_await queue_.take_dead_letter(id);
+    if (!taken) co_return std::move(taken).error();
+    if (!*taken) co_return Error{Errc::not_found, "dead letter not found"};
+    auto& letter = **taken;
+    auto record = co_await store_.get(letter.app_id, letter.task_id);
+    if (!record) co_return Error{Errc::not_found, "the dead letter's task no longer exists"};
+    // Back to submitted from the original input: a finished task is reopened here, deliberately.
+    record->task.status = status_now(a2a::TaskState::submitted);
+    record->updated_at = Clock::now();
+    auto reopened = co_await store_.reopen(*record);
+    if (!reopened) co_return reopened;
+    QueueItem item;
+    item.task_id = letter.task_id;
+    item.app_id = letter.app_id;
+    item.kind = QueueItem::Kind::background;
+    item.state = QueueItem::State::pending;
+    item.input = letter.input;
+    item.created_at = item.available_at = Clock::now();
+    if (auto st = co_await queue_.put(std::move(item)); !st) co_return st;
+    notify(*record);
+    wake_workers();
+    co_return Status{};
+}
+
+}  // namespace hector::tasks
