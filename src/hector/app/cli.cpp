@@ -62,6 +62,14 @@ int main(int argc, char** argv) {
     s->add_flag("--ephemeral", serve.ephemeral, "Keep a generated config in memory; write nothing");
     s->add_flag("--watch", serve.watch, "Reload the config when it changes");
     s->add_option("--auth-secret", serve.auth_secret, "Admin API bearer secret (env HECTOR_AUTH_SECRET)");
+    s->add_option("--auth-jwks-url", serve.auth.jwks_url, "JWKS URL of the identity provider (server.auth.jwks_url)");
+    s->add_option("--auth-issuer", serve.auth.issuer, "Expected JWT issuer (server.auth.issuer)");
+    s->add_option("--auth-audience", serve.auth.audience, "Expected JWT audience (server.auth.audience)");
+    s->add_option("--auth-client-id", serve.auth.client_id, "OAuth client id, reported in /health");
+    s->add_flag_callback(
+        "--auth-required", [&] { serve.auth.required = true; }, "Refuse anonymous requests (default)");
+    s->add_flag_callback(
+        "--no-auth-required", [&] { serve.auth.required = false; }, "Allow anonymous requests");
     s->add_flag("--metrics", serve.metrics, "Expose Prometheus metrics at /metrics");
 
     // validate

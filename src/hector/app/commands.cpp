@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "hector/app/config_source.hpp"
+#include "hector/automation/catalog.hpp"
 #include "hector/common/json.hpp"
 #include "hector/config/providers.hpp"
 #include "hector/config/schema.hpp"
@@ -25,6 +26,17 @@ int run_validate(const GlobalOptions& global, const ValidateOptions& options) {
     auto env = config::Environment::process();
     env.load_default_dotenvs(options.path);
     auto loaded = config::load_config_file(options.path, env);
+    // Webhook templates, field paths, crons and time zones compile in automation/, as at start-up (server.md §9).
+    if (loaded.ok()) {
+        if (auto automations = automation::Catalog::build(loaded.config); !automations) {
+            const std::string& m = automations.error().message;
+            const auto colon = m.find(": ");
+            if (colon == std::string::npos)
+                loaded.diagnostics.error("", m);
+            else
+                loaded.diagnostics.error(m.substr(0, colon), m.substr(colon + 2));
+        }
+    }
     const auto& diag = loaded.diagnostics;
 
     if (options.format == "json") {

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "hector/auth/authenticator.hpp"
 #include "hector/config/zero_config.hpp"
 
 namespace hector::app {
@@ -24,6 +25,7 @@ struct ServeOptions {
     bool ephemeral = false;
     bool watch = false;
     std::optional<std::string> auth_secret;
+    auth::CliAuthFlags auth;  // --auth-jwks-url, --auth-issuer, --auth-audience, --auth-client-id, --auth-required
     bool metrics = false;
 };
 

@@ -7,11 +7,16 @@
 
 #include "hector/app/commands.hpp"
 #include "hector/app/config_source.hpp"
+#include "hector/app/tenancy.hpp"
+#include "hector/automation/automation.hpp"
 #include "hector/common/logging.hpp"
 #include "hector/http/server.hpp"
 #include "hector/net/http_client.hpp"
 #include "hector/net/io.hpp"
+#include "hector/observability/metrics.hpp"
+#include "hector/server/observe.hpp"
 #include "hector/server/pipeline.hpp"
+#include "hector/server/rate_limit.hpp"
 #include "hector/server/routes.hpp"
 #include "hector/store/factory.hpp"
 
@@ -37,6 +42,7 @@ void apply_overrides(config::Config& c, const ServeOptions& serve) {
         c.storage.tasks.backend = "inmemory";
         c.storage.sessions.backend = "inmemory";
     }
+    for (const auto& w : auth::apply_cli_flags(c.server.auth, serve.auth)) log::warn("auth", "{}", w);
 }
 
 http::ServerSettings server_settings(const config::ServerConfig& s) {
@@ -103,6 +109,17 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     options.proxies = std::move(proxies).value();
     server::compute_auth_flags(options, *config);
 
+    // Metrics (DECISIONS 14) outlive everything that counts into them: the runtimes' wrapped models and tools.
+    std::unique_ptr<observability::Metrics> metrics;
+    if (config->observability.metrics.enabled) {
+        auto made = observability::Metrics::create(config->observability.metrics);
+        if (!made) {
+            std::cerr << "error: " << made.error().message << "\n";
+            return 1;
+        }
+        metrics = std::move(made).value();
+    }
+
     runtime::Registry registry;
     net::IoRuntime io(net::default_io_threads(), 8);
     net::HttpClientSettings http_settings;
@@ -113,6 +130,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     build_deps.blocking = &io.blocking();
     build_deps.max_tool_output_bytes = static_cast<std::size_t>(config->server.limits.max_tool_output_bytes);
     build_deps.allow_private_networks = config->server.outbound.allow_private_networks;
+    build_deps.metrics = metrics.get();
     auto default_app = runtime::AppRuntime::build(std::string(runtime::kDefaultApp), config, build_deps);
     if (!default_app) {
         std::cerr << "error: " << default_app.error().message << "\n";
@@ -120,7 +138,9 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     }
     registry.put(std::move(default_app).value());
     const auto& limits = config->server.limits;
-    auto stores = store::open_stores(*config, io.blocking());
+    store::OpenOptions open_options;
+    if (serve.ephemeral) open_options.key_dir.clear();  // --ephemeral writes nothing, signing keys included
+    auto stores = store::open_stores(*config, io.blocking(), open_options);
     if (!stores) {
         std::cerr << "error: " << stores.error().message << "\n";
         return 1;
@@ -135,17 +155,69 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     task_settings.max_subscribers = static_cast<std::size_t>(limits.max_subscribers);
     task_settings.max_push_configs = static_cast<std::size_t>(limits.max_push_configs);
     task_settings.run_timeout = config->queue.task_timeout;
-    tasks::TaskManager task_manager(io.io(), task_store, session_store, task_settings);
+    task_settings.workers = static_cast<std::size_t>(config->queue.workers);
+    task_settings.max_retries = config->queue.max_retries;
+    task_settings.retry_backoff = config->queue.retry_backoff;
+    task_settings.max_backoff = config->queue.max_backoff;
+    task_settings.lease_timeout = config->queue.lease_timeout;
+    task_settings.dlq_retention = config->queue.dlq_retention;
+    task_settings.retention = config->storage.tasks.retention;
+    task_settings.auto_resume = config->storage.checkpoint.recovery.auto_resume;
+    tasks::TaskManager task_manager(io.io(), registry, task_store, session_store, *stores->queue, task_settings);
+
     tasks::PushNotifier push(io.io(), task_store, http, {});
     task_manager.add_status_listener([&push](const store::TaskRecord& r) { push.on_status(r); });
+    // Webhook and schedule triggers, notifications (server.md §9): a template or cron that does not compile stops
+    // the start.
+    automation::AutomationSettings automation_settings;
+    automation_settings.clock = automation::test_scheduler_clock(env.get("HECTOR_TEST_SCHEDULER_SPEEDUP").value_or(""));
+    auto automation = automation::Automation::create({io.io(), task_manager, registry, http, stores->tasks_database},
+                                                     std::move(automation_settings));
+    if (!automation) {
+        std::cerr << "error: " << automation.error().message << "\n";
+        return 1;
+    }
+    task_manager.add_status_listener([a = automation->get()](const store::TaskRecord& r) { a->on_status(r); });
 
     std::atomic<bool> draining{false};
     server::Context context{registry, std::move(options), [&draining] { return draining.load(); }, &task_manager};
+    // Auth and tenancy (server.md §3, §6): signing keys, the IdP's JWKS, the authenticator, the stored apps.
+    auto tenancy = Tenancy::create({config, context.options.admin_secret, *stores, registry, build_deps, http});
+    if (!tenancy) {
+        std::cerr << "error: " << tenancy.error().message << "\n";
+        return 1;
+    }
+    (*tenancy)->attach(context);
+    // DELETE /admin/apps/{id} cascades to the app's runs, queue rows and dead letters (tasks and sessions are
+    // removed by the directory itself).
+    (*tenancy)->apps().add_removal_hook(
+        [&task_manager](std::string app_id) { return task_manager.forget_app(std::move(app_id)); });
+
+    auto gate =
+        server::make_rate_limit_gate(*config, stores->rate_limits, io.io(), context.options.proxies, metrics.get());
+    if (!gate) {
+        std::cerr << "error: " << gate.error().message << "\n";
+        return 1;
+    }
+    if (*gate) {
+        (*gate)->attach(task_manager);
+        (*automation)->set_webhook_admission([&context](http::Request& r, const std::string&, const std::string&) {
+            return server::admit_webhook(context, r);
+        });
+    }
+    if (metrics) server::observe_tasks(task_manager, *metrics);
+    context.metrics = metrics.get();
+    context.rate_limit = gate->get();
 
     http::Router router;
     server::add_system_routes(router, context);
     server::add_discovery_routes(router, context);
     server::add_a2a_routes(router, context);
+    server::add_admin_routes(router, context);
+    server::add_admin_queue_routes(router, context);
+
+    server::add_webhook_routes(router, context, **automation);
+    if (metrics) server::add_metrics_route(router, *metrics, config->observability.metrics.endpoint, io.blocking());
     auto pipeline =
         std::make_shared<server::Pipeline>(context, std::move(router), http::Cors(cors_settings(config->server.cors)));
     http::Server server(io.io(), server_settings(config->server),
@@ -171,6 +243,10 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     signals.async_wait(on_signal);
 
     io.start();
+    (*tenancy)->start(io.io());
+    task_manager.start_background_work();
+    (*automation)->start();
+
     server.start();
     log::info("server", "listening on http://{}:{}", config->server.host, *port);
     if (source->echo_fallback) log::warn("server", "serving the offline echo model (no LLM provider configured)");
@@ -180,6 +256,8 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     log::info("server", "signal {} received: draining for up to {}s", sig,
               std::chrono::duration_cast<std::chrono::seconds>(drain).count());
     server.begin_drain();
+    (*tenancy)->stop();
+    (*automation)->stop();
     const auto deadline = std::chrono::steady_clock::now() + drain;
     while (server.active_requests() > 0 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

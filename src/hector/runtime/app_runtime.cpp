@@ -5,6 +5,7 @@
 #include "hector/agent/llm_agent.hpp"
 #include "hector/common/logging.hpp"
 #include "hector/llm/factory.hpp"
+#include "hector/observability/metered.hpp"
 
 namespace hector::runtime {
 
@@ -62,7 +63,7 @@ Result<std::shared_ptr<AppRuntime>> AppRuntime::build(std::string app_id, std::s
             auto& impl = rt->tools_.at(name);
             agent::ToolBinding b;
             b.name = name;
-            b.tool = impl;
+            b.tool = deps.metrics ? observability::meter_tool(impl, *deps.metrics, id, name) : impl;
             b.description = declared && !declared->description.empty() ? declared->description : impl->description();
             b.parameters = declared && declared->parameters.present() ? declared->parameters.value : impl->parameters();
             b.require_approval =
@@ -71,8 +72,10 @@ Result<std::shared_ptr<AppRuntime>> AppRuntime::build(std::string app_id, std::s
             if (declared) b.approval_prompt = declared->approval_prompt;
             bindings.push_back(std::move(b));
         }
-        rt->agents_[id] = std::make_unique<agent::LlmAgent>(
-            id, agent, rt->models_.at(agent.llm), *config->llms.find(agent.llm), std::move(bindings), tool_deps);
+        auto model = rt->models_.at(agent.llm);
+        if (deps.metrics) model = observability::meter_model(std::move(model), *deps.metrics, id);
+        rt->agents_[id] = std::make_unique<agent::LlmAgent>(id, agent, std::move(model), *config->llms.find(agent.llm),
+                                                            std::move(bindings), tool_deps);
     }
 
     // Workflow, runner and remote agents are served for discovery; running them needs their own agent types

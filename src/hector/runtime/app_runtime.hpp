@@ -17,6 +17,9 @@
 namespace hector::net {
 class HttpClient;
 }
+namespace hector::observability {
+class Metrics;
+}
 
 namespace hector::runtime {
 
@@ -28,6 +31,8 @@ struct BuildDeps {
     bool allow_private_networks = false;
     /// --approve-tools / --no-approve-tools: forces every tool's approval on or off.
     std::optional<bool> approve_tools;
+    /// When set (metrics on), each agent's model and tools are wrapped to count their calls; outlives the runtime.
+    observability::Metrics* metrics = nullptr;
 };
 
 /// Everything one app (tenant) serves, built from one config: the `default` app from the config file, dynamic

@@ -11,6 +11,7 @@
 #include "hector/common/error_table.hpp"
 #include "hector/common/logging.hpp"
 #include "hector/server/a2a_stream.hpp"
+#include "hector/server/rate_limit.hpp"
 #include "hector/server/routes.hpp"
 
 namespace hector::server {
@@ -83,6 +84,8 @@ class RpcCall {
         limits_ = limits_of(*target_.app);
     }
 
+    void apply_rate_limit(Response& response) const { server::apply_rate_limit(admission_, response); }
+
     Awaitable run() {
         switch (rpc_.kind) {
             case Method::message_send:
@@ -134,10 +137,13 @@ class RpcCall {
     Awaitable send() {
         auto params = a2a::parse_send_params(rpc_.params, limits_);
         if (!params) co_return error(params.error());
+        admission_ = co_await admit_invocation(ctx_, req_, params->message.context_id);
+        if (admission_.refusal) co_return std::move(*admission_.refusal);
         const bool blocking = params->configuration.blocking;
         const auto history = params->configuration.history_length;
         auto started = co_await ctx_.tasks->start(start_request(std::move(params).value(), blocking));
         if (!started) co_return error(started.error());
+        bind_invocation(ctx_, admission_, started->task.id);
         if (!blocking) co_return result(a2a::to_json(started->task, history));
         // Wait for a terminal or interrupted state, then answer with the task as it stands.
         if (auto& sub = started->subscription) {
@@ -156,9 +162,12 @@ class RpcCall {
     Awaitable stream() {
         auto params = a2a::parse_send_params(rpc_.params, limits_);
         if (!params) co_return stream_error(params.error());
+        admission_ = co_await admit_invocation(ctx_, req_, params->message.context_id);
+        if (admission_.refusal) co_return std::move(*admission_.refusal);
         const auto history = params->configuration.history_length;
         auto started = co_await ctx_.tasks->start(start_request(std::move(params).value(), true));
         if (!started) co_return stream_error(started.error());
+        bind_invocation(ctx_, admission_, started->task.id);
         co_return task_stream(std::move(started).value(), StreamFraming::jsonrpc, id_json_, history);
     }
 
@@ -241,6 +250,7 @@ class RpcCall {
     a2a::RpcRequest rpc_;
     std::string id_json_;
     a2a::Limits limits_;
+    Admission admission_;  // of message/send and message/stream: its X-RateLimit-* go on the response
 };
 
 Awaitable jsonrpc_route(Context& ctx, Request& req) {
@@ -252,7 +262,9 @@ Awaitable jsonrpc_route(Context& ctx, Request& req) {
         co_return Response::text(200, a2a::serialize_response(a2a::make_error(*err), err->id_text), "application/json");
     }
     RpcCall call(ctx, req, std::move(target), std::get<a2a::RpcRequest>(std::move(parsed)));
-    co_return co_await call.run();
+    auto response = co_await call.run();
+    call.apply_rate_limit(response);
+    co_return response;
 }
 
 Response rest_failure(const Error& e) {
@@ -270,13 +282,20 @@ Awaitable rest_route(Context& ctx, Request& req, bool streaming) {
     if (!body) co_return rest_failure(Error{Errc::parse_error, body.error().message});
     auto params = a2a::parse_rest_send(*body, limits_of(*target.app));
     if (!params) co_return rest_failure(params.error());
+    auto admission = co_await admit_invocation(ctx, req, params->message.context_id);
+    if (admission.refusal) co_return std::move(*admission.refusal);
     const bool blocking = params->configuration.blocking;
     const auto history = params->configuration.history_length;
     tasks::StartRequest start{target.app, target.agent, caller_of(req), std::move(params).value(),
                               streaming || blocking};
     auto started = co_await ctx.tasks->start(std::move(start));
     if (!started) co_return rest_failure(started.error());
-    if (streaming) co_return task_stream(std::move(started).value(), StreamFraming::bare, "", history);
+    bind_invocation(ctx, admission, started->task.id);
+    if (streaming) {
+        auto stream = task_stream(std::move(started).value(), StreamFraming::bare, "", history);
+        apply_rate_limit(admission, stream);
+        co_return stream;
+    }
     if (blocking && started->subscription) {
         for (;;) {
             auto next = co_await started->subscription->next(kBlockingPoll);
@@ -287,7 +306,9 @@ Awaitable rest_route(Context& ctx, Request& req, bool streaming) {
     }
     auto task = co_await ctx.tasks->get(caller_of(req), target.agent, started->task.id);
     if (!task) co_return rest_failure(task.error());
-    co_return Response::json(200, a2a::to_json(*task, history));
+    auto response = Response::json(200, a2a::to_json(*task, history));
+    apply_rate_limit(admission, response);
+    co_return response;
 }
 
 // POST /tasks/{taskId}/toolCalls/{callId}/cancel (and /api/...): stops one tool call; the task goes on.

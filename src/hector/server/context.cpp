@@ -27,12 +27,15 @@ std::string_view first_value(std::string_view v) {
 void compute_auth_flags(Options& options, const config::Config& config) {
     const auto& auth = config.server.auth;
     const bool jwks = auth.enabled && !auth.jwks_url.empty() && !auth.issuer.empty() && !auth.audience.empty();
-    options.auth_active = !options.admin_secret.empty() || !auth.api_keys.empty() || jwks;
+    const bool api_keys = auth.enabled && !auth.api_keys.empty();
+    options.auth_active = !options.admin_secret.empty() || api_keys || jwks;
     options.require_auth = auth.enabled && auth.require_auth;
 }
 
 std::shared_ptr<const runtime::AppRuntime> Context::app_for(const http::Request& request) const {
-    return registry.get(principal_of(request).app_id);
+    const auto& who = principal_of(request);
+    if (who.rejected) return nullptr;
+    return registry.get(who.app_id);
 }
 
 const auth::Principal& principal_of(const http::Request& request) {

@@ -11,7 +11,24 @@
 #include "hector/runtime/app_runtime.hpp"
 #include "hector/tasks/task_manager.hpp"
 
+namespace hector::observability {
+class Metrics;
+}
+
+namespace hector::auth {
+class AppTokens;
+class Authenticator;
+class KeyRing;
+}  // namespace hector::auth
+
+namespace hector::store {
+class SessionStore;
+}
+
 namespace hector::server {
+
+class RateLimitGate;
+class AppDirectory;
 
 /// Settings of the serving process that are fixed at start-up (CLI overrides applied).
 struct Options {
@@ -25,7 +42,8 @@ struct Options {
     bool require_auth = false;
 };
 
-/// Auth is "active" when an admin secret, API keys or a complete JWKS setup exist (server.md §3.1);
+/// Auth is "active" when an admin secret, API keys (with server.auth.enabled) or a complete JWKS setup exist
+/// (server.md §3.1, §3.2);
 /// require_auth = server.auth.enabled && require_auth.
 void compute_auth_flags(Options& options, const config::Config& config);
 
@@ -36,11 +54,21 @@ struct Context {
     Options options;
     std::function<bool()> draining;
     tasks::TaskManager* tasks = nullptr;
+    observability::Metrics* metrics = nullptr;  // null when metrics are off
+    RateLimitGate* rate_limit = nullptr;        // null when rate limiting is off
+    // Authentication, tenancy and the admin API (auth/, app_directory.hpp, admin_routes.cpp). Without an
+    // authenticator only the admin secret is recognised; the others are needed by the admin routes.
+    auth::Authenticator* authenticator = nullptr;
+    AppDirectory* apps = nullptr;
+    const auth::AppTokens* app_tokens = nullptr;
+    const auth::KeyRing* keys = nullptr;
+    store::SessionStore* sessions = nullptr;
 
     bool auth_active() const { return options.auth_active; }
     bool require_auth() const { return options.require_auth; }
 
-    /// The runtime of the caller's app, or null when it no longer exists.
+    /// The runtime of the caller's app, or null when it no longer exists or the caller's credential was revoked
+    /// (callers answer 401, server.md §6.5).
     std::shared_ptr<const runtime::AppRuntime> app_for(const http::Request& request) const;
 };
 

@@ -2,10 +2,12 @@
 
 #include <chrono>
 
-#include "hector/auth/visibility.hpp"
 #include "hector/common/ids.hpp"
 #include "hector/common/logging.hpp"
 #include "hector/common/strings.hpp"
+#include "hector/server/observe.hpp"
+#include "hector/server/rate_limit.hpp"
+#include "hector/server/routes.hpp"
 
 namespace hector::server {
 
@@ -13,19 +15,16 @@ using http::Request;
 using http::Response;
 
 Pipeline::Pipeline(Context& context, http::Router router, http::Cors cors)
-    : context_(context), router_(std::move(router)), cors_(std::move(cors)) {}
-
-auth::Principal Pipeline::resolve_principal(const Request& request) const {
-    auth::Principal who;
-    auto header = request.header("Authorization");
-    if (header.size() > 7 && iequals(header.substr(0, 7), "Bearer ")) {
-        auto token = trim(header.substr(7));
-        if (!context_.options.admin_secret.empty() && auth::secrets_equal(token, context_.options.admin_secret)) {
-            who.kind = auth::Principal::Kind::admin;
-            who.role = "admin";
-        }
+    : context_(context), router_(std::move(router)), cors_(std::move(cors)) {
+    if (!context_.authenticator) {
+        auth::AuthSettings settings;
+        settings.admin_secret = context_.options.admin_secret;
+        admin_only_ = std::make_unique<auth::Authenticator>(std::move(settings), nullptr, nullptr, nullptr);
     }
-    return who;
+}
+
+const auth::Authenticator& Pipeline::authenticator() const {
+    return context_.authenticator ? *context_.authenticator : *admin_only_;
 }
 
 boost::asio::awaitable<Response> Pipeline::operator()(Request& request) const {
@@ -41,11 +40,16 @@ boost::asio::awaitable<Response> Pipeline::operator()(Request& request) const {
         response.headers.set("Retry-After", "5");
         response.close = true;
     } else {
-        request.principal = resolve_principal(request);
-        response = co_await router_.dispatch(request);
+        request.principal = co_await authenticator().authenticate(request.header("Authorization"));
+        if (auto refusal = access_gate(context_, request))
+            response = std::move(*refusal);
+        else
+            response = co_await router_.dispatch(request);
+        if (context_.rate_limit) co_await context_.rate_limit->decorate(request, response);
         cors_.decorate(request, response);
     }
     response.headers.set("X-Request-ID", request.request_id);
+    if (context_.metrics) observe_response(*context_.metrics, request, response, started);
 
     if (log::enabled(log::Level::debug) || response.status >= 500) {
         auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

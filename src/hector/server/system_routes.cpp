@@ -28,7 +28,7 @@ void add_system_routes(http::Router& router, Context& ctx) {
                 auth["audience"] = cfg->audience;
                 if (!cfg->client_id.empty()) auth["client_id"] = cfg->client_id;
             } else {
-                auth["type"] = cfg && !cfg->api_keys.empty() ? "api_key" : "jwt";
+                auth["type"] = cfg && cfg->enabled && !cfg->api_keys.empty() ? "api_key" : "jwt";
                 auth["issuer"] = "hector";
             }
             body["auth"] = std::move(auth);

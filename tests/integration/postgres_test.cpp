@@ -1,0 +1,189 @@
+// Several instances on one PostgreSQL database, and the crash test on PostgreSQL. Skipped (with a message) when
+// HECTOR_TEST_PG_DSN is not set; scripts/test starts a throwaway cluster and sets it.
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <boost/json.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "support/fake_openai.hpp"
+#include "support/http_client.hpp"
+#include "support/process.hpp"
+#include "support/sse_client.hpp"
+
+namespace hector::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+// A fresh schema per test, so runs never see each other's rows.
+std::string fresh_dsn() {
+    const char* base = std::getenv("HECTOR_TEST_PG_DSN");
+    if (!base || !*base) return {};
+    std::random_device rd;
+    std::string schema = "it_" + std::to_string(rd() % 100000000);
+    PGconn* c = PQconnectdb(base);
+    if (PQstatus(c) != CONNECTION_OK) {
+        PQfinish(c);
+        return {};
+    }
+    PGresult* r = PQexec(c, ("CREATE SCHEMA " + schema).c_str());
+    PQclear(r);
+    PQfinish(c);
+    std::string dsn = base;
+    dsn += (dsn.find('?') == std::string::npos ? "?" : "&");
+    dsn += "options=-c%20search_path%3D" + schema;
+    return dsn;
+}
+
+std::string config_for(const FakeOpenAi& fake, const std::string& dsn, const std::string& instance) {
+    return R"(
+llms:
+  gpt:
+    provider: openai
+    model: gpt-4o
+    api_key: k
+    base_url: )" +
+           fake.base_url() +
+           R"(
+    max_retries: 0
+    headers: {X-Instance: )" +
+           instance +
+           R"(}
+agents:
+  worker: {llm: gpt}
+databases:
+  main: {driver: postgres, dsn: ")" +
+           dsn +
+           R"("}
+storage:
+  tasks: {backend: sql, database: main}
+  sessions: {backend: sql, database: main}
+queue: {workers: 6, lease_timeout: 2s, retry_backoff: 50ms}
+)";
+}
+
+json::value rpc(int port, const std::string& method, const json::value& params) {
+    json::object req{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+    auto r = post_json(port, "/agents/worker", json::serialize(req));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body);
+}
+
+std::string send_background(int port, const std::string& text) {
+    json::object m{{"role", "user"}, {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
+    return std::string(
+        rpc(port, "message/send", json::object{{"message", m}, {"configuration", json::object{{"blocking", false}}}})
+            .at("result")
+            .at("id")
+            .as_string());
+}
+
+std::string state_of(int port, const std::string& id) {
+    return std::string(
+        rpc(port, "tasks/get", json::object{{"id", id}}).at("result").at("status").at("state").as_string());
+}
+
+std::string wait_terminal(int port, const std::string& id, std::chrono::milliseconds limit = 60s) {
+    auto until = std::chrono::steady_clock::now() + limit;
+    std::string s;
+    while (std::chrono::steady_clock::now() < until) {
+        s = state_of(port, id);
+        if (s == "completed" || s == "failed" || s == "canceled") return s;
+        std::this_thread::sleep_for(50ms);
+    }
+    return s;
+}
+
+class Postgres : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dsn_ = fresh_dsn();
+        if (dsn_.empty()) GTEST_SKIP() << "HECTOR_TEST_PG_DSN is not set (scripts/test starts a PostgreSQL for this)";
+        fake_.set_default([](const std::string& text) {
+            FakeOpenAi::Reply r;
+            r.text = "done: " + text;
+            r.delay = 100ms;
+            if (text.rfind("slow", 0) == 0) {
+                r.text.clear();
+                for (int i = 0; i < 100; ++i) r.chunks.push_back("x");
+                r.text = std::string(100, 'x');
+                r.chunk_delay = 100ms;
+            }
+            return r;
+        });
+    }
+    std::string dsn_;
+    FakeOpenAi fake_;
+};
+
+TEST_F(Postgres, TwoInstancesShareTheQueueTasksAndEvents) {
+    HectorServer a({.config_yaml = config_for(fake_, dsn_, "a")});
+    HectorServer b({.config_yaml = config_for(fake_, dsn_, "b")});
+    std::vector<std::string> ids;
+    for (int i = 0; i < 40; ++i) ids.push_back(send_background(a.port(), "job " + std::to_string(i)));
+    for (const auto& id : ids) ASSERT_EQ(wait_terminal(b.port(), id), "completed") << id;  // read on the other one
+    std::set<std::string> instances;
+    for (const auto& r : fake_.requests()) instances.insert(r.headers.at("x-instance"));
+    EXPECT_EQ(instances, (std::set<std::string>{"a", "b"}));  // both instances' workers took jobs sent to A
+
+    // A cancel on B reaches a run on A (DECISIONS 23) and aborts its LLM request.
+    json::object m{{"role", "user"}, {"parts", json::array{json::object{{"kind", "text"}, {"text", "slow one"}}}}};
+    json::object req{
+        {"jsonrpc", "2.0"}, {"id", 1}, {"method", "message/stream"}, {"params", json::object{{"message", m}}}};
+    auto stream = open_sse(a.port(), "/agents/worker", json::serialize(req));
+    auto first = stream.reader->next();
+    ASSERT_TRUE(first);
+    const std::string running(json::parse(first->data).at("result").at("id").as_string());
+
+    // Meanwhile B follows it live from the stored log.
+    json::object resub{
+        {"jsonrpc", "2.0"}, {"id", 2}, {"method", "tasks/resubscribe"}, {"params", json::object{{"id", running}}}};
+    auto follower = open_sse(b.port(), "/agents/worker", json::serialize(resub));
+    auto snapshot = follower.reader->next();
+    ASSERT_TRUE(snapshot);
+    bool saw_artifact = false;
+    for (int i = 0; i < 50 && !saw_artifact; ++i) {
+        auto e = follower.reader->next();
+        ASSERT_TRUE(e);
+        saw_artifact = json::parse(e->data).at("result").at("kind") == "artifact-update";
+    }
+    EXPECT_TRUE(saw_artifact);
+
+    auto canceled = rpc(b.port(), "tasks/cancel", json::object{{"id", running}});
+    EXPECT_EQ(canceled.at("result").at("status").at("state"), "canceled");
+    EXPECT_TRUE(fake_.wait_for_disconnect(5s));
+    auto rest = stream.reader->rest();
+    ASSERT_FALSE(rest.empty());
+    EXPECT_EQ(json::parse(rest.back().data).at("result").at("status").at("state"), "canceled");
+    auto followed = follower.reader->rest();
+    ASSERT_FALSE(followed.empty());
+    EXPECT_EQ(json::parse(followed.back().data).at("result").at("final"), true);
+    EXPECT_EQ(state_of(a.port(), running), "canceled");
+}
+
+TEST_F(Postgres, KillNineMidRunLosesNothing) {
+    std::vector<std::string> ids;
+    {
+        HectorServer first({.config_yaml = config_for(fake_, dsn_, "first")});
+        for (int i = 0; i < 200; ++i) ids.push_back(send_background(first.port(), "job " + std::to_string(i)));
+        ASSERT_TRUE(fake_.wait_for_requests(30, 30s));
+        first.process().signal(SIGKILL);
+        first.process().wait(5s);
+    }
+    HectorServer second({.config_yaml = config_for(fake_, dsn_, "second")});
+    for (const auto& id : ids) ASSERT_EQ(wait_terminal(second.port(), id, 120s), "completed") << id;
+    for (const auto& id : ids) {
+        auto task = rpc(second.port(), "tasks/get", json::object{{"id", id}}).at("result");
+        EXPECT_EQ(task.at("history").as_array().size(), 2u) << id;  // one question, one answer: completed once
+    }
+}
+
+}  // namespace
+}  // namespace hector::test
