@@ -4,7 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include <atomic>
 #include <csignal>
+#include <memory>
 #include <thread>
 
 #include "support/fake_openai.hpp"
@@ -268,36 +270,86 @@ TEST(Recovery, KillNineMidRunLosesNothing) {
     EXPECT_EQ(stats.at("running"), 0);
 }
 
-TEST(Recovery, InteractiveRunsOfADeadProcessFailAsInterrupted) {
-    FakeOpenAi fake;
-    fake.set_default([](const std::string&) {
+/// Starts a streamed (interactive) run on a fresh instance in `dir`, waits until the model has the request, then
+/// kills the instance with SIGKILL. Returns the task id.
+std::string stream_then_kill(const std::string& config, const TempDir& dir, FakeOpenAi& fake) {
+    HectorServer first({.config_yaml = config, .cwd = dir.path()});
+    json::object m{{"role", "user"}, {"parts", json::array{json::object{{"kind", "text"}, {"text", "wait"}}}}};
+    json::object req{
+        {"jsonrpc", "2.0"}, {"id", 1}, {"method", "message/stream"}, {"params", json::object{{"message", m}}}};
+    Connection c(first.port());
+    c.send(format_request("POST", "/agents/worker", json::serialize(req), {}));
+    c.read_headers();
+    auto line = c.read_line();
+    while (line && line->rfind("data: ", 0) != 0) line = c.read_line();
+    EXPECT_TRUE(line);
+    if (!line) return "";
+    std::string id(json::parse(line->substr(6)).at("result").at("id").as_string());
+    EXPECT_TRUE(fake.wait_for_requests(1, 10s));
+    first.process().signal(SIGKILL);
+    first.process().wait(5s);
+    return id;
+}
+
+/// The first model call hangs (its instance is killed); later calls answer.
+void hang_first_call(FakeOpenAi& fake) {
+    auto calls = std::make_shared<std::atomic<int>>(0);
+    fake.set_default([calls](const std::string&) {
         FakeOpenAi::Reply r;
-        r.hang = true;
+        if (calls->fetch_add(1) == 0)
+            r.hang = true;
+        else
+            r.text = "resumed answer";
         return r;
     });
+}
+
+std::string status_text(int port, const std::string& id) {
+    auto task = rpc(port, "worker", "tasks/get", json::object{{"id", id}}).at("result");
+    return json::serialize(task.at("status"));
+}
+
+TEST(Recovery, InteractiveRunsOfADeadProcessFailAsInterrupted) {
+    FakeOpenAi fake;
+    hang_first_call(fake);
     TempDir dir;
     const std::string config = config_for(fake);
-    std::string id;
-    {
-        HectorServer first({.config_yaml = config, .cwd = dir.path()});
-        json::object m{{"role", "user"}, {"parts", json::array{json::object{{"kind", "text"}, {"text", "wait"}}}}};
-        json::object req{
-            {"jsonrpc", "2.0"}, {"id", 1}, {"method", "message/stream"}, {"params", json::object{{"message", m}}}};
-        Connection c(first.port());
-        c.send(format_request("POST", "/agents/worker", json::serialize(req), {}));
-        c.read_headers();
-        auto line = c.read_line();
-        while (line && line->rfind("data: ", 0) != 0) line = c.read_line();
-        ASSERT_TRUE(line);
-        id = std::string(json::parse(line->substr(6)).at("result").at("id").as_string());
-        ASSERT_TRUE(fake.wait_for_requests(1, 10s));
-        first.process().signal(SIGKILL);
-        first.process().wait(5s);
-    }
+    const auto id = stream_then_kill(config, dir, fake);
+    ASSERT_FALSE(id.empty());
     HectorServer second({.config_yaml = config, .cwd = dir.path()});
     EXPECT_EQ(wait_terminal(second.port(), "worker", id, 30s), "failed");
+    EXPECT_NE(status_text(second.port(), id).find("interrupted"), std::string::npos);
+    EXPECT_EQ(fake.request_count(), 1u);
+}
+
+TEST(Recovery, AutoResumeRunsInterruptedInteractiveTasksAgain) {
+    FakeOpenAi fake;
+    hang_first_call(fake);
+    TempDir dir;
+    const std::string config =
+        config_for(fake, "storage:\n  checkpoint:\n    enabled: true\n    recovery: {auto_resume: true}\n");
+    const auto id = stream_then_kill(config, dir, fake);
+    ASSERT_FALSE(id.empty());
+    HectorServer second({.config_yaml = config, .cwd = dir.path()});
+    EXPECT_EQ(wait_terminal(second.port(), "worker", id, 30s), "completed");
     auto task = rpc(second.port(), "worker", "tasks/get", json::object{{"id", id}}).at("result");
-    EXPECT_NE(json::serialize(task.at("status")).find("interrupted"), std::string::npos);
+    EXPECT_NE(json::serialize(task.at("artifacts")).find("resumed answer"), std::string::npos) << task;
+    EXPECT_EQ(task.at("history").as_array().size(), 2u) << task;  // the question once, one answer
+}
+
+TEST(Recovery, AutoResumeGivesUpOnRunsOlderThanTheRecoveryTimeout) {
+    FakeOpenAi fake;
+    hang_first_call(fake);
+    TempDir dir;
+    const std::string config =
+        config_for(fake, "storage:\n  checkpoint:\n    enabled: true\n    recovery: {auto_resume: true, timeout: 1}\n");
+    const auto id = stream_then_kill(config, dir, fake);
+    ASSERT_FALSE(id.empty());
+    std::this_thread::sleep_for(1500ms);  // the run's last save is now older than recovery.timeout
+    HectorServer second({.config_yaml = config, .cwd = dir.path()});
+    EXPECT_EQ(wait_terminal(second.port(), "worker", id, 30s), "failed");
+    EXPECT_NE(status_text(second.port(), id).find("checkpoint expired"), std::string::npos);
+    EXPECT_EQ(fake.request_count(), 1u);
 }
 
 }  // namespace

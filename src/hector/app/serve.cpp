@@ -163,6 +163,8 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     task_settings.dlq_retention = config->queue.dlq_retention;
     task_settings.retention = config->storage.tasks.retention;
     task_settings.auto_resume = config->storage.checkpoint.recovery.auto_resume;
+    task_settings.resume_timeout = std::chrono::seconds(config->storage.checkpoint.recovery.timeout);
+
     tasks::TaskManager task_manager(io.io(), registry, task_store, session_store, *stores->queue, task_settings);
 
     tasks::PushNotifier push(io.io(), task_store, http, {});

@@ -37,7 +37,9 @@ struct TaskManagerSettings {
     std::chrono::milliseconds retry_backoff{1000};
     std::chrono::milliseconds max_backoff{60000};
     std::chrono::milliseconds lease_timeout{60000};
-    bool auto_resume = false;                         // storage.checkpoint.recovery.auto_resume
+    bool auto_resume = false;                   // storage.checkpoint.recovery.auto_resume
+    std::chrono::seconds resume_timeout{3600};  // storage.checkpoint.recovery.timeout: older runs expire
+
     std::chrono::milliseconds poll_interval{200};     // idle workers and remote followers look again after this
     std::chrono::milliseconds watch_interval{250};    // cancels made on another instance are seen within this
     std::chrono::milliseconds flush_interval{100};    // events of running tasks reach the store within this

@@ -350,7 +350,9 @@ asio::awaitable<void> TaskManager::recover_expired() {
                 continue;
             }
             const bool background = item.kind == QueueItem::Kind::background;
-            if (background || settings_.auto_resume) {
+            // server.md §10: an interactive run last saved longer ago than recovery.timeout is not resumed.
+            const bool expired = !background && record->updated_at < now - settings_.resume_timeout;
+            if (background || (settings_.auto_resume && !expired)) {
                 if (background && item.attempts > settings_.max_retries) {
                     std::string why = "interrupted: its instance stopped and no retries are left";
                     auto failed = status_now(a2a::TaskState::failed, agent_message(*record, why));
@@ -374,7 +376,10 @@ asio::awaitable<void> TaskManager::recover_expired() {
                 log::warn("queue", "task {}: its run was interrupted; queued again", item.task_id);
                 wake_workers();
             } else {
-                auto failed = status_now(a2a::TaskState::failed, agent_message(*record, "interrupted"));
+                auto failed = status_now(
+                    a2a::TaskState::failed,
+                    agent_message(*record, expired && settings_.auto_resume ? "checkpoint expired" : "interrupted"));
+
                 if (auto done = co_await store_.finish_if_active(item.app_id, item.task_id, failed); done)
                     notify(*done);
                 co_await queue_.remove(item.task_id);
