@@ -5,6 +5,9 @@
 //   a2a_load send   <port> <agent> <concurrency> <seconds>
 //   a2a_load stream <port> <agent> <concurrency> <seconds>
 //   a2a_load hold   <port> <agent> <streams> <tasks> <seconds>   (needs a model that keeps tasks running)
+//   a2a_load queue  <ports> <agent> <tasks> <concurrency> <admin-secret>
+//       non-blocking sends spread over the comma-separated ports, then waits until the first port's
+//       /admin/queue/stats counts them all completed: completed tasks per second, end to end.
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -162,15 +165,100 @@ int run_hold(int port, const std::string& agent, int streams, int tasks, int sec
     return failed.load() == 0 ? 0 : 1;
 }
 
+asio::awaitable<std::string> get_text(tcp::endpoint ep, std::string target, std::string secret) {
+    beast::tcp_stream s(co_await asio::this_coro::executor);
+    co_await s.async_connect(ep, asio::use_awaitable);
+    http::request<http::empty_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::authorization, "Bearer " + secret);
+    co_await http::async_write(s, req, asio::use_awaitable);
+    beast::flat_buffer b;
+    http::response<http::string_body> res;
+    co_await http::async_read(s, b, res, asio::use_awaitable);
+    co_return res.body();
+}
+
+long json_count(const std::string& body, const std::string& key) {
+    auto pos = body.find("\"" + key + "\":");
+    return pos == std::string::npos ? -1 : std::atol(body.c_str() + pos + key.size() + 3);
+}
+
+int run_queue(const std::string& ports, const std::string& agent, int tasks, int concurrency,
+              const std::string& secret) {
+    std::vector<tcp::endpoint> eps;
+    for (std::size_t start = 0; start < ports.size();) {
+        auto end = ports.find(',', start);
+        if (end == std::string::npos) end = ports.size();
+        eps.emplace_back(asio::ip::make_address("127.0.0.1"),
+                         static_cast<unsigned short>(std::atoi(ports.substr(start, end - start).c_str())));
+        start = end + 1;
+    }
+    asio::io_context io(1);
+    std::atomic<int> next{0}, errors{0};
+    long baseline = 0, completed = 0, failed = 0;
+    Clock::time_point start, sent_at, done_at;
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+            baseline = json_count(co_await get_text(eps[0], "/admin/queue/stats", secret), "completed");
+            start = Clock::now();
+            std::atomic<int> senders{concurrency};
+            asio::steady_timer all_sent(io, Clock::time_point::max());
+            for (int c = 0; c < concurrency; ++c) {
+                asio::co_spawn(
+                    io,
+                    [&, ep = eps[static_cast<std::size_t>(c) % eps.size()]]() -> asio::awaitable<void> {
+                        beast::tcp_stream s(co_await asio::this_coro::executor);
+                        co_await s.async_connect(ep, asio::use_awaitable);
+                        beast::flat_buffer b;
+                        for (int i = next++; i < tasks; i = next++) {
+                            auto req = make_request("/agents/" + agent,
+                                                    send_body("message/send", "job " + std::to_string(i), false));
+                            co_await http::async_write(s, req, asio::use_awaitable);
+                            http::response<http::string_body> res;
+                            co_await http::async_read(s, b, res, asio::use_awaitable);
+                            if (res.result_int() != 200 || res.body().find("\"error\"") != std::string::npos) ++errors;
+                        }
+                        if (--senders == 0) all_sent.cancel();
+                    },
+                    asio::detached);
+            }
+            co_await all_sent.async_wait(asio::as_tuple(asio::use_awaitable));
+            sent_at = Clock::now();
+            for (;;) {
+                auto body = co_await get_text(eps[0], "/admin/queue/stats", secret);
+                completed = json_count(body, "completed") - baseline;
+                failed = json_count(body, "failed");
+                if (completed + errors >= tasks || Clock::now() - start > std::chrono::minutes(5)) break;
+                asio::steady_timer t(io, std::chrono::milliseconds(100));
+                co_await t.async_wait(asio::use_awaitable);
+            }
+            done_at = Clock::now();
+        },
+        asio::detached);
+    io.run();
+    const double send_s = std::chrono::duration<double>(sent_at - start).count();
+    const double total_s = std::chrono::duration<double>(done_at - start).count();
+    std::printf(
+        "queue %-12s instances=%zu tasks=%d c=%d  sent in %.2f s  completed %ld in %.2f s  %8.0f tasks/s"
+        "  (send errors %d, failed %ld)\n",
+        agent.c_str(), eps.size(), tasks, concurrency, send_s, completed, total_s,
+        static_cast<double>(completed) / total_s, errors.load(), failed);
+    return completed == tasks ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     if (argc < 6) {
         std::cerr << "usage: a2a_load send|stream <port> <agent> <concurrency> <seconds>\n"
-                     "       a2a_load hold <port> <agent> <streams> <tasks> <seconds>\n";
+                     "       a2a_load hold <port> <agent> <streams> <tasks> <seconds>\n"
+                     "       a2a_load queue <port[,port...]> <agent> <tasks> <concurrency> <admin-secret>\n";
         return 2;
     }
     std::string mode = argv[1];
+    if (mode == "queue" && argc >= 7)
+        return run_queue(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]), argv[6]);
     int port = std::atoi(argv[2]);
     std::string agent = argv[3];
     if (mode == "send") return run_closed_loop("message/send", port, agent, std::atoi(argv[4]), std::atoi(argv[5]));

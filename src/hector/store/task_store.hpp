@@ -63,6 +63,10 @@ class TaskStore {
     /// Replaces the whole log (compaction when a task ends, DECISIONS 26).
     virtual boost::asio::awaitable<Status> replace_events(std::string app_id, std::string task_id,
                                                           std::vector<TaskEvent> events) = 0;
+    /// A run's end: update(record) then replace_events with its compacted log. SQL stores do both in one
+    /// transaction; a failed update leaves the log untouched.
+    virtual boost::asio::awaitable<Status> finish_run(TaskRecord record, std::vector<TaskEvent> events);
+
     /// The task that a message with this id already started in (app, user, context), for idempotent sends.
     virtual boost::asio::awaitable<Result<std::optional<std::string>>> find_by_message(std::string app_id,
                                                                                        std::string user_id,

@@ -15,7 +15,10 @@
 namespace hector::tasks {
 
 struct TaskManager::Live {
-    explicit Live(boost::asio::io_context& io) : strand(boost::asio::make_strand(io)), deadline(strand) {}
+    explicit Live(boost::asio::io_context& io)
+        : strand(boost::asio::make_strand(io)), deadline(strand), persisted(strand) {
+        persisted.expires_at(boost::asio::steady_timer::time_point::max());
+    }
 
     std::mutex mu;
     store::TaskRecord record;
@@ -30,12 +33,15 @@ struct TaskManager::Live {
     boost::asio::strand<boost::asio::io_context::executor_type> strand;
     boost::asio::cancellation_signal cancel;  // emitted on `strand` only
     boost::asio::steady_timer deadline;       // run_timeout, on `strand`
-    bool finished = false;                    // a terminal (or interrupted) state was committed
-    bool background = false;                  // a queue job (retried, dead-lettered) rather than an interactive run
-    int attempt = 1;                          // which run of the job this is
-    bool timed_out = false;                   // the per-attempt limit passed (queue.task_timeout)
-    bool released = false;                    // shutdown: back to the queue, not failed
-    bool dropped = false;                     // its app was deleted: the run stops and nothing is stored
+    boost::asio::steady_timer persisted;      // on `strand`; expires (at min) once the committed state is stored
+    bool persisting = false;                  // a commit started persist()
+
+    bool finished = false;    // a terminal (or interrupted) state was committed
+    bool background = false;  // a queue job (retried, dead-lettered) rather than an interactive run
+    int attempt = 1;          // which run of the job this is
+    bool timed_out = false;   // the per-attempt limit passed (queue.task_timeout)
+    bool released = false;    // shutdown: back to the queue, not failed
+    bool dropped = false;     // its app was deleted: the run stops and nothing is stored
 
     std::int64_t flushed_seq = 0;  // events up to here are in the store
 

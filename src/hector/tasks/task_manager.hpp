@@ -166,13 +166,16 @@ class TaskManager {
     void run_finished(const std::shared_ptr<Live>& task);
     void notify(const store::TaskRecord& record);
     static store::TaskRecord out_record(const std::shared_ptr<Live>& task);
-    /// Commits a terminal or interrupted state in memory (first writer wins), fans out the final event, then
-    /// persists in the background and notifies listeners. False when the task had already finished.
+    /// Commits a terminal or interrupted state in memory (first writer wins), then persists in the background: the
+    /// task, the events `conversation` adds to its session, the queue row; only then is the final event fanned out
+    /// and are listeners notified. False when the task had already finished.
     bool commit(const std::shared_ptr<Live>& task, a2a::TaskStatus status,
                 const std::function<void(store::TaskRecord&)>& mutate = {},
-                std::optional<store::DeadLetter> letter = std::nullopt);
+                std::optional<store::DeadLetter> letter = std::nullopt,
+                std::vector<store::SessionEvent> conversation = {});
     boost::asio::awaitable<void> persist(std::shared_ptr<Live> task, store::TaskRecord snapshot,
-                                         std::vector<store::TaskEvent> events, std::optional<store::DeadLetter> letter);
+                                         std::vector<store::TaskEvent> events, std::optional<store::DeadLetter> letter,
+                                         std::vector<store::SessionEvent> conversation);
 
     boost::asio::awaitable<Result<Started>> resume(StartRequest& request, store::TaskRecord record);
     boost::asio::awaitable<void> supersede_waiting(const Caller& caller, const std::string& context_id);

@@ -1,9 +1,11 @@
 #include "hector/tasks/task_manager.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <cctype>
@@ -116,14 +118,15 @@ store::TaskRecord TaskManager::out_record(const std::shared_ptr<Live>& t) {
 }
 
 bool TaskManager::commit(const std::shared_ptr<Live>& t, a2a::TaskStatus status,
-                         const std::function<void(store::TaskRecord&)>& mutate,
-                         std::optional<store::DeadLetter> letter) {
+                         const std::function<void(store::TaskRecord&)>& mutate, std::optional<store::DeadLetter> letter,
+                         std::vector<store::SessionEvent> conversation) {
     store::TaskRecord snapshot;
     std::vector<TaskEvent> events;
     {
         std::lock_guard lock(t->mu);
         if (t->finished) return false;
         t->finished = true;
+        t->persisting = true;
         if (mutate) mutate(t->record);
         const bool interrupted = a2a::is_interrupted(status.state);
         if (t->artifact_open && status.state == a2a::TaskState::completed) {
@@ -145,18 +148,25 @@ bool TaskManager::commit(const std::shared_ptr<Live>& t, a2a::TaskStatus status,
         snapshot = t->record;
         events = compact(t->log, t->record);
     }
-    asio::co_spawn(io_, persist(t, snapshot, std::move(events), std::move(letter)), asio::detached);
+    asio::co_spawn(io_, persist(t, snapshot, std::move(events), std::move(letter), std::move(conversation)),
+                   asio::detached);
     return true;
 }
 
 asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskRecord snapshot,
-                                           std::vector<TaskEvent> events, std::optional<store::DeadLetter> letter) {
+                                           std::vector<TaskEvent> events, std::optional<store::DeadLetter> letter,
+                                           std::vector<store::SessionEvent> conversation) {
     const auto id = snapshot.task.id;
-    const auto app = snapshot.app_id;
-    if (auto st = co_await store_.update(snapshot); !st)
-        log::warn("tasks", "task {}: could not store its final state: {}", id, st.error().message);
-    if (auto st = co_await store_.replace_events(app, id, std::move(events)); !st)
-        log::warn("tasks", "task {}: could not store its event log: {}", id, st.error().message);
+    if (auto st = co_await store_.finish_run(snapshot, std::move(events)); !st)
+        log::warn("tasks", "task {}: could not store its final state and event log: {}", id, st.error().message);
+    // What the run produced joins the conversation before anyone sees the outcome, so a reply or the next run in
+    // the conversation always finds it.
+    const store::SessionKey key{snapshot.app_id, snapshot.user_id, snapshot.task.context_id};
+    for (auto& e : conversation) {
+        if (auto st = co_await sessions_.append(key, std::move(e)); !st)
+            log::warn("tasks", "task {}: session event not recorded: {}", id, st.error().message);
+    }
+
     // The run is over: its queue row goes (to the dead-letter queue when the job failed for good).
     // (Two statements: g++ 12 miscompiles a conditional expression with co_await in both branches.)
     Status st;
@@ -172,8 +182,12 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
         t->publish_final();
     }
     notify(snapshot);
-    std::lock_guard lock(mu_);
-    if (auto it = live_.find(id); it != live_.end() && it->second == t) live_.erase(it);
+    {
+        std::lock_guard lock(mu_);
+        if (auto it = live_.find(id); it != live_.end() && it->second == t) live_.erase(it);
+    }
+    asio::post(t->strand, [t] { t->persisted.expires_at(asio::steady_timer::time_point::min()); });
+    if (t->background) wake_workers();  // a worker slot is free
 }
 
 namespace {
@@ -280,12 +294,30 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         failure_code = Errc::timeout;
     }
 
+    // What the run produced goes into the conversation only with the commit that makes its outcome stand.
+    auto conversation = [&] {
+        std::vector<store::SessionEvent> out;
+        out.reserve(result.events.size() + 1);
+        for (auto& e : result.events) {
+            e.invocation_id = working.task.id;
+            out.push_back(std::move(e));
+        }
+        if (!failure.empty()) {
+            store::SessionEvent err;
+            err.author = working.agent;
+            err.invocation_id = working.task.id;
+            err.error_code = "run_failed";
+            err.error_message = failure;
+            out.push_back(std::move(err));
+        }
+        return out;
+    };
     bool released;
     {
         std::lock_guard lock(t->mu);
         released = t->released;
     }
-    bool finished_here = false;
+
     if (released) {
         co_await release(t);
     } else if (!failure.empty()) {
@@ -310,16 +342,19 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
                 letter->retry_count = transient(failure_code) ? t->attempt - 1 : 0;
                 letter->input = queue_input(working.agent, working.user_id, t->input);
             }
-            finished_here = commit(t, status_now(a2a::TaskState::failed, agent_message(out_record(t), failure)), {},
-                                   std::move(letter));
+            commit(t, status_now(a2a::TaskState::failed, agent_message(out_record(t), failure)), {}, std::move(letter),
+                   conversation());
         }
     } else if (result.outcome == agent::RunResult::Outcome::input_required) {
         auto snapshot = out_record(t);
         auto prompt = agent_message(snapshot, result.text, result.metadata);
-        finished_here = commit(t, status_now(a2a::TaskState::input_required, prompt), [&](store::TaskRecord& r) {
-            r.task.metadata = result.metadata;
-            r.task.history.push_back(prompt);
-        });
+        commit(
+            t, status_now(a2a::TaskState::input_required, prompt),
+            [&](store::TaskRecord& r) {
+                r.task.metadata = result.metadata;
+                r.task.history.push_back(prompt);
+            },
+            std::nullopt, conversation());
     } else {
         auto snapshot = out_record(t);
         auto answer = agent_message(snapshot, result.text);
@@ -328,14 +363,17 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
             std::lock_guard lock(t->mu);
             artifact_id = t->artifact_id;
         }
-        finished_here = commit(t, status_now(a2a::TaskState::completed, answer), [&](store::TaskRecord& r) {
-            a2a::Artifact artifact;
-            artifact.artifact_id = artifact_id;
-            artifact.name = "answer";
-            artifact.parts.push_back(a2a::Part::make_text(result.text));
-            r.task.artifacts = {std::move(artifact)};
-            r.task.history.push_back(answer);
-        });
+        commit(
+            t, status_now(a2a::TaskState::completed, answer),
+            [&](store::TaskRecord& r) {
+                a2a::Artifact artifact;
+                artifact.artifact_id = artifact_id;
+                artifact.name = "answer";
+                artifact.parts.push_back(a2a::Part::make_text(result.text));
+                r.task.artifacts = {std::move(artifact)};
+                r.task.history.push_back(answer);
+            },
+            std::nullopt, conversation());
     }
 
     if (result.prompt_tokens > 0 || result.completion_tokens > 0) {
@@ -347,22 +385,13 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         auto snapshot = out_record(t);
         for (auto& l : usage) l(snapshot, result.prompt_tokens, result.completion_tokens);
     }
-    // What the run produced goes into the conversation only when the run's outcome stands.
-    if (finished_here) {
-        for (auto& e : result.events) {
-            e.invocation_id = working.task.id;
-            if (auto st = co_await sessions_.append(key, std::move(e)); !st)
-                log::warn("tasks", "task {}: session event not recorded: {}", working.task.id, st.error().message);
-        }
-        if (!failure.empty()) {
-            store::SessionEvent err;
-            err.author = working.agent;
-            err.invocation_id = working.task.id;
-            err.error_code = "run_failed";
-            err.error_message = failure;
-            co_await sessions_.append(key, std::move(err));
-        }
+    // The next run of this conversation starts once this outcome (and what it added to the session) is stored.
+    bool persisting;
+    {
+        std::lock_guard lock(t->mu);
+        persisting = t->persisting;
     }
+    if (persisting) co_await t->persisted.async_wait(asio::as_tuple(asio::use_awaitable));
     run_finished(t);
 }
 

@@ -17,6 +17,14 @@ std::string message_key(const std::string& app, const std::string& user, const s
     return k;
 }
 
+std::string context_key(const std::string& app, const std::string& ctx) {
+    std::string k;
+    k.reserve(app.size() + ctx.size() + 1);
+    k.append(app).push_back('\0');
+    k.append(ctx);
+    return k;
+}
+
 Error not_found() {
     return Error{Errc::task_not_found, "Task not found"};
 }
@@ -32,8 +40,44 @@ MemoryTaskStore::Entry* MemoryTaskStore::find(const std::string& app_id, const s
     return &it->second;
 }
 
+void MemoryTaskStore::remember_messages(Entry& e) {
+    const auto& r = e.record;
+    for (const auto& m : r.task.history) {
+        if (m.role != a2a::Role::user || m.message_id.empty()) continue;
+        auto key = message_key(r.app_id, r.user_id, r.task.context_id, m.message_id);
+        if (by_message_.emplace(key, r.task.id).second) e.message_keys.push_back(std::move(key));
+    }
+}
+
+void MemoryTaskStore::set_active(Entry& e, bool active) {
+    if (e.active == active) return;
+    e.active = active;
+    const auto key = context_key(e.record.app_id, e.record.task.context_id);
+    if (active) {
+        active_by_context_[key].push_back(e.record.task.id);
+        return;
+    }
+    auto it = active_by_context_.find(key);
+    if (it == active_by_context_.end()) return;
+    std::erase(it->second, e.record.task.id);
+    if (it->second.empty()) active_by_context_.erase(it);
+}
+
+void MemoryTaskStore::forget(Entry& e) {
+    for (const auto& key : e.message_keys) {
+        auto it = by_message_.find(key);
+        if (it != by_message_.end() && it->second == e.record.task.id) by_message_.erase(it);
+    }
+    e.message_keys.clear();
+    set_active(e, false);
+    if (e.finished_order) terminal_.erase(e.finished_order);
+    e.finished_order = 0;
+}
+
 void MemoryTaskStore::note_terminal(Entry& e) {
-    if (e.finished_order != 0 || !a2a::is_terminal(e.record.task.status.state)) return;
+    const bool terminal = a2a::is_terminal(e.record.task.status.state);
+    set_active(e, !terminal);
+    if (e.finished_order != 0 || !terminal) return;
     e.finished_order = ++finished_counter_;
     terminal_.emplace(e.finished_order, e.record.task.id);
     purge();
@@ -46,26 +90,22 @@ void MemoryTaskStore::purge() {
         auto it = tasks_.find(oldest->second);
         bool expired = it == tasks_.end() || it->second.record.updated_at + retention_ < now;
         if (terminal_.size() <= max_terminal_ && !expired) break;
+        terminal_.erase(oldest);
         if (it != tasks_.end()) {
-            const auto& r = it->second.record;
-            std::erase_if(by_message_, [&](const auto& kv) { return kv.second == r.task.id; });
+            it->second.finished_order = 0;  // already out of terminal_
+            forget(it->second);
             tasks_.erase(it);
         }
-        terminal_.erase(oldest);
     }
 }
 
 boost::asio::awaitable<Status> MemoryTaskStore::create(TaskRecord record) {
     std::lock_guard lock(mu_);
     if (tasks_.contains(record.task.id)) co_return Error{Errc::conflict, "task id already exists"};
-    for (const auto& m : record.task.history) {
-        if (m.role == a2a::Role::user && !m.message_id.empty())
-            by_message_.emplace(message_key(record.app_id, record.user_id, record.task.context_id, m.message_id),
-                                record.task.id);
-    }
     auto id = record.task.id;
     auto& e = tasks_[id];
     e.record = std::move(record);
+    remember_messages(e);
     note_terminal(e);
     co_return Status{};
 }
@@ -83,12 +123,9 @@ boost::asio::awaitable<Status> MemoryTaskStore::update(TaskRecord record) {
     if (!e) co_return not_found();
     if (a2a::is_terminal(e->record.task.status.state) && e->record.task.status.state != record.task.status.state)
         co_return Error{Errc::conflict, "task is already " + std::string(a2a::to_string(e->record.task.status.state))};
-    for (const auto& m : record.task.history) {
-        if (m.role == a2a::Role::user && !m.message_id.empty())
-            by_message_.emplace(message_key(record.app_id, record.user_id, record.task.context_id, m.message_id),
-                                record.task.id);
-    }
+    if (record.task.context_id != e->record.task.context_id) set_active(*e, false);  // re-listed below
     e->record = std::move(record);
+    remember_messages(*e);
     note_terminal(*e);
     co_return Status{};
 }
@@ -168,10 +205,9 @@ boost::asio::awaitable<Result<std::vector<TaskRecord>>> MemoryTaskStore::active_
                                                                                            std::string context_id) {
     std::lock_guard lock(mu_);
     std::vector<TaskRecord> out;
-    for (const auto& [id, e] : tasks_) {
-        if (e.record.app_id == app_id && e.record.task.context_id == context_id &&
-            !a2a::is_terminal(e.record.task.status.state))
-            out.push_back(e.record);
+    if (auto ids = active_by_context_.find(context_key(app_id, context_id)); ids != active_by_context_.end()) {
+        for (const auto& id : ids->second)
+            if (auto it = tasks_.find(id); it != tasks_.end()) out.push_back(it->second.record);
     }
     std::sort(out.begin(), out.end(),
               [](const TaskRecord& a, const TaskRecord& b) { return a.created_at < b.created_at; });
@@ -223,9 +259,7 @@ boost::asio::awaitable<Status> MemoryTaskStore::remove_app(std::string app_id) {
             ++it;
             continue;
         }
-        if (it->second.finished_order) terminal_.erase(it->second.finished_order);
-        const auto id = it->first;
-        std::erase_if(by_message_, [&](const auto& kv) { return kv.second == id; });
+        forget(it->second);
         it = tasks_.erase(it);
     }
     co_return Status{};
@@ -240,13 +274,13 @@ boost::asio::awaitable<Result<std::size_t>> MemoryTaskStore::purge_finished_befo
             ++it;
             continue;
         }
+        it = terminal_.erase(it);
         if (t != tasks_.end()) {
-            const auto id = t->first;
-            std::erase_if(by_message_, [&](const auto& kv) { return kv.second == id; });
+            t->second.finished_order = 0;  // already out of terminal_
+            forget(t->second);
             tasks_.erase(t);
             ++removed;
         }
-        it = terminal_.erase(it);
     }
     co_return removed;
 }

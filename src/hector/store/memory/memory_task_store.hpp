@@ -58,11 +58,17 @@ class MemoryTaskStore final : public TaskStore {
         TaskRecord record;
         std::vector<TaskEvent> events;
         std::vector<a2a::PushNotificationConfig> push;
-        std::uint64_t finished_order = 0;  // when it became terminal (for the cap)
+        std::uint64_t finished_order = 0;       // when it became terminal (for the cap)
+        std::vector<std::string> message_keys;  // its entries in by_message_
+        bool active = false;                    // listed in active_by_context_
     };
     Entry* find(const std::string& app_id, const std::string& task_id);
     void note_terminal(Entry& e);
     void purge();
+    void remember_messages(Entry& e);
+    void set_active(Entry& e, bool active);
+    /// Drops e's entries from every index (not from tasks_ itself).
+    void forget(Entry& e);
 
     std::size_t max_terminal_;
     std::chrono::milliseconds retention_;
@@ -70,6 +76,8 @@ class MemoryTaskStore final : public TaskStore {
     std::unordered_map<std::string, Entry> tasks_;
     std::unordered_map<std::string, std::string> by_message_;  // app\0user\0context\0message → task id
     std::map<std::uint64_t, std::string> terminal_;            // finished order → task id, oldest first
+    // app\0context → the ids of its tasks not yet terminal (one run at a time per conversation, DECISIONS 20).
+    std::unordered_map<std::string, std::vector<std::string>> active_by_context_;
     std::uint64_t finished_counter_ = 0;
 };
 

@@ -1,9 +1,14 @@
 #pragma once
 
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <utility>
 
@@ -40,6 +45,15 @@ class Database {
     /// server down), with the engine's message.
     virtual Status transact(TxMode mode, const std::function<Status(Connection&)>& fn) = 0;
 
+    /// Engines with a writer thread of their own (SQLite) take write transactions here instead of on the blocking
+    /// pool: fn runs on that thread, then done(fn's status or the engine's error) is called there. fn stays valid
+    /// until done is called.
+    using WriteDone = std::function<void(Status)>;
+    virtual bool queues_writes() const { return false; }
+    virtual void queue_write(std::function<Status(Connection&)> fn, WriteDone done) {
+        done(transact(TxMode::write, fn));
+    }
+
     /// Runs fn (Connection& -> Result<T>) in a read transaction on the blocking pool.
     template <class T, class F>
     boost::asio::awaitable<Result<T>> read(F fn) {
@@ -54,6 +68,28 @@ class Database {
   private:
     template <class T, class F>
     boost::asio::awaitable<Result<T>> run(TxMode mode, F fn) {
+        if (mode == TxMode::write && queues_writes()) {
+            std::optional<Result<T>> result;
+            Status st;
+            auto body = [&](Connection& c) -> Status {
+                result.emplace(fn(c));
+                if (result->ok()) return {};
+                return result->error();
+            };
+            // Resumes on the caller's executor once the writer thread is done with body (which lives in this frame).
+            co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void()>(
+                [this, &body, &st](auto handler) {
+                    auto h = std::make_shared<decltype(handler)>(std::move(handler));
+                    queue_write(std::ref(body), [h, &st](Status s) {
+                        st = std::move(s);
+                        auto ex = boost::asio::get_associated_executor(*h);
+                        boost::asio::post(ex, [h]() mutable { (*h)(); });
+                    });
+                },
+                boost::asio::use_awaitable);
+            if (!st && (!result || result->ok())) result.emplace(std::move(st).error());
+            co_return std::move(*result);
+        }
         // co_spawn needs a default-constructible result, which Result<T> is not: carry it in an optional.
         auto job = [this, mode, &fn]() {
             std::optional<Result<T>> result;

@@ -242,7 +242,16 @@ asio::awaitable<Status> SqlTaskStore::replace_events(std::string app_id, std::st
     });
 }
 
+asio::awaitable<Status> SqlTaskStore::finish_run(TaskRecord record, std::vector<TaskEvent> events) {
+    return db_.write<void>([r = std::move(record), events = std::move(events)](Connection& c) -> Status {
+        if (auto st = do_update(c, r); !st) return st;
+        if (auto d = c.run(kDeleteEvents, {r.task.id}); !d) return std::move(d).error();
+        return insert_events(c, r.task.id, events);
+    });
+}
+
 asio::awaitable<Result<std::optional<std::string>>> SqlTaskStore::find_by_message(std::string app_id,
+
                                                                                   std::string user_id,
                                                                                   std::string context_id,
                                                                                   std::string message_id) {

@@ -43,6 +43,7 @@ class SqlTaskStore final : public TaskStore {
     /// writer (or PostgreSQL row locks) for long.
     boost::asio::awaitable<Result<std::size_t>> purge_finished_before(TimePoint cutoff) override;
     boost::asio::awaitable<Result<std::vector<StateCount>>> count_all_states() override;
+    boost::asio::awaitable<Status> finish_run(TaskRecord record, std::vector<TaskEvent> events) override;
     boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> count_states(
 
         std::string app_id) override;

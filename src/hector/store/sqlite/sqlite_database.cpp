@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 #include "hector/store/sql/migrations.hpp"
@@ -95,6 +96,95 @@ Status SqliteDatabase::transact(sql::TxMode mode, const std::function<Status(sql
     }
     std::lock_guard lock(write_mu_);
     return run_transaction(*writer_, mode == sql::TxMode::read ? "BEGIN" : "BEGIN IMMEDIATE", fn);
+}
+
+void SqliteDatabase::queue_write(std::function<Status(sql::Connection&)> fn, WriteDone done) {
+    {
+        std::lock_guard lock(queue_mu_);
+        if (!stopping_) {
+            if (!writer_thread_.joinable()) writer_thread_ = std::thread([this] { writer_loop(); });
+            queued_.push_back(PendingWrite{std::move(fn), std::move(done), Status{}});
+            queue_cv_.notify_one();
+            return;
+        }
+    }
+    done(Error{Errc::unavailable, fmt::format("sqlite {}: the database is closing", settings_.path)});
+}
+
+SqliteDatabase::~SqliteDatabase() {
+    {
+        std::lock_guard lock(queue_mu_);
+        stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_thread_.joinable()) writer_thread_.join();  // writes already queued are still made
+}
+
+void SqliteDatabase::writer_loop() {
+    std::vector<PendingWrite> group;
+    for (;;) {
+        {
+            std::unique_lock lock(queue_mu_);
+            queue_cv_.wait(lock, [&] { return stopping_ || !queued_.empty(); });
+            if (queued_.empty()) return;  // stopping, and nothing left
+            group.swap(queued_);
+        }
+        {
+            std::lock_guard writer(write_mu_);
+            run_group(group);
+        }
+        for (auto& p : group) p.done(std::move(p.result));
+        group.clear();
+    }
+}
+
+void SqliteDatabase::run_group(std::vector<PendingWrite>& group) {
+    auto& c = *writer_;
+    if (group.size() == 1) {
+        group.front().result = run_transaction(c, "BEGIN IMMEDIATE", group.front().fn);
+        return;
+    }
+    if (auto st = c.exec("BEGIN IMMEDIATE"); !st) {
+        for (auto& p : group) p.result = st;
+        return;
+    }
+    std::vector<PendingWrite*> applied;
+    std::optional<Error> lost;  // set once SQLite has abandoned the transaction
+    for (auto& p : group) {
+        if (lost) {
+            p.result = *lost;
+            continue;
+        }
+        Status r = c.exec("SAVEPOINT hector_write");
+        if (r) {
+            try {
+                r = p.fn(c);
+            } catch (const std::exception& e) {
+                r = Error{Errc::internal, fmt::format("sqlite {}: {}", settings_.path, e.what())};
+            }
+            if (r) r = c.exec("RELEASE hector_write");
+            if (!r && c.in_transaction()) {
+                (void)c.exec("ROLLBACK TO hector_write");
+                (void)c.exec("RELEASE hector_write");
+            }
+        }
+        if (!c.in_transaction()) {
+            // A full disk or an I/O error ends the whole transaction: the writes before this one are gone too.
+            lost = r ? Error{Errc::io_error, fmt::format("sqlite {}: the transaction was rolled back", settings_.path)}
+                     : r.error();
+            for (auto* a : applied) a->result = *lost;
+            applied.clear();
+            p.result = *lost;
+            continue;
+        }
+        p.result = r;
+        if (r) applied.push_back(&p);
+    }
+    if (lost) return;
+    if (auto st = c.exec("COMMIT"); !st) {
+        if (c.in_transaction()) (void)c.exec("ROLLBACK");
+        for (auto* a : applied) a->result = st;
+    }
 }
 
 }  // namespace hector::store::sqlite

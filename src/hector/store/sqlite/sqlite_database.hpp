@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "hector/store/sql/database.hpp"
@@ -27,10 +28,17 @@ struct SqliteSettings {
     std::chrono::milliseconds busy_timeout{5000};
 };
 
-/// One SQLite file in WAL mode (synchronous=NORMAL, foreign_keys=ON): one writer connection, whose transactions a
-/// mutex serialises (BEGIN IMMEDIATE), and a small pool of read-only connections for snapshot reads. All work runs
-/// on the blocking pool given at open; transact() blocks. Shared by every store on the file (server.md §7.1).
-/// Thread-safe.
+/// One SQLite file in WAL mode (synchronous=NORMAL, foreign_keys=ON): one writer connection and a small pool of
+/// read-only connections for snapshot reads. All work runs on the blocking pool given at open; transact() blocks.
+/// Shared by every store on the file (server.md §7.1). Thread-safe.
+///
+/// Writes from the stores (Database::write) go to a writer thread of the database's own rather than the blocking
+/// pool: it takes every write waiting and runs them in one transaction, each inside its own SAVEPOINT (a failing
+/// write is rolled back alone and reports its own error), so under load many small writes share one COMMIT and no
+/// pool thread waits for the writer. A caller resumes only after the COMMIT that holds its write; when that COMMIT
+/// fails, or SQLite abandons the transaction (a full disk, an I/O error), every write of the group fails with it.
+/// Blocking transact() calls (start-up, tools) run directly on the writer connection.
+
 class SqliteDatabase final : public sql::Database {
   public:
     /// Blocking; call at start-up. Creates the directory and the file when needed, applies the pragmas and the
@@ -41,16 +49,32 @@ class SqliteDatabase final : public sql::Database {
     sql::Dialect dialect() const override { return sql::Dialect::sqlite; }
     std::string describe() const override { return "sqlite " + settings_.path; }
     Status transact(sql::TxMode mode, const std::function<Status(sql::Connection&)>& fn) override;
+    bool queues_writes() const override { return true; }
+    void queue_write(std::function<Status(sql::Connection&)> fn, WriteDone done) override;
+    ~SqliteDatabase() override;
 
   private:
     SqliteDatabase(SqliteSettings settings, boost::asio::thread_pool& blocking)
         : sql::Database(blocking), settings_(std::move(settings)) {}
+    struct PendingWrite {
+        std::function<Status(sql::Connection&)> fn;
+        WriteDone done;
+        Status result;
+    };
     Status run_transaction(SqliteConnection& c, const char* begin, const std::function<Status(sql::Connection&)>& fn);
+    void run_group(std::vector<PendingWrite>& group);
+    void writer_loop();
     Result<std::unique_ptr<SqliteConnection>> take_reader();
     void give_back(std::unique_ptr<SqliteConnection> reader);
 
     SqliteSettings settings_;
-    std::mutex write_mu_;
+    std::mutex write_mu_;  // the writer connection
+    std::mutex queue_mu_;  // queued_ and stopping_
+    std::condition_variable queue_cv_;
+    std::vector<PendingWrite> queued_;
+    bool stopping_ = false;
+    std::thread writer_thread_;
+
     std::unique_ptr<SqliteConnection> writer_;
     std::mutex read_mu_;
     std::condition_variable read_cv_;
