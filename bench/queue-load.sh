@@ -3,6 +3,7 @@
 # worker, store), on SQLite with one instance and, when HECTOR_BENCH_PG_DSN names an empty PostgreSQL database,
 # on PostgreSQL with one and with two instances sharing it.
 # Usage: bench/queue-load.sh [tasks] [concurrency]      (release build first: cmake --build --preset release)
+# WORKERS=n sets queue.workers (default 4, the product's default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TASKS=${1:-20000}
@@ -30,19 +31,22 @@ start() {  # <name> <storage flags...> → prints the port
   local name=$1; shift
   mkdir -p "$work/$name"
   local root=$PWD
-  (cd "$work/$name" && exec "$root/$HECTOR" -c "$root/bench/config.yaml" serve --host 127.0.0.1 --port 0 \
+  (cd "$work/$name" && exec "$root/$HECTOR" -c "$CONFIG" serve --host 127.0.0.1 --port 0 \
       --auth-secret "$SECRET" "$@" >"$work/$name.log" 2>&1) &
   echo $! >"$work/$name.pid"
   port_of "$work/$name.log"
 }
 
-echo "cores=$(nproc) tasks=$TASKS concurrency=$CONC"
+CONFIG=$work/config.yaml
+cp bench/config.yaml "$CONFIG"
+[ -n "${WORKERS:-}" ] && printf 'queue:\n  workers: %s\n' "$WORKERS" >>"$CONFIG"
+echo "cores=$(nproc) tasks=$TASKS concurrency=$CONC workers=${WORKERS:-4}"
 P=$(start sqlite)
 "$LOAD" queue "$P" assistant "$TASKS" "$CONC" "$SECRET"
 stop_all
 
 if [ -n "${HECTOR_BENCH_PG_DSN:-}" ]; then
-  reset_pg() { psql -q "$HECTOR_BENCH_PG_DSN" -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null; }
+  reset_pg() { psql -q "$HECTOR_BENCH_PG_DSN" -c 'DROP SCHEMA public CASCADE; CREATE SCHEMA public;' >/dev/null 2>&1; }
   reset_pg
   P=$(start pg1 --storage postgres --storage-db "$HECTOR_BENCH_PG_DSN")
   "$LOAD" queue "$P" assistant "$TASKS" "$CONC" "$SECRET"

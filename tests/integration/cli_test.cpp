@@ -54,6 +54,21 @@ TEST(Cli, UsageErrorsExitTwoNamingTheProblem) {
     EXPECT_EQ(run({"--help"}).code, 0);
 }
 
+TEST(Cli, StorageFlagsNeedABackendAndADsn) {
+    TempDir dir;
+    const auto config = dir.write("config.yaml", "llms:\n  default: {provider: echo}\nagents:\n  worker: {}\n");
+    // An unknown backend is a usage error (2); a backend without what it needs is a config error (1).
+    const std::vector<std::pair<std::vector<std::string>, int>> cases = {
+        {{"--storage", "oracle"}, 2}, {{"--storage", "postgres"}, 1}, {{"--storage-db", "x.db"}, 1}};
+    for (const auto& [extra, code] : cases) {
+        std::vector<std::string> args{"-c", config, "serve", "--port", "0"};
+        args.insert(args.end(), extra.begin(), extra.end());
+        auto r = run(args, dir.path());
+        EXPECT_EQ(r.code, code) << r.output;
+        EXPECT_NE(r.output.find("--storage"), std::string::npos) << r.output;
+    }
+}
+
 TEST(Cli, SchemaPrintsDraft07Json) {
     auto r = run({"schema"});
     ASSERT_EQ(r.code, 0);

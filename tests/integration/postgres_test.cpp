@@ -187,3 +187,29 @@ TEST_F(Postgres, KillNineMidRunLosesNothing) {
 
 }  // namespace
 }  // namespace hector::test
+
+namespace hector::test {
+namespace {
+
+// The --storage shortcut moves a config file's tasks and sessions onto PostgreSQL: what one instance stored, a
+// second one started with the same flags (and its own working directory) serves.
+TEST_F(Postgres, TheStorageFlagsPutAConfigFilesTasksOnPostgres) {
+    const std::string config = "llms:\n  default: {provider: echo}\nagents:\n  worker: {}\n";
+    const std::vector<std::string> flags = {"--storage", "postgres", "--storage-db", dsn_};
+    TempDir first_dir, second_dir;
+    std::string id;
+    {
+        HectorServer first({.config_yaml = config, .args = flags, .cwd = first_dir.path()});
+        json::object m{{"role", "user"}, {"parts", json::array{json::object{{"kind", "text"}, {"text", "kept"}}}}};
+        auto r = rpc(first.port(), "message/send", json::object{{"message", m}});
+        id = std::string(r.at("result").at("id").as_string());
+        EXPECT_EQ(r.at("result").at("status").at("state"), "completed");
+    }
+    HectorServer second({.config_yaml = config, .args = flags, .cwd = second_dir.path()});
+    auto got = rpc(second.port(), "tasks/get", json::object{{"id", id}});
+    ASSERT_TRUE(got.as_object().contains("result")) << got;
+    EXPECT_EQ(got.at("result").at("status").at("state"), "completed");
+}
+
+}  // namespace
+}  // namespace hector::test

@@ -40,7 +40,7 @@ bool ollama_reachable(const config::Environment& env) {
 
 bool any_seed_flag(const config::SeedOptions& s) {
     return s.provider || s.model || s.api_key || s.base_url || s.temperature || s.max_tokens || s.instruction ||
-           s.role || s.tools || s.mcp_url || s.approve_tools || s.storage || s.storage_db || s.observe;
+           s.role || s.tools || s.mcp_url || s.approve_tools;  // --storage and --observe apply on every start
 }
 
 std::optional<config::SkillFile> read_skill() {

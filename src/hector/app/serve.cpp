@@ -5,6 +5,8 @@
 #include <iostream>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "hector/app/commands.hpp"
 #include "hector/app/config_source.hpp"
 #include "hector/app/tenancy.hpp"
@@ -30,7 +32,7 @@ namespace asio = boost::asio;
 namespace {
 
 // Transient overrides (platform.md §1.7): applied on every start, never written to the file.
-void apply_overrides(config::Config& c, const ServeOptions& serve) {
+Status apply_overrides(config::Config& c, const ServeOptions& serve) {
     if (serve.host) c.server.host = *serve.host;
     if (serve.port) c.server.port = *serve.port;
     if (serve.metrics) c.observability.metrics.enabled = true;
@@ -41,8 +43,34 @@ void apply_overrides(config::Config& c, const ServeOptions& serve) {
     if (serve.ephemeral || (serve.seed.storage && *serve.seed.storage == "inmemory")) {
         c.storage.tasks.backend = "inmemory";
         c.storage.sessions.backend = "inmemory";
+    } else if (serve.seed.storage) {
+        // server.md §7: the --storage shortcut puts tasks and sessions on databases.main, checkpointing on.
+        const auto& driver = *serve.seed.storage;
+        if (driver != "sqlite" && driver != "postgres")
+            return Error{
+                Errc::invalid_argument,
+                fmt::format("--storage: unknown or unsupported backend \"{}\" (inmemory, sqlite, postgres)", driver)};
+        config::DatabaseConfig db;
+        db.driver = driver;
+        if (driver == "sqlite") {
+            db.database = serve.seed.storage_db.value_or(".hector/hector.db");
+        } else {
+            if (!serve.seed.storage_db)
+                return Error{Errc::invalid_argument, "--storage postgres needs --storage-db <DSN>"};
+            db.dsn = *serve.seed.storage_db;
+        }
+        c.databases["main"] = std::move(db);
+        for (auto* s : {&c.storage.tasks, &c.storage.sessions}) {
+            s->backend = "sql";
+            s->database = "main";
+        }
+        c.storage.checkpoint.enabled = true;
+        if (c.rate_limiting.backend == "sql") c.rate_limiting.sql_database = "main";
+    } else if (serve.seed.storage_db) {
+        return Error{Errc::invalid_argument, "--storage-db needs --storage sqlite|postgres"};
     }
     for (const auto& w : auth::apply_cli_flags(c.server.auth, serve.auth)) log::warn("auth", "{}", w);
+    return {};
 }
 
 http::ServerSettings server_settings(const config::ServerConfig& s) {
@@ -94,7 +122,10 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     }
 
     auto config = std::make_shared<config::Config>(std::move(loaded.config));
-    apply_overrides(*config, serve);
+    if (auto st = apply_overrides(*config, serve); !st) {
+        std::cerr << "error: " << st.error().message << "\n";
+        return 1;
+    }
 
     server::Options options;
     options.version = kVersion;
