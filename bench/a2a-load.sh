@@ -4,10 +4,12 @@
 # Usage: bench/a2a-load.sh [seconds] [streams]      (release build first: cmake --build --preset release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
 SECONDS_PER_RUN=${1:-5}
 STREAMS=${2:-10000}
 BUILD=${BUILD:-build}
 HECTOR=$BUILD/hector
+case $HECTOR in /*) ;; *) HECTOR=$ROOT/$HECTOR ;; esac
 LOAD=$BUILD/bench/a2a_load
 FAKE=$BUILD/tests/support/fake_openai_server
 for b in "$HECTOR" "$LOAD" "$FAKE"; do [ -x "$b" ] || { echo "missing $b: build the release preset"; exit 1; }; done
@@ -38,7 +40,7 @@ server:
   limits: {max_concurrent_runs: 100000}
 queue: {task_timeout: 10m}
 CFG
-"$HECTOR" -c "$work/config.yaml" serve --host 127.0.0.1 --port 0 >"$work/hector.log" 2>&1 &
+(cd "$work" && exec "$HECTOR" -c "$work/config.yaml" serve --host 127.0.0.1 --port 0 >"$work/hector.log" 2>&1) &
 HPID=$!
 PORT=$(port_of "$work/hector.log")
 echo "cores=$(nproc) seconds_per_run=$SECONDS_PER_RUN"

@@ -4,10 +4,12 @@
 # Needs the release build: cmake --preset release && cmake --build --preset release
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
 DURATION=${1:-10}
 CONNS=${2:-64}
 BUILD=${BUILD:-build}
 HECTOR=$BUILD/hector
+case $HECTOR in /*) ;; *) HECTOR=$ROOT/$HECTOR ;; esac
 HELLO=$BUILD/bench/hello_server
 command -v wrk >/dev/null || { echo "wrk is missing (scripts/install-deps)"; exit 1; }
 [ -x "$HECTOR" ] && [ -x "$HELLO" ] || { echo "build the release preset first"; exit 1; }
@@ -25,7 +27,9 @@ wait_port() {  # <logfile> → port
 }
 
 start_ns=$(date +%s%N)
-"$HECTOR" --log-level warn -c bench/config.yaml serve --host 127.0.0.1 --port 0 >"$work/hector.log" 2>&1 &
+# In the temp dir, so the SQLite store (.hector/hector.db) starts fresh and is removed afterwards.
+(cd "$work" && exec "$HECTOR" --log-level warn -c "$ROOT/bench/config.yaml" serve --host 127.0.0.1 --port 0 \
+   >"$work/hector.log" 2>&1) &
 HPID=$!
 # The "listening on" line is logged at info level; read the port from /proc instead when logs are quiet.
 for _ in $(seq 1 500); do

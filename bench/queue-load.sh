@@ -6,10 +6,12 @@
 # WORKERS=n sets queue.workers (default 4, the product's default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
 TASKS=${1:-20000}
 CONC=${2:-32}
 BUILD=${BUILD:-build}
 HECTOR=$BUILD/hector
+case $HECTOR in /*) ;; *) HECTOR=$ROOT/$HECTOR ;; esac
 LOAD=$BUILD/bench/a2a_load
 SECRET=bench-admin-secret
 for b in "$HECTOR" "$LOAD"; do [ -x "$b" ] || { echo "missing $b: build the release preset"; exit 1; }; done
@@ -30,8 +32,7 @@ port_of() {  # <log> → port
 start() {  # <name> <storage flags...> → prints the port
   local name=$1; shift
   mkdir -p "$work/$name"
-  local root=$PWD
-  (cd "$work/$name" && exec "$root/$HECTOR" -c "$CONFIG" serve --host 127.0.0.1 --port 0 \
+  (cd "$work/$name" && exec "$HECTOR" -c "$CONFIG" serve --host 127.0.0.1 --port 0 \
       --auth-secret "$SECRET" "$@" >"$work/$name.log" 2>&1) &
   echo $! >"$work/$name.pid"
   port_of "$work/$name.log"
