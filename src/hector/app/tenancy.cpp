@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "hector/common/logging.hpp"
+#include "hector/net/io.hpp"
 
 namespace hector::app {
 
@@ -14,19 +15,10 @@ namespace asio = boost::asio;
 
 namespace {
 
-/// Runs an awaitable to completion on a private io_context (start-up only: the store work itself runs on the
-/// blocking pool).
+/// Runs an awaitable to completion on a private io_context; rethrows what it threw.
 template <class T>
 T run_now(asio::awaitable<T> a) {
-    asio::io_context io;
-    std::optional<T> out;
-    std::exception_ptr error;
-    asio::co_spawn(
-        io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); },
-        [&](std::exception_ptr e) { error = e; });
-    io.run();
-    if (error) std::rethrow_exception(error);
-    return std::move(*out);
+    return hector::net::run_to_completion(std::move(a));
 }
 
 asio::awaitable<void> warm_up(auth::ExternalJwtVerifier* verifier) {

@@ -9,6 +9,8 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <exception>
+#include <optional>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -53,7 +55,23 @@ asio::awaitable<T> cancel_safe(asio::awaitable<T> a) {
     co_return co_await std::move(a);
 }
 
+/// Blocking: runs `a` to completion on a private io_context on the calling thread and returns its result,
+/// rethrowing what it threw. For start-up code and tests; never call it on an I/O thread.
+template <class T>
+T run_to_completion(asio::awaitable<T> a) {
+    asio::io_context io;
+    std::optional<T> out;
+    std::exception_ptr error;
+    asio::co_spawn(
+        io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); },
+        [&](std::exception_ptr e) { error = e; });
+    io.run();
+    if (error) std::rethrow_exception(error);
+    return std::move(*out);
+}
+
 /// Runs f on the blocking pool and resumes the awaiting coroutine on its own executor with the result.
+
 /// Exceptions thrown by f are rethrown in the awaiting coroutine. The call itself cannot be cancelled (blocking
 /// work has no cancellation point), so no cancellation slot is passed into the pool.
 namespace detail {

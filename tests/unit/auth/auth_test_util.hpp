@@ -9,6 +9,7 @@
 #include <string>
 
 #include "hector/common/encoding.hpp"
+#include "hector/net/io.hpp"
 
 namespace hector::auth::testing {
 
@@ -18,15 +19,7 @@ namespace json = boost::json;
 /// Runs an awaitable to completion on a private io_context; rethrows what it threw.
 template <class T>
 T sync(asio::awaitable<T> a) {
-    asio::io_context io;
-    std::optional<T> out;
-    std::exception_ptr error;
-    asio::co_spawn(
-        io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); },
-        [&](std::exception_ptr e) { error = e; });
-    io.run();
-    if (error) std::rethrow_exception(error);
-    return std::move(*out);
+    return hector::net::run_to_completion(std::move(a));
 }
 
 /// The decoded JSON of segment `index` (0 header, 1 claims) of a compact JWS.

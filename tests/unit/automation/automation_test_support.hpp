@@ -8,6 +8,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include "hector/net/io.hpp"
 
 namespace hector::automation::testing {
 
@@ -16,15 +17,7 @@ namespace asio = boost::asio;
 /// Runs an awaitable to completion on a private io_context; rethrows what it threw.
 template <class T>
 T sync(asio::awaitable<T> a) {
-    asio::io_context io;
-    std::optional<T> out;
-    std::exception_ptr error;
-    asio::co_spawn(
-        io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); },
-        [&](std::exception_ptr e) { error = e; });
-    io.run();
-    if (error) std::rethrow_exception(error);
-    return std::move(*out);
+    return hector::net::run_to_completion(std::move(a));
 }
 
 /// A fresh directory under the system temp dir, removed with everything in it.

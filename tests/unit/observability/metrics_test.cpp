@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "hector/net/io.hpp"
 #include "hector/observability/metered.hpp"
 #include "hector/observability/metrics.hpp"
 #include "support/promtool.hpp"
@@ -15,17 +16,10 @@ namespace {
 
 namespace asio = boost::asio;
 
+/// Runs an awaitable to completion on a private io_context; rethrows what it threw.
 template <class T>
 T sync(asio::awaitable<T> a) {
-    asio::io_context io;
-    std::optional<T> out;
-    std::exception_ptr error;
-    asio::co_spawn(
-        io, [&]() -> asio::awaitable<void> { out.emplace(co_await std::move(a)); },
-        [&](std::exception_ptr e) { error = e; });
-    io.run();
-    if (error) std::rethrow_exception(error);
-    return std::move(*out);
+    return hector::net::run_to_completion(std::move(a));
 }
 
 std::unique_ptr<Metrics> make(config::MetricsConfig c = {}) {
