@@ -195,7 +195,9 @@ class TaskManager {
     void drop(const std::shared_ptr<Live>& task);
     boost::asio::awaitable<void> follow_remote(std::shared_ptr<Subscription> sub, std::string app_id,
                                                std::string task_id, std::int64_t after_seq);
+    static bool join_live(Live& task, const std::shared_ptr<Subscription>& sub, std::int64_t& after_seq);
     void wake_workers();
+
     std::chrono::milliseconds backoff(int attempt) const;
     std::size_t background_running() const;
     boost::json::value queue_input(const std::string& agent, const std::string& user,

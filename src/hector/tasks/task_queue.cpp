@@ -389,20 +389,27 @@ asio::awaitable<void> TaskManager::recover_expired() {
     }
 }
 
+namespace {
+// A stored event as subscribers receive it.
+Event fanned_out(const TaskEvent& e) {
+    const bool interrupted = e.final && e.payload.is_object() && e.payload.as_object().contains("status") &&
+                             e.payload.at("status").at("state") == "input-required";
+    return Event{e.seq, e.kind, e.final, interrupted, std::make_shared<const std::string>(json::serialize(e.payload))};
+}
+}  // namespace
+
 // A subscriber on an instance where the task is not running: replay the stored log as it grows (the running
 // instance flushes every flush_interval) until the final event.
 asio::awaitable<void> TaskManager::follow_remote(std::shared_ptr<Subscription> sub, std::string app_id,
                                                  std::string task_id, std::int64_t after_seq) {
     while (!stopping_) {
+        // The task started here meanwhile: follow its live log, which the store only sees compacted at the end.
+        if (auto t = live(task_id); t && join_live(*t, sub, after_seq)) co_return;
         auto events = co_await store_.events_after(app_id, task_id, after_seq);
         if (!events) break;
         for (auto& e : *events) {
             after_seq = e.seq;
-            const bool interrupted = e.final && e.payload.is_object() && e.payload.as_object().contains("status") &&
-                                     e.payload.at("status").at("state") == "input-required";
-            Event ev{e.seq, e.kind, e.final, interrupted,
-                     std::make_shared<const std::string>(json::serialize(e.payload))};
-            if (!sub->push(std::move(ev))) co_return;  // the subscriber went away
+            if (!sub->push(fanned_out(e))) co_return;  // the subscriber went away
             if (e.final) {
                 sub->close();
                 co_return;
@@ -421,6 +428,27 @@ asio::awaitable<void> TaskManager::follow_remote(std::shared_ptr<Subscription> s
         co_await sleep_for(settings_.poll_interval);
     }
     sub->close();
+}
+
+// Hands a remote follower over to the run's own fan-out, when the run's log holds everything after `after_seq`.
+// False leaves it following the store.
+bool TaskManager::join_live(Live& t, const std::shared_ptr<Subscription>& sub, std::int64_t& after_seq) {
+    std::lock_guard lock(t.mu);
+    const bool covered = t.log.empty() ? after_seq >= t.seq : t.log.front().seq <= after_seq + 1;
+    if (!covered) return false;
+    for (const auto& e : t.log) {
+        if (e.seq <= after_seq) continue;
+        if (e.final && t.pending_final && t.pending_final->seq == e.seq) break;  // publish_final() delivers it
+        after_seq = e.seq;
+        if (!sub->push(fanned_out(e))) return true;
+        if (e.final) {
+            sub->close();
+            return true;
+        }
+    }
+    if (t.finished && !t.pending_final) return false;  // the final event is only in the store now
+    t.subscribers.push_back(sub);
+    return true;
 }
 
 asio::awaitable<Result<QueueStats>> TaskManager::queue_stats(std::string app_id) {
