@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "support/http_client.hpp"
@@ -114,6 +115,114 @@ TEST(Cli, InfoListsAndDescribesAgents) {
     EXPECT_EQ(one.code, 0);
     EXPECT_NE(one.output.find("bash"), std::string::npos);
     EXPECT_EQ(run({"-c", cfg, "info", "zzz"}).code, 1);
+}
+
+TEST(Cli, ValidateJsonShapeAndFormats) {
+    TempDir dir;
+    auto cfg = dir.write("c.yaml",
+                         "llms: {d: {provider: echo}}\nagents: {a: {llm: d, tools: [off]}}\n"
+                         "tools: {off: {type: function, handler: todo_write, enabled: false}}\n");
+    auto js = run({"validate", cfg, "--format", "json", "--print-config"});
+    ASSERT_EQ(js.code, 0) << js.output;
+    auto v = boost::json::parse(js.output).as_object();
+    EXPECT_EQ(v.at("valid"), true);
+    EXPECT_TRUE(v.at("errors").as_array().empty());
+    const auto& warning = v.at("warnings").as_array().at(0).as_object();
+    EXPECT_EQ(warning.at("path"), "agents.a.tools[0]");
+    EXPECT_FALSE(warning.at("message").as_string().empty());
+    EXPECT_EQ(v.at("config").at("llms").at("d").at("max_tokens"), 4096);  // defaults applied
+    auto verbose = run({"validate", cfg, "-f", "verbose"});
+    EXPECT_EQ(verbose.code, 0);
+    EXPECT_NE(verbose.output.find("warning: agents.a.tools[0]"), std::string::npos) << verbose.output;
+    EXPECT_NE(verbose.output.find("1 agent(s)"), std::string::npos) << verbose.output;
+    auto compact = run({"validate", cfg});
+    EXPECT_EQ(compact.output.find("warning:"), std::string::npos) << compact.output;  // compact: valid is enough
+    // Environment variables are substituted in the printed config.
+    auto env_cfg = dir.write("e.yaml", "llms: {d: {provider: echo, model: \"${MODEL_FOR_TEST}\"}}\nagents: {a: {}}\n");
+    auto printed = run({"validate", env_cfg, "-p"}, dir.path(), {{"MODEL_FOR_TEST", "from-env"}});
+    EXPECT_EQ(printed.code, 0) << printed.output;
+    EXPECT_NE(printed.output.find("model: from-env"), std::string::npos) << printed.output;
+}
+
+TEST(Cli, ValidateRefusesWhatServeRefuses) {
+    TempDir dir;
+    auto cfg = dir.write("c.yaml",
+                         "llms: {gpt: {provider: openai, model: gpt-4o}}\nagents: {a: {llm: gpt}}\n"
+                         "server: {trusted_proxies: [not-an-address]}\n");
+    auto js = run({"validate", cfg, "-f", "json"}, dir.path(), {{"HOME", dir.path()}});
+    EXPECT_EQ(js.code, 1) << js.output;
+    auto v = boost::json::parse(js.output).as_object();
+    EXPECT_EQ(v.at("valid"), false);
+    std::vector<std::string> paths;
+    for (const auto& e : v.at("errors").as_array()) paths.emplace_back(e.at("path").as_string());
+    EXPECT_NE(std::find(paths.begin(), paths.end(), "llms.gpt"), paths.end()) << js.output;  // no OPENAI_API_KEY
+    EXPECT_NE(std::find(paths.begin(), paths.end(), "server.trusted_proxies"), paths.end()) << js.output;
+    auto served = run({"-c", cfg, "serve", "--port", "0", "--storage", "inmemory"}, dir.path(), {{"HOME", dir.path()}});
+    EXPECT_EQ(served.code, 1) << served.output;
+}
+
+TEST(Cli, InfoListsEveryAgentWithItsColumns) {
+    TempDir dir;
+    auto cfg = dir.write("c.yaml",
+                         "llms: {d: {provider: echo, model: m1}}\n"
+                         "agents:\n"
+                         "  writer: {name: Writer, llm: d, visibility: private}\n"
+                         "  pipeline: {type: sequential, sub_agents: [writer]}\n");
+    auto r = run({"-c", cfg, "info"});
+    ASSERT_EQ(r.code, 0) << r.output;
+    std::istringstream lines(r.output);
+    std::string header, writer, pipeline;
+    std::getline(lines, header);
+    std::getline(lines, writer);
+    std::getline(lines, pipeline);
+    for (const auto* column : {"AGENT", "NAME", "TYPE", "VISIBILITY", "LLM"})
+        EXPECT_NE(header.find(column), std::string::npos) << header;
+    std::istringstream w(writer);
+    std::vector<std::string> cells{std::istream_iterator<std::string>(w), std::istream_iterator<std::string>()};
+    EXPECT_EQ(cells, (std::vector<std::string>{"writer", "Writer", "llm", "private", "d", "(echo/m1)"}));
+    EXPECT_EQ(pipeline.find("pipeline"), 0u) << pipeline;
+    EXPECT_NE(pipeline.find("sequential"), std::string::npos) << pipeline;
+}
+
+TEST(Cli, InfoResolvesWhatTheAgentGets) {
+    TempDir dir;
+    auto cfg = dir.write("c.yaml",
+                         "llms: {d: {provider: echo}}\n"
+                         "tools:\n"
+                         "  notes: {type: function, handler: todo_write}\n"
+                         "  off: {type: function, handler: web_fetch, enabled: false}\n"
+                         "  hidden: {type: function, handler: grep_search, internal: true}\n"
+                         "  remote: {type: mcp, url: http://127.0.0.1:1/mcp}\n"
+                         "embedders: {e: {provider: ollama, model: nomic-embed-text}}\n"
+                         "document_stores:\n  docs: {source: {type: directory, path: ./docs}}\n"
+                         "agents:\n"
+                         "  lead: {llm: d, tools: [notes, off, bash], agent_tools: [helper], document_stores: []}\n"
+                         "  helper: {llm: d}\n"
+                         "  flow: {type: sequential, sub_agents: [lead, helper]}\n");
+    auto line = [](const std::string& out, const std::string& label) {
+        auto at = out.find(label);
+        if (at == std::string::npos) return std::string("<no " + label + " line>");
+        return out.substr(at, out.find('\n', at) - at);
+    };
+    auto lead = run({"-c", cfg, "info", "lead"});
+    ASSERT_EQ(lead.code, 0) << lead.output;
+    EXPECT_EQ(line(lead.output, "Tools:"), "Tools:       notes, bash");  // the disabled tool is left out
+    EXPECT_EQ(line(lead.output, "Agent tools:"), "Agent tools: helper");
+    EXPECT_EQ(line(lead.output, "Doc stores:"), "Doc stores:  -");
+    // Omitted lists: every enabled, non-internal tool and every document store.
+    auto helper = run({"-c", cfg, "info", "--agent", "helper"});
+    ASSERT_EQ(helper.code, 0) << helper.output;
+    EXPECT_EQ(line(helper.output, "Tools:"), "Tools:       notes");
+    EXPECT_NE(line(helper.output, "MCP:").find("remote"), std::string::npos) << helper.output;
+    EXPECT_EQ(line(helper.output, "Doc stores:"), "Doc stores:  docs");
+    // A workflow agent has sub-agents and no tools of its own.
+    auto flow = run({"-c", cfg, "info", "flow"});
+    ASSERT_EQ(flow.code, 0) << flow.output;
+    EXPECT_EQ(line(flow.output, "Sub-agents:"), "Sub-agents:  lead, helper");
+    EXPECT_EQ(line(flow.output, "Tools:"), "Tools:       -");
+    auto unknown = run({"-c", cfg, "info", "nobody"});
+    EXPECT_EQ(unknown.code, 1);
+    EXPECT_NE(unknown.output.find("unknown agent \"nobody\""), std::string::npos) << unknown.output;
 }
 
 TEST(Cli, ServeRefusesAnInvalidConfigBeforeBinding) {

@@ -54,7 +54,10 @@ TEST_F(Discovery, HealthAnswersOk) {
     EXPECT_EQ(r.header("content-type"), "application/json");
     auto body = parse(r.body).as_object();
     EXPECT_EQ(body.at("status"), "ok");
-    EXPECT_FALSE(body.contains("auth"));  // no auth configured
+    EXPECT_FALSE(body.at("version").as_string().empty());
+    EXPECT_EQ(body.at("studio_mode"), false);  // server.md §14.1
+    // Feature objects only when the feature is on: no auth, admin secret, studio or document stores here.
+    for (const auto* absent : {"auth", "admin", "studio", "rag"}) EXPECT_FALSE(body.contains(absent)) << absent;
     EXPECT_FALSE(r.header("x-request-id").empty());
 }
 

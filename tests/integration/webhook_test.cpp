@@ -441,7 +441,8 @@ TEST(WebhookConfig, BadTemplatesAndZonesFailStartUpNamingTheAgent) {
                           .cwd = dir.path(),
                           .env = {{"HOME", dir.path()}}});
         EXPECT_EQ(validate.wait(10s), 1) << validate.output();
-        EXPECT_NE(validate.output().find("error: " + message), std::string::npos) << validate.output();
+        EXPECT_NE(validate.output().find("error: " + message), std::string::npos) << "validate printed:\n"
+                                                                                  << validate.output();
     }
 }
 

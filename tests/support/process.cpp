@@ -75,6 +75,9 @@ void Process::reader() {
         output_.append(buf, static_cast<std::size_t>(n));
         cv_.notify_all();
     }
+    std::lock_guard lock(mu_);
+    output_closed_ = true;
+    cv_.notify_all();
 }
 
 bool Process::wait_for_output(const std::string& text, std::chrono::milliseconds timeout) {
@@ -99,6 +102,10 @@ std::optional<int> Process::wait(std::chrono::milliseconds timeout) {
         pid_t r = waitpid(pid_, &status, WNOHANG);
         if (r == pid_) {
             exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            // What it wrote just before exiting may still be in the pipe: let the reader take it all (bounded, in
+            // case a child it left behind holds the pipe open).
+            std::unique_lock lock(mu_);
+            cv_.wait_for(lock, std::chrono::seconds(2), [&] { return output_closed_; });
             return exit_code_;
         }
         if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;

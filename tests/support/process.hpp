@@ -44,6 +44,7 @@ class Process {
     std::optional<int> exit_code_;
     mutable std::mutex mu_;
     std::condition_variable cv_;
+    bool output_closed_ = false;  // the reader saw the end of the pipe
     std::string output_;
     std::thread reader_;
 };

@@ -12,6 +12,9 @@
 #include "hector/common/json.hpp"
 #include "hector/config/providers.hpp"
 #include "hector/config/schema.hpp"
+#include "hector/http/trusted_proxies.hpp"
+#include "hector/net/http_client.hpp"
+#include "hector/runtime/app_runtime.hpp"
 
 namespace hector::app {
 
@@ -22,21 +25,40 @@ int run_schema(bool compact) {
     return 0;
 }
 
+namespace {
+
+// Start-up errors read "<path>: <message>".
+void add_error(config::Diagnostics& diag, const std::string& m) {
+    const auto colon = m.find(": ");
+    if (colon == std::string::npos)
+        diag.error("", m);
+    else
+        diag.error(m.substr(0, colon), m.substr(colon + 2));
+}
+
+// What `serve` checks after validation, so that a file validate accepts also starts: webhook templates, field
+// paths, crons and time zones (server.md §9), trusted proxies, and the default app's models and tools (a used LLM
+// without its API key, for one).
+void check_start_up(const config::Config& config, config::Diagnostics& diag) {
+    if (auto automations = automation::Catalog::build(config); !automations)
+        add_error(diag, automations.error().message);
+    if (auto proxies = http::TrustedProxies::parse(config.server.trusted_proxies); !proxies)
+        add_error(diag, "server." + proxies.error().message);
+    net::HttpClient http;  // models keep a reference; nothing is sent
+    runtime::BuildDeps deps;
+    deps.http = &http;
+    auto shared = std::make_shared<const config::Config>(config);
+    if (auto built = runtime::AppRuntime::build(std::string(runtime::kDefaultApp), shared, deps); !built)
+        add_error(diag, built.error().message);
+}
+
+}  // namespace
+
 int run_validate(const GlobalOptions& global, const ValidateOptions& options) {
     auto env = config::Environment::process();
     env.load_default_dotenvs(options.path);
     auto loaded = config::load_config_file(options.path, env);
-    // Webhook templates, field paths, crons and time zones compile in automation/, as at start-up (server.md §9).
-    if (loaded.ok()) {
-        if (auto automations = automation::Catalog::build(loaded.config); !automations) {
-            const std::string& m = automations.error().message;
-            const auto colon = m.find(": ");
-            if (colon == std::string::npos)
-                loaded.diagnostics.error("", m);
-            else
-                loaded.diagnostics.error(m.substr(0, colon), m.substr(colon + 2));
-        }
-    }
+    if (loaded.ok()) check_start_up(loaded.config, loaded.diagnostics);
     const auto& diag = loaded.diagnostics;
 
     if (options.format == "json") {
@@ -97,14 +119,30 @@ int run_info(const GlobalOptions& global, const std::string& agent_id) {
                              agent_id, a->name, a->description, a->type, a->visibility);
     if (const auto* l = c.llms.find(a->llm))
         std::cout << fmt::format("LLM:         {} ({} / {})\n", a->llm, l->provider, l->model);
+    // The tools the agent gets at run time (platform.md §5.5), as runtime/ binds them: only LLM agents have tools;
+    // disabled ones are left out, and so are MCP toolsets, which this build cannot expand yet.
     std::vector<std::string> tools;
-    if (a->tools) {
-        tools = *a->tools;
-    } else {
-        for (const auto& [id, t] : c.tools)
-            if (t.enabled && !t.internal) tools.push_back(id);
+    std::vector<std::string> mcp;
+    if (a->type == "llm") {
+        const auto consider = [&](const std::string& name) {
+            const auto* t = c.tools.find(name);
+            if (t && !t->enabled) return;
+            if (t && t->type == "mcp")
+                mcp.push_back(fmt::format("{} ({})", name, t->url.empty() ? t->command : t->url));
+            else
+                tools.push_back(name);
+        };
+        if (a->tools) {
+            for (const auto& name : *a->tools) consider(name);
+        } else {
+            for (const auto& [id, t] : c.tools)
+                if (!t.internal) consider(id);
+        }
     }
     std::cout << "Tools:       " << (tools.empty() ? "-" : fmt::format("{}", fmt::join(tools, ", "))) << "\n";
+    if (!mcp.empty())
+        std::cout << "MCP:         " << fmt::format("{}", fmt::join(mcp, ", "))
+                  << " (not expanded: MCP toolsets are not supported by this build yet)\n";
     std::cout << "Sub-agents:  " << (a->sub_agents.empty() ? "-" : fmt::format("{}", fmt::join(a->sub_agents, ", ")))
               << "\n";
     std::cout << "Agent tools: " << (a->agent_tools.empty() ? "-" : fmt::format("{}", fmt::join(a->agent_tools, ", ")))

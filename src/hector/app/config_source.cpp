@@ -73,6 +73,21 @@ Status init_logging(const GlobalOptions& global, const config::LoggerConfig* fro
     return log::init(s);
 }
 
+Result<config::Loaded> read_config_file(const GlobalOptions& global, const config::Environment& env) {
+    auto text = read_text(global.config_path);
+    if (!text) return Error{Errc::io_error, fmt::format("cannot read config file {}", global.config_path)};
+    auto loaded = config::load_config_text(*text, env);
+    if (auto skill = read_skill()) {
+        bool several = loaded.config.agents.size() > 1;
+        if (global.config_explicit && several) {
+            log::info("config", "SKILL.md ignored: {} defines several agents", global.config_path);
+        } else if (config::apply_skill(loaded.config, *skill)) {
+            log::info("config", "SKILL.md applied to the default agent");
+        }
+    }
+    return loaded;
+}
+
 Result<ConfigSource> load_or_generate(const GlobalOptions& global, const ServeOptions& serve,
                                       config::Environment& env) {
     ConfigSource out;
@@ -83,17 +98,9 @@ Result<ConfigSource> load_or_generate(const GlobalOptions& global, const ServeOp
     if (fs::exists(out.path, ec)) {
         if (any_seed_flag(serve.seed))
             log::warn("config", "{} exists: seeding flags (--provider, --model, --tools, ...) are ignored", out.path);
-        auto text = read_text(out.path);
-        if (!text) return Error{Errc::io_error, fmt::format("cannot read config file {}", out.path)};
-        out.loaded = config::load_config_text(*text, env);
-        if (auto skill = read_skill()) {
-            bool several = out.loaded.config.agents.size() > 1;
-            if (global.config_explicit && several) {
-                log::info("config", "SKILL.md ignored: {} defines several agents", out.path);
-            } else if (config::apply_skill(out.loaded.config, *skill)) {
-                log::info("config", "SKILL.md applied to the default agent");
-            }
-        }
+        auto loaded = read_config_file(global, env);
+        if (!loaded) return std::move(loaded).error();
+        out.loaded = std::move(loaded).value();
         return out;
     }
 

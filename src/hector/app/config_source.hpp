@@ -23,6 +23,11 @@ struct ConfigSource {
 /// SKILL.md. Blocking (file I/O and at most one 1 s Ollama probe): call before the I/O threads start.
 Result<ConfigSource> load_or_generate(const GlobalOptions& global, const ServeOptions& serve, config::Environment& env);
 
+/// Reads and validates the existing config file at global.config_path and applies SKILL.md (platform.md §1.8), as
+/// a start does; a reload does the same. Blocking (file I/O). An unreadable file is an error; an invalid one is a
+/// Loaded with error diagnostics.
+Result<config::Loaded> read_config_file(const GlobalOptions& global, const config::Environment& env);
+
 /// Sets up logging from the CLI flags, falling back to the config's logger section.
 Status init_logging(const GlobalOptions& global, const config::LoggerConfig* from_config);
 

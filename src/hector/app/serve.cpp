@@ -9,6 +9,8 @@
 
 #include "hector/app/commands.hpp"
 #include "hector/app/config_source.hpp"
+#include "hector/app/overrides.hpp"
+#include "hector/app/reload.hpp"
 #include "hector/app/tenancy.hpp"
 #include "hector/automation/automation.hpp"
 #include "hector/common/logging.hpp"
@@ -30,48 +32,6 @@ namespace hector::app {
 namespace asio = boost::asio;
 
 namespace {
-
-// Transient overrides (platform.md §1.7): applied on every start, never written to the file.
-Status apply_overrides(config::Config& c, const ServeOptions& serve) {
-    if (serve.host) c.server.host = *serve.host;
-    if (serve.port) c.server.port = *serve.port;
-    if (serve.metrics) c.observability.metrics.enabled = true;
-    if (serve.seed.observe) c.observability.metrics.enabled = true;
-    if (serve.seed.stream && !*serve.seed.stream)
-        for (auto& [id, a] : c.agents) a.streaming = false;
-    // DECISIONS 18: durable by default; --ephemeral and --storage inmemory opt out.
-    if (serve.ephemeral || (serve.seed.storage && *serve.seed.storage == "inmemory")) {
-        c.storage.tasks.backend = "inmemory";
-        c.storage.sessions.backend = "inmemory";
-    } else if (serve.seed.storage) {
-        // server.md §7: the --storage shortcut puts tasks and sessions on databases.main, checkpointing on.
-        const auto& driver = *serve.seed.storage;
-        if (driver != "sqlite" && driver != "postgres")
-            return Error{
-                Errc::invalid_argument,
-                fmt::format("--storage: unknown or unsupported backend \"{}\" (inmemory, sqlite, postgres)", driver)};
-        config::DatabaseConfig db;
-        db.driver = driver;
-        if (driver == "sqlite") {
-            db.database = serve.seed.storage_db.value_or(".hector/hector.db");
-        } else {
-            if (!serve.seed.storage_db)
-                return Error{Errc::invalid_argument, "--storage postgres needs --storage-db <DSN>"};
-            db.dsn = *serve.seed.storage_db;
-        }
-        c.databases["main"] = std::move(db);
-        for (auto* s : {&c.storage.tasks, &c.storage.sessions}) {
-            s->backend = "sql";
-            s->database = "main";
-        }
-        c.storage.checkpoint.enabled = true;
-        if (c.rate_limiting.backend == "sql") c.rate_limiting.sql_database = "main";
-    } else if (serve.seed.storage_db) {
-        return Error{Errc::invalid_argument, "--storage-db needs --storage sqlite|postgres"};
-    }
-    for (const auto& w : auth::apply_cli_flags(c.server.auth, serve.auth)) log::warn("auth", "{}", w);
-    return {};
-}
 
 http::ServerSettings server_settings(const config::ServerConfig& s) {
     http::ServerSettings out;
@@ -122,10 +82,12 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     }
 
     auto config = std::make_shared<config::Config>(std::move(loaded.config));
-    if (auto st = apply_overrides(*config, serve); !st) {
+    std::vector<std::string> override_warnings;
+    if (auto st = apply_overrides(*config, serve, override_warnings); !st) {
         std::cerr << "error: " << st.error().message << "\n";
         return 1;
     }
+    for (const auto& w : override_warnings) log::warn("auth", "{}", w);
 
     server::Options options;
     options.version = kVersion;
@@ -261,6 +223,10 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
         return 1;
     }
 
+    // Hot reload (platform.md §1.9): SIGHUP always, file changes with --watch.
+    const bool in_memory = source->generated && (serve.ephemeral || source->echo_fallback);
+    HotReload reload({registry, **automation, build_deps, io.io()}, {global, serve, config, in_memory});
+
     std::promise<int> signalled;
     asio::signal_set signals(io.io(), SIGINT, SIGTERM);
     std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec, int sig) {
@@ -279,6 +245,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     (*tenancy)->start(io.io());
     task_manager.start_background_work();
     (*automation)->start();
+    reload.start();
 
     server.start();
     log::info("server", "listening on http://{}:{}", config->server.host, *port);
@@ -289,6 +256,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     log::info("server", "signal {} received: draining for up to {}s", sig,
               std::chrono::duration_cast<std::chrono::seconds>(drain).count());
     server.begin_drain();
+    reload.stop();
     (*tenancy)->stop();
     (*automation)->stop();
     const auto deadline = std::chrono::steady_clock::now() + drain;

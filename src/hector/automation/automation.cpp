@@ -49,13 +49,17 @@ Result<std::unique_ptr<Automation>> Automation::create(AutomationDeps deps, Auto
 Automation::Automation(AutomationDeps deps, AutomationSettings settings, std::shared_ptr<const Catalog> default_catalog)
     : deps_(deps),
       settings_(std::move(settings)),
-      default_catalog_(std::move(default_catalog)),
       store_(deps.database ? make_sql_automation_store(*deps.database) : make_memory_automation_store()),
       watcher_(deps.tasks, settings_.poll),
       outbox_(deps.io, deps.http),
-      notifier_(deps.registry, catalogs_, outbox_) {
-    scheduler_ = std::make_unique<Scheduler>(
-        deps.io, settings_.clock, *store_, std::string(runtime::kDefaultApp), default_catalog_,
+      notifier_(deps.registry, catalogs_, outbox_),
+      default_catalog_(std::move(default_catalog)) {
+    scheduler_ = make_scheduler(default_catalog_);
+}
+
+std::unique_ptr<Scheduler> Automation::make_scheduler(std::shared_ptr<const Catalog> catalog) {
+    return std::make_unique<Scheduler>(
+        deps_.io, settings_.clock, *store_, std::string(runtime::kDefaultApp), std::move(catalog),
         [this](const ScheduleTrigger& trigger, TimePoint fire_at) { return fire(trigger, fire_at); });
 }
 
@@ -65,11 +69,37 @@ void Automation::on_status(const store::TaskRecord& record) {
 }
 
 void Automation::start() {
+    std::lock_guard lock(mu_);
+    if (started_ || stopped_) return;
+    started_ = true;
     scheduler_->start();
 }
 
 void Automation::stop() {
+    std::lock_guard lock(mu_);
+    stopped_ = true;
     scheduler_->stop();
+}
+
+std::vector<std::string> Automation::custom_webhook_paths() const {
+    std::lock_guard lock(mu_);
+    return default_catalog_->custom_paths();
+}
+
+Status Automation::reload_default(const std::shared_ptr<const runtime::AppRuntime>& app) {
+    auto catalog = catalogs_.get(app->config_ptr());
+    if (!catalog) return std::move(catalog).error();
+    std::lock_guard lock(mu_);
+    if (stopped_) return {};
+    // An old loop sleeps until its next firing, then sees stop() and ends without claiming it (the claim in the
+    // store would refuse a second firing anyway); it is kept alive until then.
+    scheduler_->stop();
+    retired_.push_back(std::move(scheduler_));
+    std::erase_if(retired_, [](const std::unique_ptr<Scheduler>& s) { return s->idle(); });
+    default_catalog_ = std::move(catalog).value();
+    scheduler_ = make_scheduler(default_catalog_);
+    if (started_) scheduler_->start();
+    return {};
 }
 
 asio::awaitable<void> Automation::fire(const ScheduleTrigger& trigger, TimePoint fire_at) {

@@ -6,8 +6,10 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "hector/automation/automation_store.hpp"
 #include "hector/automation/catalog.hpp"
@@ -70,6 +72,11 @@ class Automation {
     void start();
     /// No schedule fires after this returns (the drain).
     void stop();
+    /// Hot reload (platform.md §1.9): the default app's schedules restart from `app`, a rebuilt default runtime.
+    /// The old schedules stop (a firing already started finishes) and the new ones start, unless stop() was
+    /// called. Webhooks and notifications need nothing: they look up the catalog of each task's app config.
+    /// Fails, keeping the old schedules, when the new config's automations do not compile.
+    Status reload_default(const std::shared_ptr<const runtime::AppRuntime>& app);
 
     /// Set before serving; not thread-safe against deliveries in progress.
     void set_webhook_admission(WebhookAdmission admission) { admission_ = std::move(admission); }
@@ -80,12 +87,11 @@ class Automation {
         return catalogs_.get(app.config_ptr());
     }
     /// Trigger paths of the default app that need routes besides /webhooks/{agent}.
-    std::vector<std::string> custom_webhook_paths() const { return default_catalog_->custom_paths(); }
+    std::vector<std::string> custom_webhook_paths() const;
 
     AutomationStore& store() { return *store_; }
     TaskWatcher& watcher() { return watcher_; }
     const AutomationSettings& settings() const { return settings_; }
-    const Scheduler& scheduler() const { return *scheduler_; }
 
     /// POSTs the callback of a webhook task to `url` once the task ends (restricted to public addresses unless
     /// server.outbound.allow_private_networks, DECISIONS 28). Returns at once.
@@ -97,16 +103,22 @@ class Automation {
     boost::asio::awaitable<void> await_callback(tasks::Caller caller, std::string agent, std::string task_id,
                                                 std::string url);
 
+    std::unique_ptr<Scheduler> make_scheduler(std::shared_ptr<const Catalog> catalog);
+
     AutomationDeps deps_;
     AutomationSettings settings_;
     CatalogCache catalogs_;
-    std::shared_ptr<const Catalog> default_catalog_;
     std::unique_ptr<AutomationStore> store_;
     TaskWatcher watcher_;
     Outbox outbox_;
     Notifier notifier_;
-    std::unique_ptr<Scheduler> scheduler_;
     WebhookAdmission admission_;
+    mutable std::mutex mu_;  // the default app's catalog and schedules, swapped by a reload
+    std::shared_ptr<const Catalog> default_catalog_;
+    std::unique_ptr<Scheduler> scheduler_;
+    std::vector<std::unique_ptr<Scheduler>> retired_;  // stopped, kept until their sleeping loops end
+    bool started_ = false;
+    bool stopped_ = false;
 };
 
 /// The agent input of a schedule firing: `input` as text (a string as it is, other JSON as JSON), or a sentence

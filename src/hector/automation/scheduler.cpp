@@ -95,7 +95,11 @@ void Scheduler::start() {
         log::info("automation", "agent {}: schedule \"{}\" ({}), next run {}", trigger.agent, trigger.cron.expression(),
                   trigger.cron.timezone(),
                   format_rfc3339(trigger.cron.next_after(clock_->now()).value_or(TimePoint{})));
-        asio::co_spawn(io_, loop(&trigger), [agent = trigger.agent](std::exception_ptr e) {
+        ++loops_;
+        // The completion handler runs only when the loop ends (not when the io_context drops it at exit), so it
+        // may count down on this scheduler, which is kept until idle().
+        asio::co_spawn(io_, loop(&trigger), [this, agent = trigger.agent](std::exception_ptr e) {
+            --loops_;
             if (!e) return;
             try {
                 std::rethrow_exception(e);

@@ -51,6 +51,9 @@ class Scheduler {
     /// No firing starts after this returns; sleeping loops end when they wake (or with the io_context).
     void stop() { stopped_ = true; }
     std::uint64_t fired() const { return fired_.load(); }
+    /// True once no loop of this scheduler runs any more (never started, or stopped and every loop woke and
+    /// ended): the scheduler may then be destroyed.
+    bool idle() const { return loops_.load() == 0; }
 
   private:
     boost::asio::awaitable<void> loop(const ScheduleTrigger* trigger);
@@ -63,6 +66,7 @@ class Scheduler {
     Fire fire_;
     std::atomic<bool> stopped_{false};
     std::atomic<std::uint64_t> fired_{0};
+    std::atomic<std::size_t> loops_{0};
 };
 
 }  // namespace hector::automation

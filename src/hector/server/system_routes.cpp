@@ -17,7 +17,9 @@ void add_system_routes(http::Router& router, Context& ctx) {
             r.headers.set("Retry-After", "5");
             co_return r;
         }
-        json::object body{{"status", "ok"}, {"version", ctx.options.version}};
+        // server.md §14.1. This build has no studio, so studio_mode is always false and `studio` never appears;
+        // `rag` waits for document stores (RAG) to be served.
+        json::object body{{"status", "ok"}, {"version", ctx.options.version}, {"studio_mode", false}};
         if (ctx.auth_active()) {
             json::object auth{{"enabled", true}, {"admin", !ctx.options.admin_secret.empty()}};
             auto app = ctx.registry.get(runtime::kDefaultApp);
