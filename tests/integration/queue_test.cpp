@@ -134,6 +134,28 @@ TEST(Queue, InteractiveFailuresNeverReachTheDeadLetterQueue) {
     EXPECT_EQ(admin_get(server.port(), "/admin/queue/dlq").at("count"), 0);
 }
 
+// A cancel that lands while a worker claims the job (before, during or after its run starts) is never undone by
+// the run: the task reads canceled at once and stays canceled.
+TEST(Queue, CancelRacingTheClaimSticks) {
+    FakeOpenAi fake;
+    fake.set_default([](const std::string&) { return FakeOpenAi::Reply{.text = "late", .delay = 300ms}; });
+    HectorServer server({.config_yaml = config_for(fake)});
+    std::vector<std::string> ids;
+    for (int i = 0; i < 30; ++i) {
+        auto id = send_background(server.port(), "worker", "race " + std::to_string(i));
+        auto canceled = rpc(server.port(), "worker", "tasks/cancel", json::object{{"id", id}});
+        ASSERT_EQ(canceled.at("result").at("status").at("state"), "canceled") << canceled;
+        auto got = rpc(server.port(), "worker", "tasks/get", json::object{{"id", id}});
+        EXPECT_EQ(got.at("result").at("status").at("state"), "canceled") << "task " << i;
+        ids.push_back(id);
+    }
+    std::this_thread::sleep_for(500ms);  // any run that started would have answered by now
+    for (const auto& id : ids)
+        EXPECT_EQ(
+            rpc(server.port(), "worker", "tasks/get", json::object{{"id", id}}).at("result").at("status").at("state"),
+            "canceled");
+}
+
 TEST(Queue, EachAttemptIsBoundedByTheTaskTimeout) {
     FakeOpenAi fake;
     fake.set_default([](const std::string&) {

@@ -320,7 +320,14 @@ asio::awaitable<Result<a2a::Task>> TaskManager::cancel(const Caller& caller, std
     }
     auto done = co_await store_.finish_if_active(caller.app_id, task_id, canceled);
     if (!done) co_return std::move(done).error();
+    // A worker here claimed it meanwhile: its run takes the cancel too (it would find out on its next store write).
+    if (auto t = live(task_id); t && commit(t, done->task.status)) {
+        asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
+        co_return out_record(t).task;
+    }
+
     notify(*done);
+
     co_return std::move(done->task);
 }
 

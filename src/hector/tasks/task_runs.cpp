@@ -225,8 +225,18 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         working = t->record;
     }
     notify(working);
-    if (auto st = co_await store_.update(working); !st)
+    if (auto st = co_await store_.update(working); !st) {
         log::debug("tasks", "task {}: working state not stored: {}", working.task.id, st.error().message);
+        // Canceled (here or on another instance) between the claim and now: the stored end state stands.
+        if (st.error().code == Errc::conflict) {
+            if (auto stored = co_await store_.get(working.app_id, working.task.id);
+                stored && a2a::is_terminal(stored->task.status.state)) {
+                commit(t, stored->task.status);
+                run_finished(t);
+                co_return;
+            }
+        }
+    }
 
     // queue.task_timeout bounds each attempt: the run is cancelled and the attempt counts as a transient failure.
     t->deadline.expires_after(settings_.run_timeout);
