@@ -37,6 +37,8 @@ struct TaskManager::Live {
     bool persisting = false;                  // a commit started persist()
 
     bool finished = false;    // a terminal (or interrupted) state was committed
+    bool confirmed = false;   // the store took this run's working state: until then (or finished) the store is
+                              // what readers see, since a cancel may have ended the task as a worker claimed it
     bool background = false;  // a queue job (retried, dead-lettered) rather than an interactive run
     int attempt = 1;          // which run of the job this is
     bool timed_out = false;   // the per-attempt limit passed (queue.task_timeout)

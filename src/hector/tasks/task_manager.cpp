@@ -57,10 +57,15 @@ std::shared_ptr<TaskManager::Live> TaskManager::live(const std::string& task_id)
 asio::awaitable<Result<store::TaskRecord>> TaskManager::owned(const Caller& caller, const std::string& agent,
                                                               const std::string& task_id) {
     store::TaskRecord record;
+    bool have = false;
     if (auto l = live(task_id)) {
         std::lock_guard lock(l->mu);
-        record = l->record;
-    } else {
+        if (l->confirmed || l->finished) {
+            record = l->record;
+            have = true;
+        }
+    }
+    if (!have) {
         auto r = co_await store_.get(caller.app_id, task_id);
         if (!r) co_return std::move(r).error();
         record = std::move(r).value();

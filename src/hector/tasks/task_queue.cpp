@@ -343,7 +343,16 @@ asio::awaitable<void> TaskManager::recover_expired() {
         auto items = co_await queue_.reclaim_expired(settings_.instance_id, 100, now, now + settings_.lease_timeout);
         if (!items || items->empty()) co_return;
         for (auto& item : *items) {
+            // Our own run, whose renewal came late (a stalled loop or store): reclaiming leased it to us again.
+            if (auto t = live(item.task_id)) {
+                std::lock_guard lock(t->mu);
+                if (!t->finished) {
+                    log::warn("queue", "task {}: its lease lapsed while it ran here; renewed", item.task_id);
+                    continue;
+                }
+            }
             auto record = co_await store_.get(item.app_id, item.task_id);
+
             if (!record || a2a::is_terminal(record->task.status.state) ||
                 a2a::is_interrupted(record->task.status.state)) {
                 co_await queue_.remove(item.task_id);

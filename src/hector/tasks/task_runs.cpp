@@ -237,6 +237,10 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
             }
         }
     }
+    {
+        std::lock_guard lock(t->mu);
+        t->confirmed = true;
+    }
 
     // queue.task_timeout bounds each attempt: the run is cancelled and the attempt counts as a transient failure.
     t->deadline.expires_after(settings_.run_timeout);
