@@ -158,6 +158,31 @@ TEST(SigningKey, SurvivesARestartWithInMemoryStorage) {
     EXPECT_EQ(get(second.port(), "/admin/jwks").body, jwks);
 }
 
+// Without the admin API the keys load on first need: an app token issued by an instance with the admin API (here:
+// an earlier run on the same database) is honoured, and the JWKS is the same.
+TEST(SigningKey, LoadOnFirstNeedWithoutTheAdminApi) {
+    TempDir dir;
+    std::string token, jwks;
+    {
+        HectorServer admin({.config_yaml = "", .args = {"--auth-secret", kSecret}, .cwd = dir.path()});
+        auto r = call(admin.port(), "POST", "/admin/apps", kSecret,
+                      R"({"name":"lazy","config_json":"{\"llms\":{\"m\":{\"provider\":\"echo\"}},)"
+                      R"(\"agents\":{\"appbot\":{\"llm\":\"m\"}}}"})");
+        ASSERT_EQ(r.status, 201) << r.body;
+        token = std::string(body_of(r).at("access_token").as_string());
+        jwks = get(admin.port(), "/admin/jwks").body;
+    }
+    HectorServer plain({.config_yaml = "", .cwd = dir.path()});
+    auto agents = get(plain.port(), "/agents", {{"Authorization", "Bearer " + token}});
+    ASSERT_EQ(agents.status, 200) << agents.body;
+    const auto parsed = json::parse(agents.body);
+    const auto& list = parsed.at("agents").as_array();
+
+    ASSERT_EQ(list.size(), 1u) << agents.body;
+    EXPECT_EQ(list.at(0).at("name"), "appbot");
+    EXPECT_EQ(get(plain.port(), "/admin/jwks").body, jwks);
+}
+
 // ---- an external identity provider --------------------------------------------------------------------------
 
 json::object idp_claims(const std::string& sub = "alice") {

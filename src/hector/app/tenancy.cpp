@@ -40,8 +40,12 @@ Result<std::unique_ptr<Tenancy>> Tenancy::create(TenancyDeps deps) {
     auto& stores = t->deps_.stores;
 
     t->keys_ = std::make_unique<auth::KeyRing>(*stores.keys);
-    if (auto st = run_now(t->keys_->load()); !st)
-        return Error{st.error().code, "app token signing keys: " + st.error().message};
+    // With the admin API on, tokens are issued from the first request: load (or create) the keys now, so that a
+    // damaged key stops the start. Otherwise they load on first need (an app token or a JWKS request).
+    if (!t->deps_.admin_secret.empty()) {
+        if (auto st = run_now(t->keys_->load()); !st)
+            return Error{st.error().code, "app token signing keys: " + st.error().message};
+    }
     t->tokens_ = std::make_unique<auth::AppTokens>(*t->keys_, config.server.auth.app_token_ttl);
 
     const auto& auth = config.server.auth;

@@ -27,7 +27,8 @@ struct AppTokenClaims {
 /// (server.auth.app_token_ttl). Immutable; thread-safe as far as the KeyRing is.
 class AppTokens {
   public:
-    AppTokens(const KeyRing& keys, std::optional<std::chrono::milliseconds> ttl) : keys_(keys), ttl_(ttl) {}
+    AppTokens(KeyRing& keys, std::optional<std::chrono::milliseconds> ttl) : keys_(keys), ttl_(ttl) {}
+    KeyRing& keys() const { return keys_; }
 
     /// A signed token for the app at token version `version`.
     Result<std::string> issue(std::string_view app_id, std::int64_t version, TimePoint now = Clock::now()) const;
@@ -38,7 +39,7 @@ class AppTokens {
     Result<AppTokenClaims> verify(const Jwt& token, TimePoint now = Clock::now()) const;
 
   private:
-    const KeyRing& keys_;
+    KeyRing& keys_;
     std::optional<std::chrono::milliseconds> ttl_;
 };
 

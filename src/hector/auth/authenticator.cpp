@@ -76,6 +76,10 @@ boost::asio::awaitable<Principal> Authenticator::from_jwt(std::string_view token
         log::debug("auth", "bearer token refused: {}", jwt.error().message);
         co_return who;
     }
+    if (app_tokens_ && key_number(jwt->kid()) > 0) {
+        if (auto st = co_await app_tokens_->keys().ensure_loaded(); !st)
+            log::error("auth", "app token signing keys: {}", st.error().message);
+    }
     if (app_tokens_ && app_tokens_->ours(*jwt)) {
         auto claims = app_tokens_->verify(*jwt);
         if (!claims) {

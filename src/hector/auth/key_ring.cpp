@@ -71,7 +71,14 @@ boost::asio::awaitable<Status> KeyRing::load() {
     }
     std::unique_lock lock(mu_);
     keys_ = std::move(loaded);
+    loaded_ = true;
     co_return Status{};
+}
+
+boost::asio::awaitable<Status> KeyRing::ensure_loaded() {
+    if (loaded_.load()) co_return Status{};
+    // Two first requests may both load: load() tolerates that, as it does several instances starting at once.
+    co_return co_await load();
 }
 
 boost::asio::awaitable<Status> KeyRing::rotate() {

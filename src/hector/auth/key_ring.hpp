@@ -3,6 +3,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 
+#include <atomic>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -26,6 +27,9 @@ class KeyRing {
     /// Reads every unretired key from the store, creating `hector-key-1` when there is none. Call at start-up, and
     /// again to pick up keys that another instance created. A stored key that cannot be read is an error.
     boost::asio::awaitable<Status> load();
+    /// load() once, on first need: a server that never sees an app token, a JWKS request or the admin API keeps
+    /// OpenSSL out of its memory. Later calls return at once.
+    boost::asio::awaitable<Status> ensure_loaded();
     /// Creates `hector-key-(N+1)` and makes it the signing key; older keys keep verifying.
     boost::asio::awaitable<Status> rotate();
 
@@ -47,6 +51,7 @@ class KeyRing {
     store::SigningKeyStore& store_;
     mutable std::shared_mutex mu_;
     std::vector<Entry> keys_;  // oldest first
+    std::atomic<bool> loaded_{false};
 };
 
 /// "hector-key-7" → 7; 0 for other names.

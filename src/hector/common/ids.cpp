@@ -1,6 +1,8 @@
 #include "hector/common/ids.hpp"
 
-#include <openssl/rand.h>
+#include <sys/random.h>
+
+#include <cerrno>
 
 #include <cstdint>
 #include <cstring>
@@ -8,26 +10,18 @@
 
 namespace hector {
 
+// The kernel's CSPRNG (getrandom(2)), not OpenSSL's: ids are made from the first request on, and OpenSSL's random
+// generator costs a few MB of memory to initialise in a process that may never need TLS.
 std::string random_bytes(std::size_t n) {
     std::string out(n, '\0');
-    if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
-        throw std::runtime_error("RAND_bytes failed");
-    }
-    return out;
-}
-
-std::string new_uuid() {
-    auto b = random_bytes(16);
-    b[6] = static_cast<char>((b[6] & 0x0F) | 0x40);
-    b[8] = static_cast<char>((b[8] & 0x3F) | 0x80);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(36);
-    for (int i = 0; i < 16; ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-        auto c = static_cast<unsigned char>(b[i]);
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 15]);
+    std::size_t filled = 0;
+    while (filled < n) {
+        const ssize_t got = ::getrandom(out.data() + filled, n - filled, 0);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            throw std::runtime_error("getrandom failed");
+        }
+        filled += static_cast<std::size_t>(got);
     }
     return out;
 }
@@ -70,6 +64,13 @@ std::string format_uuid(unsigned char* b) {
 }
 
 }  // namespace
+
+std::string new_uuid() {
+    auto bytes = random_bytes(16);
+    unsigned char b[16];
+    std::memcpy(b, bytes.data(), sizeof b);
+    return format_uuid(b);
+}
 
 std::string new_fast_uuid() {
     thread_local FastRng rng;

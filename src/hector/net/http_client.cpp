@@ -22,15 +22,27 @@ std::string_view HttpResponse::header(std::string_view name) const {
     return detail::find_header(headers, name);
 }
 
-HttpClient::HttpClient(HttpClientSettings settings)
-    : settings_(std::move(settings)), reactor_(std::make_shared<detail::CurlReactor>(settings_)) {}
+HttpClient::HttpClient(HttpClientSettings settings) : settings_(std::move(settings)) {}
 
 HttpClient::~HttpClient() {
-    reactor_->stop();
+    std::shared_ptr<detail::CurlReactor> reactor;
+    {
+        std::lock_guard lock(mu_);
+        stopped_ = true;
+        reactor = reactor_;
+    }
+    if (reactor) reactor->stop();
+}
+
+std::shared_ptr<detail::CurlReactor> HttpClient::reactor() {
+    std::lock_guard lock(mu_);
+    if (!reactor_ && !stopped_) reactor_ = std::make_shared<detail::CurlReactor>(settings_);
+    return reactor_;
 }
 
 std::size_t HttpClient::in_flight() const {
-    return reactor_->in_flight();
+    std::lock_guard lock(mu_);
+    return reactor_ ? reactor_->in_flight() : 0;
 }
 
 Result<std::shared_ptr<detail::Transfer>> HttpClient::start(HttpRequest request, bool streaming) {
@@ -38,7 +50,9 @@ Result<std::shared_ptr<detail::Transfer>> HttpClient::start(HttpRequest request,
     auto transfer = detail::make_transfer(
         std::move(request), streaming ? detail::TransferMode::stream : detail::TransferMode::whole, restricted);
     if (!transfer) return std::move(transfer).error();
-    if (auto submitted = reactor_->submit(*transfer); !submitted) return std::move(submitted).error();
+    auto reactor = this->reactor();
+    if (!reactor) return Error{Errc::unavailable, "the HTTP client is shut down"};
+    if (auto submitted = reactor->submit(*transfer); !submitted) return std::move(submitted).error();
     return transfer;
 }
 
@@ -47,7 +61,7 @@ Result<std::shared_ptr<detail::Transfer>> HttpClient::start(HttpRequest request,
 
 asio::awaitable<Result<HttpResponse>> HttpClient::request(HttpRequest request) {
     asio::cancellation_state cancellation = co_await asio::this_coro::cancellation_state;
-    auto reactor = reactor_;
+    auto reactor = this->reactor();
     auto started = start(std::move(request), false);
     if (!started) co_return std::move(started).error();
     auto transfer = std::move(started).value();
@@ -76,7 +90,7 @@ asio::awaitable<Result<HttpResponse>> HttpClient::request(HttpRequest request) {
 
 asio::awaitable<Result<std::unique_ptr<HttpStream>>> HttpClient::open(HttpRequest request) {
     asio::cancellation_state cancellation = co_await asio::this_coro::cancellation_state;
-    auto reactor = reactor_;
+    auto reactor = this->reactor();
     auto started = start(std::move(request), true);
     if (!started) co_return std::move(started).error();
     auto transfer = std::move(started).value();

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,9 +96,14 @@ class HttpClient {
 
   private:
     Result<std::shared_ptr<detail::Transfer>> start(HttpRequest request, bool streaming);
+    /// The reactor, started on first use: a server whose agents never call out keeps libcurl, TLS and the
+    /// reactor thread out of its memory. Null once the client stopped.
+    std::shared_ptr<detail::CurlReactor> reactor();
 
     HttpClientSettings settings_;
-    std::shared_ptr<detail::CurlReactor> reactor_;
+    mutable std::mutex mu_;
+    std::shared_ptr<detail::CurlReactor> reactor_;  // under mu_
+    bool stopped_ = false;                          // under mu_
 };
 
 /// A response whose body arrives in chunks. While the consumer is slow, at most a small buffer (256 KiB) is held

@@ -155,6 +155,10 @@ Awaitable regenerate_token(Context& ctx, Request& req) {
 
 Awaitable jwks(const Context& ctx) {
     if (!ctx.keys) co_return Response::error(503, "no signing keys are loaded");
+    if (auto st = co_await ctx.keys->ensure_loaded(); !st) {
+        log::error("auth", "app token signing keys: {}", st.error().message);
+        co_return Response::error(503, "the signing keys cannot be read");
+    }
     Response r = Response::json(200, ctx.keys->jwks());
     r.headers.set("Cache-Control", "public, max-age=300");
     co_return r;

@@ -61,7 +61,7 @@ struct Context {
     auth::Authenticator* authenticator = nullptr;
     AppDirectory* apps = nullptr;
     const auth::AppTokens* app_tokens = nullptr;
-    const auth::KeyRing* keys = nullptr;
+    auth::KeyRing* keys = nullptr;
     store::SessionStore* sessions = nullptr;
 
     bool auth_active() const { return options.auth_active; }
