@@ -120,9 +120,13 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
     asio::awaitable<void> accept_loop();
     asio::awaitable<void> session(std::shared_ptr<Connection> conn, std::uint64_t id);
+    template <class Message>
+    asio::awaitable<bool> write_whole(beast::tcp_stream& stream, Message& message);
     asio::awaitable<bool> write_response(beast::tcp_stream& stream, Response& resp, bool head, bool close,
                                          unsigned version);
     asio::awaitable<void> write_error(beast::tcp_stream& stream, int status, std::string_view message = {});
+    /// Answers a request that could not be read (413, 431, 408 or 400), or nothing when the client went away.
+    asio::awaitable<void> refuse_unreadable(beast::tcp_stream& stream, boost::system::error_code ec);
 };
 
 Server::Server(asio::io_context& io, ServerSettings settings, Handler handler)
@@ -224,6 +228,57 @@ asio::awaitable<void> Server::Impl::write_error(beast::tcp_stream& stream, int s
     co_await write_response(stream, r, false, true, 11);
 }
 
+namespace {
+
+// Writes what the serializer holds without waiting, on a socket in non-blocking mode. True once all of it went out;
+// false when the socket is full (the rest goes asynchronously, from where this stopped) or on an error (`ec`).
+template <class Serializer>
+bool write_now(tcp::socket& socket, Serializer& sr, boost::system::error_code& ec) {
+    while (!sr.is_done()) {
+        std::size_t written = 0;
+        sr.next(ec, [&](boost::system::error_code& wec, const auto& buffers) {
+            written = socket.write_some(buffers, wec);
+        });
+        if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            ec = {};
+            return false;
+        }
+        if (ec) return false;
+        sr.consume(written);
+    }
+    return true;
+}
+
+// Feeds the parser what is already buffered (no I/O). A need for more bytes is not an error.
+template <class Parser>
+void parse_buffered(Parser& parser, beast::flat_buffer& buffer, boost::system::error_code& ec) {
+    while (!parser.is_done() && buffer.size() > 0) {
+        const auto n = parser.put(buffer.data(), ec);
+        buffer.consume(n);
+        if (ec == bhttp::error::need_more) {
+            ec = {};
+            return;
+        }
+        if (ec || n == 0) return;
+    }
+}
+
+}  // namespace
+
+asio::awaitable<void> Server::Impl::refuse_unreadable(beast::tcp_stream& stream, boost::system::error_code ec) {
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::eof || ec == asio::error::operation_aborted ||
+        ec == asio::error::connection_reset || ec == bhttp::error::partial_message)
+        co_return;
+    if (ec == bhttp::error::body_limit)
+        co_await write_error(stream, 413);
+    else if (ec == bhttp::error::header_limit)
+        co_await write_error(stream, 431);
+    else if (ec == beast::error::timeout)
+        co_await write_error(stream, 408);
+    else
+        co_await write_error(stream, 400, "malformed HTTP request: " + ec.message());
+}
+
 asio::awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Response& resp, bool head, bool close,
                                                    unsigned version) {
     auto fill = [&](auto& res) {
@@ -234,8 +289,8 @@ asio::awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Re
         for (const auto& [k, v] : resp.headers.items()) res.insert(k, v);
         res.keep_alive(!close);
     };
-    stream.expires_after(settings.write_timeout);
     if (resp.stream && !head) {
+        stream.expires_after(settings.write_timeout);
         bhttp::response<bhttp::empty_body> res;
         fill(res);
         res.chunked(true);
@@ -253,15 +308,25 @@ asio::awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Re
         bhttp::response<bhttp::empty_body> res;
         fill(res);
         if (resp.status != 204 && resp.status != 304) res.content_length(resp.body.size());
-        auto [ec, n] = co_await bhttp::async_write(stream, res, as_tuple(use_awaitable));
-        co_return !ec;
+        co_return co_await write_whole(stream, res);
     }
     bhttp::response<bhttp::string_body> res;
     fill(res);
     res.body() = std::move(resp.body);
     res.prepare_payload();
-    auto [ec, n] = co_await bhttp::async_write(stream, res, as_tuple(use_awaitable));
-    co_return !ec;
+    co_return co_await write_whole(stream, res);
+}
+
+template <class Message>
+asio::awaitable<bool> Server::Impl::write_whole(beast::tcp_stream& stream, Message& message) {
+    // Most answers fit in the socket's buffer: written at once, with no asynchronous operation or timer.
+    bhttp::serializer<false, typename Message::body_type, typename Message::fields_type> sr(message);
+    boost::system::error_code ec;
+    if (write_now(stream.socket(), sr, ec)) co_return true;
+    if (ec) co_return false;
+    stream.expires_after(settings.write_timeout);
+    auto [wec, n] = co_await bhttp::async_write(stream, sr, as_tuple(use_awaitable));
+    co_return !wec;
 }
 
 asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn, std::uint64_t id) {
@@ -270,6 +335,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn, st
     beast::flat_buffer buffer;
     boost::system::error_code ec;
     std::string remote_ip = stream.socket().remote_endpoint(ec).address().to_string();
+    stream.socket().non_blocking(true, ec);  // for write_now(); asynchronous operations are unaffected
 
     for (;;) {
         if (buffer.size() == 0) {
@@ -282,21 +348,22 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn, st
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(settings.max_header_bytes);
         parser.body_limit(settings.max_body_bytes);
-        stream.expires_after(settings.read_timeout);
-        auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, as_tuple(use_awaitable));
-        if (hec) {
-            if (hec == bhttp::error::end_of_stream || hec == asio::error::eof) break;
-            if (hec == bhttp::error::body_limit)
-                co_await write_error(stream, 413);
-            else if (hec == bhttp::error::header_limit)
-                co_await write_error(stream, 431);
-            else if (hec == beast::error::timeout)
-                co_await write_error(stream, 408);
-            else if (hec != asio::error::operation_aborted && hec != asio::error::connection_reset)
-                co_await write_error(stream, 400, "malformed HTTP request: " + hec.message());
+        // Usually the whole request came with its first bytes: parse it from the buffer, without an operation.
+        boost::system::error_code pec;
+        parse_buffered(parser, buffer, pec);
+        if (pec) {
+            co_await refuse_unreadable(stream, pec);
             break;
         }
-        if (iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+        if (!parser.is_header_done()) {
+            stream.expires_after(settings.read_timeout);
+            auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, as_tuple(use_awaitable));
+            if (hec) {
+                co_await refuse_unreadable(stream, hec);
+                break;
+            }
+        }
+        if (!parser.is_done() && iequals(parser.get()[bhttp::field::expect], "100-continue")) {
             stream.expires_after(settings.write_timeout);
             static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
             auto [cec, cn] = co_await asio::async_write(stream, asio::buffer(kContinue.data(), kContinue.size()),
@@ -307,13 +374,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn, st
             stream.expires_after(settings.read_timeout);
             auto [bec, bn] = co_await bhttp::async_read(stream, buffer, parser, as_tuple(use_awaitable));
             if (bec) {
-                if (bec == bhttp::error::body_limit)
-                    co_await write_error(stream, 413);
-                else if (bec == beast::error::timeout)
-                    co_await write_error(stream, 408);
-                else if (bec != asio::error::operation_aborted && bec != asio::error::connection_reset &&
-                         bec != bhttp::error::partial_message)
-                    co_await write_error(stream, 400, "malformed HTTP request: " + bec.message());
+                co_await refuse_unreadable(stream, bec);
                 break;
             }
         }
