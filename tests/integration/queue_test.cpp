@@ -219,7 +219,9 @@ TEST(Queue, DeletingAnAppStopsItsRunsAndEmptiesItsQueue) {
         std::this_thread::sleep_for(50ms);
     ASSERT_EQ(admin_get(server.port(), dlq_path).at("count"), 1);
     ASSERT_TRUE(fake.wait_for_requests(6, 10s));  // three attempts of the failing job, three slow runs
-    EXPECT_EQ(admin_get(server.port(), "/admin/queue/stats?app_id=" + app_id).at("running"), 3);
+    EXPECT_EQ(admin_get(server.port(), "/admin/queue/stats?app_id=" + app_id).at("running"), 3)
+        << server.process().output();
+
     // The default app has a job of its own that must not be touched.
     auto kept = send_background(server.port(), "worker", "slow job of the default app");
 

@@ -35,6 +35,8 @@ struct TaskManager::Live {
     boost::asio::steady_timer deadline;       // run_timeout, on `strand`
     boost::asio::steady_timer persisted;      // on `strand`; expires (at min) once the committed state is stored
     bool persisting = false;                  // a commit started persist()
+    bool stored = false;                      // persist() wrote the committed state (under mu)
+    std::vector<std::shared_ptr<Subscription>> store_waiters;  // readers waiting for `stored` (under mu)
 
     bool finished = false;    // a terminal (or interrupted) state was committed
     bool confirmed = false;   // the store took this run's working state: until then (or finished) the store is

@@ -59,6 +59,7 @@ asio::awaitable<Result<store::TaskRecord>> TaskManager::owned(const Caller& call
     store::TaskRecord record;
     bool have = false;
     if (auto l = live(task_id)) {
+        co_await until_stored(l);
         std::lock_guard lock(l->mu);
         if (l->confirmed || l->finished) {
             record = l->record;
@@ -75,6 +76,24 @@ asio::awaitable<Result<store::TaskRecord>> TaskManager::owned(const Caller& call
         (!caller.admin && record.user_id != caller.user_id))
         co_return task_not_found();
     co_return record;
+}
+
+// A committed end state is shown once it is stored, with what goes with it (the dead-letter item, the session
+// events): a client that read it can rely on every later read agreeing. Bounded: a failing store does not hold
+// readers for longer than a few seconds.
+asio::awaitable<void> TaskManager::until_stored(std::shared_ptr<Live> t) {
+    const auto pending = [&] { return t->finished && t->persisting && !t->stored; };
+    {
+        std::lock_guard lock(t->mu);
+        if (!pending()) co_return;  // the common case: nothing to wait for, nothing allocated
+    }
+    auto wait = std::make_shared<Subscription>(co_await asio::this_coro::executor, 1);
+    {
+        std::lock_guard lock(t->mu);
+        if (!pending()) co_return;
+        t->store_waiters.push_back(wait);
+    }
+    co_await wait->next(std::chrono::seconds(5));
 }
 
 asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
@@ -321,6 +340,7 @@ asio::awaitable<Result<a2a::Task>> TaskManager::cancel(const Caller& caller, std
             co_return Error{Errc::task_not_cancelable, "Task cannot be canceled: it already finished"};
         // Stop the run where it is (the LLM request is aborted); its later results are discarded.
         asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
+        co_await until_stored(t);
         co_return out_record(t).task;
     }
     auto done = co_await store_.finish_if_active(caller.app_id, task_id, canceled);
@@ -328,6 +348,7 @@ asio::awaitable<Result<a2a::Task>> TaskManager::cancel(const Caller& caller, std
     // A worker here claimed it meanwhile: its run takes the cancel too (it would find out on its next store write).
     if (auto t = live(task_id); t && commit(t, done->task.status)) {
         asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
+        co_await until_stored(t);
         co_return out_record(t).task;
     }
 

@@ -195,6 +195,7 @@ class TaskManager {
     void drop(const std::shared_ptr<Live>& task);
     boost::asio::awaitable<void> follow_remote(std::shared_ptr<Subscription> sub, std::string app_id,
                                                std::string task_id, std::int64_t after_seq);
+    boost::asio::awaitable<void> until_stored(std::shared_ptr<Live> task);
     static bool join_live(Live& task, const std::shared_ptr<Subscription>& sub, std::int64_t& after_seq);
     void wake_workers();
 

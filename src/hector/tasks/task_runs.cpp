@@ -176,11 +176,15 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
         st = co_await queue_.remove(id);
     if (!st) log::warn("tasks", "task {}: could not update its queue entry: {}", id, st.error().message);
 
+    std::vector<std::shared_ptr<Subscription>> waiters;
     {
         std::lock_guard lock(t->mu);
         t->flushed_seq = t->seq;
+        t->stored = true;
+        waiters.swap(t->store_waiters);
         t->publish_final();
     }
+    for (auto& w : waiters) w->close();
     notify(snapshot);
     {
         std::lock_guard lock(mu_);
