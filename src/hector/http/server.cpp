@@ -404,6 +404,12 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn, st
                            e.what());
                 resp = Response::error(500);
             }
+            // A stream may stay open for hours: its idle read buffer goes back to the allocator meanwhile.
+            if (resp.stream) {
+                if (buffer.size() == 0) buffer.shrink_to_fit();
+                std::string().swap(req.body);
+                req.headers = Headers{};
+            }
             bool close = !keep_alive || resp.close || draining.load();
             ok = co_await write_response(stream, resp, req.method == Method::head, close, version);
             if (close) ok = false;

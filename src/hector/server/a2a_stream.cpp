@@ -32,11 +32,13 @@ http::Response task_stream(tasks::Started started, StreamFraming framing, std::s
             auto task = boost::json::serialize(a2a::to_json(state->task, history_length));
             if (!co_await w.write(frame(state->seq, "task", task))) co_return;
         }
+        state->task = a2a::Task{};  // sent: a long stream does not keep the snapshot
         for (const auto& e : state->backlog) {
             if (!co_await w.write(frame(e.seq, event_name(e.kind), *e.payload))) co_return;
             if (e.final) co_return;
         }
         if (state->ended || !state->subscription) co_return;
+        std::vector<tasks::Event>().swap(state->backlog);
         auto& sub = *state->subscription;
         struct Detach {
             tasks::Subscription& s;

@@ -416,7 +416,7 @@ asio::awaitable<Result<Started>> TaskManager::resubscribe(const Caller& caller, 
             std::make_shared<Subscription>(co_await asio::this_coro::executor, settings_.subscriber_queue);
         std::int64_t after =
             out.backlog.empty() ? (out.snapshot ? out.seq : last_event_id.value_or(out.seq)) : out.backlog.back().seq;
-        asio::co_spawn(io_, follow_remote(out.subscription, caller.app_id, task_id, after), asio::detached);
+        follow_remote(out.subscription, caller.app_id, task_id, after);
     }
     co_return out;
 }

@@ -193,8 +193,11 @@ class TaskManager {
     boost::asio::awaitable<void> retry_later(std::shared_ptr<Live> task, std::string error);
     boost::asio::awaitable<void> release(std::shared_ptr<Live> task);
     void drop(const std::shared_ptr<Live>& task);
-    boost::asio::awaitable<void> follow_remote(std::shared_ptr<Subscription> sub, std::string app_id,
-                                               std::string task_id, std::int64_t after_seq);
+    /// Follows a task that does not run here (queued, or running on another instance) from the stored log.
+    void follow_remote(std::shared_ptr<Subscription> sub, std::string app_id, std::string task_id,
+                       std::int64_t after_seq);
+    struct RemoteFeed;
+    boost::asio::awaitable<void> feed_loop(std::string task_id, std::shared_ptr<RemoteFeed> feed);
     boost::asio::awaitable<void> until_stored(std::shared_ptr<Live> task);
     static bool join_live(Live& task, const std::shared_ptr<Subscription>& sub, std::int64_t& after_seq);
     void wake_workers();
@@ -216,6 +219,7 @@ class TaskManager {
 
     mutable std::mutex mu_;
     std::unordered_map<std::string, std::shared_ptr<Live>> live_;
+    std::unordered_map<std::string, std::shared_ptr<RemoteFeed>> remote_feeds_;  // task id → its followers
     // One run at a time per conversation (DECISIONS 20): (app, context) → tasks waiting their turn.
     std::map<std::pair<std::string, std::string>, std::deque<std::shared_ptr<Live>>> lanes_;
     std::size_t running_ = 0;

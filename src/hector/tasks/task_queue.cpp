@@ -407,36 +407,101 @@ Event fanned_out(const TaskEvent& e) {
 }
 }  // namespace
 
-// A subscriber on an instance where the task is not running: replay the stored log as it grows (the running
-// instance flushes every flush_interval) until the final event.
-asio::awaitable<void> TaskManager::follow_remote(std::shared_ptr<Subscription> sub, std::string app_id,
-                                                 std::string task_id, std::int64_t after_seq) {
+// Subscribers of a task that does not run here share one reader of the stored log per task (the running instance
+// flushes it every flush_interval), however many they are, until the final event or until the task starts here.
+struct TaskManager::RemoteFeed {
+    struct Follower {
+        std::shared_ptr<Subscription> sub;
+        std::int64_t after = 0;  // the last event it was given
+    };
+    std::string app_id;
+    std::vector<Follower> followers;  // under TaskManager::mu_, except while feed_loop holds them
+};
+
+void TaskManager::follow_remote(std::shared_ptr<Subscription> sub, std::string app_id, std::string task_id,
+                                std::int64_t after_seq) {
+    std::shared_ptr<RemoteFeed> started;
+    {
+        std::lock_guard lock(mu_);
+        auto& feed = remote_feeds_[task_id];
+        if (!feed) {
+            feed = std::make_shared<RemoteFeed>();
+            feed->app_id = std::move(app_id);
+            started = feed;
+        }
+        feed->followers.push_back({std::move(sub), after_seq});
+    }
+    if (started) asio::co_spawn(io_, feed_loop(std::move(task_id), std::move(started)), asio::detached);
+}
+
+asio::awaitable<void> TaskManager::feed_loop(std::string task_id, std::shared_ptr<RemoteFeed> feed) {
+    using Follower = RemoteFeed::Follower;
     while (!stopping_) {
-        // The task started here meanwhile: follow its live log, which the store only sees compacted at the end.
-        if (auto t = live(task_id); t && join_live(*t, sub, after_seq)) co_return;
-        auto events = co_await store_.events_after(app_id, task_id, after_seq);
-        if (!events) break;
-        for (auto& e : *events) {
-            after_seq = e.seq;
-            if (!sub->push(fanned_out(e))) co_return;  // the subscriber went away
-            if (e.final) {
-                sub->close();
+        std::vector<Follower> mine;
+        {
+            std::lock_guard lock(mu_);
+            mine.swap(feed->followers);
+            if (mine.empty()) {
+                remote_feeds_.erase(task_id);
                 co_return;
             }
         }
-        auto record = co_await store_.get(app_id, task_id);
-        if (!record) break;
-        if (a2a::is_terminal(record->task.status.state) && events->empty()) {
-            // Finished without a final event in the log we can see (compaction raced us): end with the state.
-            auto payload = status_payload(*record, true);
-            Event ev{record->last_seq, TaskEvent::Kind::status, true, false,
-                     std::make_shared<const std::string>(json::serialize(payload))};
-            sub->push(std::move(ev));
-            break;
+        // The task started here meanwhile: its followers join the run's live log, which the store only sees
+        // compacted at the end.
+        if (auto t = live(task_id)) std::erase_if(mine, [&](Follower& f) { return join_live(*t, f.sub, f.after); });
+        bool ended = false;
+        if (!mine.empty()) {
+            std::int64_t from = mine.front().after;
+            for (const auto& f : mine) from = std::min(from, f.after);
+            auto events = co_await store_.events_after(feed->app_id, task_id, from);
+            ended = !events;
+            if (events) {
+                for (const auto& e : *events) {
+                    const auto ev = fanned_out(e);
+                    for (auto& f : mine) {
+                        if (!f.sub || e.seq <= f.after) continue;
+                        f.after = e.seq;
+                        if (!f.sub->push(ev)) f.sub.reset();  // it went away
+                        if (f.sub && e.final) {
+                            f.sub->close();
+                            f.sub.reset();
+                        }
+                    }
+                }
+                std::erase_if(mine, [](const Follower& f) { return !f.sub; });
+                if (events->empty() && !mine.empty()) {
+                    auto record = co_await store_.get(feed->app_id, task_id);
+                    ended = !record;
+                    if (record && a2a::is_terminal(record->task.status.state)) {
+                        // Finished without a final event in the log we can see (compaction raced us): end with
+                        // the state.
+                        Event ev{record->last_seq, TaskEvent::Kind::status, true, false,
+                                 std::make_shared<const std::string>(json::serialize(status_payload(*record, true)))};
+                        for (auto& f : mine) f.sub->push(ev);
+                        ended = true;
+                    }
+                }
+            }
+        }
+        if (ended) {
+            for (auto& f : mine) f.sub->close();
+            mine.clear();
+        }
+        {
+            std::lock_guard lock(mu_);
+            feed->followers.insert(feed->followers.end(), std::make_move_iterator(mine.begin()),
+                                   std::make_move_iterator(mine.end()));
+            if (feed->followers.empty()) {
+                remote_feeds_.erase(task_id);
+                co_return;
+            }
         }
         co_await sleep_for(settings_.poll_interval);
     }
-    sub->close();
+    std::lock_guard lock(mu_);
+    for (auto& f : feed->followers) f.sub->close();
+    feed->followers.clear();
+    remote_feeds_.erase(task_id);
 }
 
 // Hands a remote follower over to the run's own fan-out, when the run's log holds everything after `after_seq`.
