@@ -9,6 +9,7 @@
 #include <openssl/hmac.h>
 
 #include <algorithm>
+#include <csignal>
 #include <regex>
 #include <set>
 #include <thread>
@@ -444,6 +445,43 @@ TEST(WebhookConfig, BadTemplatesAndZonesFailStartUpNamingTheAgent) {
         EXPECT_NE(validate.output().find("error: " + message), std::string::npos) << "validate printed:\n"
                                                                                   << validate.output();
     }
+}
+
+// The callback URL travels with the task in the store: when the instance that took the webhook dies mid-run, the
+// instance that finishes the task after recovery sends the callback, once.
+TEST(WebhookRecovery, ACallbackSurvivesTheCrashOfItsInstance) {
+    FakeOpenAi fake;
+    FakeOpenAi::Reply hang;
+    hang.hang = true;
+    fake.enqueue(hang);
+    fake.set_default([](const std::string&) { return FakeOpenAi::Reply{.text = "answered after the crash"}; });
+    Receiver receiver;
+    const std::string config =
+        "llms:\n  gpt: {provider: openai, model: m, api_key: k, max_retries: 0, base_url: " + fake.base_url() +
+        "}\nqueue: {lease_timeout: 1s, max_retries: 2}\n"
+        "agents:\n  calling:\n    llm: gpt\n    trigger: {type: webhook, response: {mode: "
+        "callback}}\nserver:\n  outbound: {allow_private_networks: true}\n";
+    TempDir dir;
+    std::string id;
+    {
+        HectorServer first({.config_yaml = config, .cwd = dir.path()});
+        auto r = post_json(first.port(), "/webhooks/calling",
+                           json::serialize(json::object{{"callback_url", receiver.url("/cb")}}));
+        ASSERT_EQ(r.status, 202) << r.body;
+        id = std::string(json::parse(r.body).at("task_id").as_string());
+        ASSERT_TRUE(fake.wait_for_requests(1, 10s));  // the run is under way
+        first.process().signal(SIGKILL);
+        first.process().wait(5s);
+    }
+    EXPECT_EQ(receiver.requests().size(), 0u);
+    HectorServer second({.config_yaml = config, .cwd = dir.path()});
+    ASSERT_TRUE(receiver.wait_for(1, 20s)) << second.process().output();
+    auto body = json::parse(receiver.requests().at(0).body);
+    EXPECT_EQ(body.at("task_id"), json::value(id));
+    EXPECT_EQ(body.at("status"), "completed");
+    EXPECT_EQ(body.at("result"), "answered after the crash");
+    // Once: a later status of the same task (or a second look) sends nothing more.
+    EXPECT_FALSE(receiver.wait_for(2, 1500ms));
 }
 
 // Callback URLs are chosen by the caller, so private addresses are refused unless allow_private_networks

@@ -66,6 +66,16 @@ std::unique_ptr<Scheduler> Automation::make_scheduler(std::shared_ptr<const Cata
 void Automation::on_status(const store::TaskRecord& record) {
     watcher_.on_status(record);
     notifier_.on_status(record);
+    if (!a2a::is_terminal(record.task.status.state) || record.task.history.empty()) return;
+    // A callback-mode webhook task: its input message carries the URL (see kCallbackKey).
+    const auto& meta = record.task.history.front().metadata;
+    const auto* trigger = meta.if_contains("trigger");
+    const auto* url = meta.if_contains(kCallbackKey);
+    if (!trigger || *trigger != "webhook" || !url || !url->is_string() || url->get_string().empty()) return;
+    asio::co_spawn(deps_.io, send_callback(record, std::string(url->get_string())),
+                   [id = record.task.id](std::exception_ptr e) {
+                       if (e) log::error("automation", "callback of task {}: unexpected error", id);
+                   });
 }
 
 void Automation::start() {
@@ -127,26 +137,21 @@ asio::awaitable<void> Automation::fire(const ScheduleTrigger& trigger, TimePoint
               started->task.id);
 }
 
-void Automation::callback_when_done(tasks::Caller caller, std::string agent, std::string task_id, std::string url) {
-    std::string what = "callback of task " + task_id;
-    asio::co_spawn(deps_.io, await_callback(std::move(caller), std::move(agent), std::move(task_id), std::move(url)),
-                   [what = std::move(what)](std::exception_ptr e) { log_failure(what, e); });
-}
-
-asio::awaitable<void> Automation::await_callback(tasks::Caller caller, std::string agent, std::string task_id,
-                                                 std::string url) {
-    auto done = co_await watcher_.wait(caller, agent, task_id, settings_.callback_wait, /*until_terminal=*/true);
-    if (!done || !*done) {
-        log::warn("automation", "callback of task {} not sent: {}", task_id,
-                  done ? "the task did not end in time" : done.error().message);
+asio::awaitable<void> Automation::send_callback(store::TaskRecord record, std::string url) {
+    const auto& task_id = record.task.id;
+    auto claim = co_await store_->claim_delivery(record.app_id, record.agent, "callback:" + task_id, Clock::now(),
+                                                 settings_.dedup_window);
+    if (!claim) {
+        log::warn("automation", "callback of task {} not sent: {}", task_id, claim.error().message);
         co_return;
     }
-    const json::object body = callback_body(**done, agent);
+    if (!claim->fresh) co_return;  // sent already (here, or by the instance that ended the task first)
+    const json::object body = callback_body(record.task, record.agent);
     net::HttpRequest req;
     req.method = "POST";
     req.url = std::move(url);
     req.body = json::serialize(body);
-    req.restrict_private = true;  // a caller-chosen URL (DECISIONS 28)
+    req.restrict_private = true;
     req.headers.emplace_back("Content-Type", "application/json");
     req.headers.emplace_back("User-Agent", std::string(kCallbackUserAgent));
     outbox_.post(std::move(req), settings_.callback, "callback of task " + task_id);

@@ -52,8 +52,6 @@ struct AutomationSettings {
     std::chrono::milliseconds dedup_window{std::chrono::hours(24)};
     /// Webhook callbacks (server.md §9.1): 3 tries, 1–10 s apart, 30 s each.
     DeliveryPolicy callback{3, std::chrono::seconds(1), std::chrono::seconds(10), std::chrono::seconds(30)};
-    /// How long a callback waits for its task to end before giving up.
-    std::chrono::milliseconds callback_wait{std::chrono::hours(24)};
     /// Waits for a task re-read it this often (tasks that run on another instance).
     std::chrono::milliseconds poll{std::chrono::seconds(1)};
 };
@@ -93,15 +91,16 @@ class Automation {
     TaskWatcher& watcher() { return watcher_; }
     const AutomationSettings& settings() const { return settings_; }
 
-    /// POSTs the callback of a webhook task to `url` once the task ends (restricted to public addresses unless
-    /// server.outbound.allow_private_networks, DECISIONS 28). Returns at once.
-    void callback_when_done(tasks::Caller caller, std::string agent, std::string task_id, std::string url);
+    /// The message metadata key that carries a webhook task's callback URL. It travels with the task's input in the
+    /// task store, so the callback goes out from whichever instance ends the task, after a restart too.
+    static constexpr std::string_view kCallbackKey = "callback_url";
 
   private:
     Automation(AutomationDeps deps, AutomationSettings settings, std::shared_ptr<const Catalog> default_catalog);
     boost::asio::awaitable<void> fire(const ScheduleTrigger& trigger, TimePoint fire_at);
-    boost::asio::awaitable<void> await_callback(tasks::Caller caller, std::string agent, std::string task_id,
-                                                std::string url);
+    /// POSTs a callback-mode webhook task's outcome to its callback URL (restricted to public addresses unless
+    /// server.outbound.allow_private_networks, DECISIONS 28), once cluster-wide: the first to claim it sends it.
+    boost::asio::awaitable<void> send_callback(store::TaskRecord record, std::string url);
 
     std::unique_ptr<Scheduler> make_scheduler(std::shared_ptr<const Catalog> catalog);
 

@@ -64,8 +64,7 @@ void TaskWatcher::forget(const std::string& task_id, const Waiter* waiter) {
 
 asio::awaitable<Result<std::optional<a2a::Task>>> TaskWatcher::wait(tasks::Caller caller, std::string agent,
                                                                     std::string task_id,
-                                                                    std::chrono::milliseconds timeout,
-                                                                    bool until_terminal) {
+                                                                    std::chrono::milliseconds timeout) {
     auto waiter = std::make_shared<Waiter>(co_await asio::this_coro::executor);
     {
         // Registered before the first look, so an end between the look and the wait still wakes us.
@@ -81,7 +80,7 @@ asio::awaitable<Result<std::optional<a2a::Task>>> TaskWatcher::wait(tasks::Calle
             break;
         }
         const auto state = task->status.state;
-        if (until_terminal ? a2a::is_terminal(state) : stopped_running(state)) {
+        if (stopped_running(state)) {
             outcome.emplace(std::optional<a2a::Task>(std::move(task).value()));
             break;
         }

@@ -27,12 +27,11 @@ class TaskWatcher {
     /// The status listener.
     void on_status(const store::TaskRecord& record);
 
-    /// The task once it stopped running (with `until_terminal`: once it is terminal); nullopt when `timeout`
-    /// passed first. Errors of tasks/get (the task is gone) are returned as they are.
+    /// The task once it stopped running (terminal, or waiting on its caller); nullopt when `timeout` passed first.
+    /// Errors of tasks/get (the task is gone) are returned as they are.
     boost::asio::awaitable<Result<std::optional<a2a::Task>>> wait(tasks::Caller caller, std::string agent,
                                                                   std::string task_id,
-                                                                  std::chrono::milliseconds timeout,
-                                                                  bool until_terminal = false);
+                                                                  std::chrono::milliseconds timeout);
 
     struct Waiter;
 

@@ -52,7 +52,7 @@ Response failure(const Error& e) {
     return r;
 }
 
-a2a::MessageSendParams task_params(std::string input, const std::string& agent) {
+a2a::MessageSendParams task_params(std::string input, const std::string& agent, const std::string& callback) {
     a2a::MessageSendParams params;
     params.message.message_id = new_uuid();
     params.message.role = a2a::Role::user;
@@ -60,6 +60,7 @@ a2a::MessageSendParams task_params(std::string input, const std::string& agent) 
     params.message.context_id = new_uuid();  // every delivery is its own conversation
     params.message.metadata["trigger"] = "webhook";
     params.message.metadata["agent"] = agent;
+    if (!callback.empty()) params.message.metadata[automation::Automation::kCallbackKey] = callback;
     params.configuration.blocking = false;
     return params;
 }
@@ -105,11 +106,9 @@ class Delivery {
             }
         }
         if (!replayed) {
-            auto started = co_await start_task(std::move(input).value(), *key);
+            auto started = co_await start_task(std::move(input).value(), *key, callback);
             if (auto* refusal = std::get_if<Response>(&started)) co_return std::move(*refusal);
             task_id = std::get<std::string>(std::move(started));
-            if (!callback.empty())
-                automation_.callback_when_done(caller_of(req_), trigger_.agent, task_id, std::move(callback));
         }
         Response r = co_await answer(task_id);
         if (replayed) r.headers.set("Idempotent-Replayed", "true");
@@ -120,7 +119,8 @@ class Delivery {
     // Admission, then the task; the refusal or failure to answer otherwise. A fresh claim is released when no task
     // starts, so the sender's retry can start it.
     boost::asio::awaitable<std::variant<std::string, Response>> start_task(std::string input,
-                                                                           const std::optional<std::string>& key) {
+                                                                           const std::optional<std::string>& key,
+                                                                           const std::string& callback) {
         automation::WebhookAdmit admit;
         if (const auto& hook = automation_.webhook_admission())
             admit = co_await hook(req_, app_->app_id(), trigger_.agent);
@@ -130,7 +130,7 @@ class Delivery {
             request.app = app_;
             request.agent_id = trigger_.agent;
             request.caller = caller_of(req_);
-            request.params = task_params(std::move(input), trigger_.agent);
+            request.params = task_params(std::move(input), trigger_.agent, callback);
             auto started = co_await ctx_.tasks->start(std::move(request));
             if (started) {
                 const std::string id = started->task.id;
