@@ -62,13 +62,24 @@ struct SessionCursor {
     std::string id;
 };
 
+/// platform.md §6.2: where a state key lives. `user:` keys are shared by all of a user's sessions, `app:` keys by
+/// every session of the app; `temp:` keys last one invocation and are never stored; the rest belong to the session.
+enum class StateScope { session, user, app, temp };
+StateScope state_scope(std::string_view key);
+/// Sets `key` in `state`, or removes it when `value` is null (a state delta's convention).
+void apply_state(boost::json::object& state, std::string_view key, const boost::json::value& value);
+
 /// Conversations: (app, user, id) → ordered events and state. Thread-safe; awaitable like TaskStore.
 class SessionStore {
   public:
     virtual ~SessionStore() = default;
-    /// Errc::not_found when absent. `last_events` limits the events returned to the newest N (oldest first).
+    /// Errc::not_found when absent. `last_events` limits the events returned to the newest N (oldest first). The
+    /// state holds the session's keys and the user's (`user:`) and app's (`app:`) scoped keys.
     virtual boost::asio::awaitable<Result<Session>> get(SessionKey key, std::optional<std::size_t> last_events) = 0;
-    /// Appends (creating the session when needed); assigns id, seq and timestamp; merges state_delta into state.
+    /// For a run: as get(), but a session that is not stored yet comes back empty, with the scoped state it will see.
+    virtual boost::asio::awaitable<Result<Session>> open(SessionKey key, std::optional<std::size_t> last_events) = 0;
+    /// Appends (creating the session when needed); assigns id, seq and timestamp; merges state_delta into the state
+    /// of each key's scope (temp: keys stay in the event only).
     virtual boost::asio::awaitable<Result<SessionEvent>> append(SessionKey key, SessionEvent event) = 0;
     virtual boost::asio::awaitable<Status> remove(SessionKey key) = 0;
     /// Sessions of (app, user) ordered by updated_at descending, then id ascending; at most `limit`, starting after
@@ -76,7 +87,7 @@ class SessionStore {
     virtual boost::asio::awaitable<Result<std::vector<SessionSummary>>> list(std::string app_id, std::string user_id,
                                                                              std::size_t limit,
                                                                              std::optional<SessionCursor> after) = 0;
-    /// Removes every session of an app (app deletion).
+    /// Removes every session of an app and its scoped state (app deletion).
     virtual boost::asio::awaitable<Status> remove_app(std::string app_id) = 0;
 };
 

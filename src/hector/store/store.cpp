@@ -4,6 +4,20 @@
 
 namespace hector::store {
 
+StateScope state_scope(std::string_view key) {
+    if (key.starts_with("user:")) return StateScope::user;
+    if (key.starts_with("app:")) return StateScope::app;
+    if (key.starts_with("temp:")) return StateScope::temp;
+    return StateScope::session;
+}
+
+void apply_state(boost::json::object& state, std::string_view key, const boost::json::value& value) {
+    if (value.is_null())
+        state.erase(key);
+    else
+        state[key] = value;
+}
+
 boost::asio::awaitable<Status> TaskStore::finish_run(TaskRecord record, std::vector<TaskEvent> events) {
     auto app = record.app_id;
     auto id = record.task.id;

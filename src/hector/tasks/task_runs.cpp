@@ -266,7 +266,7 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     agent::RunResult result;
     std::string failure;
     Errc failure_code = Errc::internal;
-    auto session = co_await sessions_.get(key, std::size_t{1000});
+    auto session = co_await sessions_.open(key, std::size_t{1000});
     if (session) {
         input.history = std::move(session->events);
         input.session_state = std::move(session->state);

@@ -135,6 +135,45 @@ TEST_P(StoreConformance, SessionStateMergesDeltasAndNullDeletes) {
     EXPECT_EQ(sync(sessions().get(key, std::nullopt))->state, expected);
 }
 
+// platform.md §6.2: user: keys follow the user into new sessions, app: keys every session of the app, temp: keys
+// are never stored.
+TEST_P(StoreConformance, ScopedStateReachesTheUsersAndTheAppsOtherSessions) {
+    SessionEvent e;
+    e.state_delta["s"] = "session";
+    e.state_delta["user:y"] = "for u1";
+    e.state_delta["app:z"] = "for all";
+    e.state_delta["temp:x"] = "this run only";
+    ASSERT_TRUE(sync(sessions().append({"app-a", "u1", "s1"}, e)).ok());
+
+    json::object own{{"s", "session"}, {"user:y", "for u1"}, {"app:z", "for all"}};
+    EXPECT_EQ(sync(sessions().get({"app-a", "u1", "s1"}, std::nullopt))->state, own);
+    EXPECT_EQ(sync(sessions().open({"app-a", "u1", "s1"}, std::nullopt))->state, own);
+    // The event itself keeps the whole delta.
+    EXPECT_EQ(sync(sessions().get({"app-a", "u1", "s1"}, std::nullopt))->events.at(0).state_delta, e.state_delta);
+
+    // A new session of the same user: not stored yet, but a run there sees the user's and the app's keys.
+    EXPECT_EQ(sync(sessions().get({"app-a", "u1", "s2"}, std::nullopt)).error().code, Errc::not_found);
+    auto fresh = sync(sessions().open({"app-a", "u1", "s2"}, std::nullopt));
+    ASSERT_TRUE(fresh.ok()) << fresh.error().message;
+    EXPECT_EQ(fresh->event_count, 0);
+    EXPECT_TRUE(fresh->events.empty());
+    EXPECT_EQ(fresh->state, (json::object{{"user:y", "for u1"}, {"app:z", "for all"}}));
+    // Another user of the app: the app's keys only. Another app: nothing.
+    EXPECT_EQ(sync(sessions().open({"app-a", "u2", "s1"}, std::nullopt))->state, (json::object{{"app:z", "for all"}}));
+    EXPECT_TRUE(sync(sessions().open({"app-b", "u1", "s1"}, std::nullopt))->state.empty());
+
+    // Null removes a scoped key, from every session that sees it.
+    SessionEvent drop;
+    drop.state_delta["user:y"] = nullptr;
+    ASSERT_TRUE(sync(sessions().append({"app-a", "u1", "s3"}, drop)).ok());
+    EXPECT_EQ(sync(sessions().get({"app-a", "u1", "s1"}, std::nullopt))->state,
+              (json::object{{"s", "session"}, {"app:z", "for all"}}));
+
+    // Deleting the app forgets its scoped state too.
+    ASSERT_TRUE(sync(sessions().remove_app("app-a")).ok());
+    EXPECT_TRUE(sync(sessions().open({"app-a", "u1", "s9"}, std::nullopt))->state.empty());
+}
+
 TEST_P(StoreConformance, SessionsAreKeyedByAppUserAndId) {
     ASSERT_TRUE(sync(sessions().append({"app-a", "u1", "s1"}, text_event("user", "a"))).ok());
     ASSERT_TRUE(sync(sessions().append({"app-a", "u2", "s1"}, text_event("user", "b"))).ok());

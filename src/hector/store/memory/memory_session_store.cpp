@@ -6,22 +6,40 @@
 
 namespace hector::store {
 
+Session MemorySessionStore::view(const SessionKey& key, const Session* stored,
+                                 std::optional<std::size_t> last_events) const {
+    Session out;
+    out.key = key;
+    if (stored) {
+        out.state = stored->state;
+        out.event_count = static_cast<std::int64_t>(stored->events.size());
+        out.created_at = stored->created_at;
+        out.updated_at = stored->updated_at;
+        const auto& events = stored->events;
+        std::size_t first = 0;
+        if (last_events && *last_events < events.size()) first = events.size() - *last_events;
+        out.events.assign(events.begin() + static_cast<std::ptrdiff_t>(first), events.end());
+    }
+    if (auto u = user_state_.find({key.app_id, key.user_id}); u != user_state_.end())
+        for (const auto& kv : u->second) out.state[kv.key()] = kv.value();
+    if (auto a = app_state_.find(key.app_id); a != app_state_.end())
+        for (const auto& kv : a->second) out.state[kv.key()] = kv.value();
+    return out;
+}
+
 boost::asio::awaitable<Result<Session>> MemorySessionStore::get(SessionKey key,
                                                                 std::optional<std::size_t> last_events) {
     std::lock_guard lock(mu_);
     auto it = sessions_.find({key.app_id, key.user_id, key.id});
     if (it == sessions_.end()) co_return Error{Errc::not_found, "session not found"};
-    Session out;
-    out.key = it->second.key;
-    out.state = it->second.state;
-    out.event_count = static_cast<std::int64_t>(it->second.events.size());
-    out.created_at = it->second.created_at;
-    out.updated_at = it->second.updated_at;
-    const auto& events = it->second.events;
-    std::size_t first = 0;
-    if (last_events && *last_events < events.size()) first = events.size() - *last_events;
-    out.events.assign(events.begin() + static_cast<std::ptrdiff_t>(first), events.end());
-    co_return out;
+    co_return view(key, &it->second, last_events);
+}
+
+boost::asio::awaitable<Result<Session>> MemorySessionStore::open(SessionKey key,
+                                                                 std::optional<std::size_t> last_events) {
+    std::lock_guard lock(mu_);
+    auto it = sessions_.find({key.app_id, key.user_id, key.id});
+    co_return view(key, it == sessions_.end() ? nullptr : &it->second, last_events);
 }
 
 boost::asio::awaitable<Result<SessionEvent>> MemorySessionStore::append(SessionKey key, SessionEvent event) {
@@ -37,10 +55,19 @@ boost::asio::awaitable<Result<SessionEvent>> MemorySessionStore::append(SessionK
     if (event.id.empty()) event.id = new_uuid();
     if (event.timestamp == TimePoint{}) event.timestamp = now;
     for (const auto& kv : event.state_delta) {
-        if (kv.value().is_null())
-            s.state.erase(kv.key());
-        else
-            s.state[kv.key()] = kv.value();
+        switch (state_scope(kv.key())) {
+            case StateScope::session:
+                apply_state(s.state, kv.key(), kv.value());
+                break;
+            case StateScope::user:
+                apply_state(user_state_[{key.app_id, key.user_id}], kv.key(), kv.value());
+                break;
+            case StateScope::app:
+                apply_state(app_state_[key.app_id], kv.key(), kv.value());
+                break;
+            case StateScope::temp:
+                break;  // one invocation only
+        }
     }
     s.events.push_back(event);
     s.event_count = static_cast<std::int64_t>(s.events.size());
@@ -84,6 +111,8 @@ boost::asio::awaitable<Result<std::vector<SessionSummary>>> MemorySessionStore::
 boost::asio::awaitable<Status> MemorySessionStore::remove_app(std::string app_id) {
     std::lock_guard lock(mu_);
     std::erase_if(sessions_, [&](const auto& kv) { return std::get<0>(kv.first) == app_id; });
+    std::erase_if(user_state_, [&](const auto& kv) { return kv.first.first == app_id; });
+    app_state_.erase(app_id);
     co_return Status{};
 }
 

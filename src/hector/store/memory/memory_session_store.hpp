@@ -12,6 +12,7 @@ namespace hector::store {
 class MemorySessionStore final : public SessionStore {
   public:
     boost::asio::awaitable<Result<Session>> get(SessionKey key, std::optional<std::size_t> last_events) override;
+    boost::asio::awaitable<Result<Session>> open(SessionKey key, std::optional<std::size_t> last_events) override;
     boost::asio::awaitable<Result<SessionEvent>> append(SessionKey key, SessionEvent event) override;
     boost::asio::awaitable<Status> remove(SessionKey key) override;
     boost::asio::awaitable<Result<std::vector<SessionSummary>>> list(std::string app_id, std::string user_id,
@@ -22,7 +23,12 @@ class MemorySessionStore final : public SessionStore {
   private:
     using Key = std::tuple<std::string, std::string, std::string>;
     std::mutex mu_;
-    std::map<Key, Session> sessions_;
+    std::map<Key, Session> sessions_;                                                // session-scoped state
+    std::map<std::pair<std::string, std::string>, boost::json::object> user_state_;  // (app, user) → user: keys
+    std::map<std::string, boost::json::object> app_state_;                           // app → app: keys
+
+    /// A copy of a session (newest `last_events` events) with the scoped state merged in. Under mu_.
+    Session view(const SessionKey& key, const Session* stored, std::optional<std::size_t> last_events) const;
 };
 
 }  // namespace hector::store

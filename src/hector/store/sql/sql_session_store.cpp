@@ -11,9 +11,25 @@ namespace {
 
 namespace asio = boost::asio;
 
+// One row whether or not the session exists: its columns, then the user's and the app's scoped state.
 const std::string kSelectSession =
-    "SELECT state_json, event_count, created_at, updated_at FROM sessions WHERE app_name = ? AND user_id = ? AND "
-    "id = ?";
+    "SELECT s.state_json, s.event_count, s.created_at, s.updated_at, u.state_json, a.state_json "
+    "FROM (SELECT CAST(? AS TEXT) AS app_name, CAST(? AS TEXT) AS user_id, CAST(? AS TEXT) AS id) k "
+    "LEFT JOIN sessions s ON s.app_name = k.app_name AND s.user_id = k.user_id AND s.id = k.id "
+    "LEFT JOIN user_states u ON u.app_name = k.app_name AND u.user_id = k.user_id "
+    "LEFT JOIN app_states a ON a.app_name = k.app_name";
+const std::string kEnsureUserState =
+    "INSERT INTO user_states (app_name, user_id, state_json, updated_at) VALUES (?, ?, '{}', ?) "
+    "ON CONFLICT (app_name, user_id) DO NOTHING";
+const std::string kSelectUserState = "SELECT state_json FROM user_states WHERE app_name = ? AND user_id = ?";
+const std::string kStoreUserState =
+    "UPDATE user_states SET state_json = ?, updated_at = ? WHERE app_name = ? AND user_id = ?";
+const std::string kEnsureAppState =
+    "INSERT INTO app_states (app_name, state_json, updated_at) VALUES (?, '{}', ?) ON CONFLICT (app_name) DO NOTHING";
+const std::string kSelectAppState = "SELECT state_json FROM app_states WHERE app_name = ?";
+const std::string kStoreAppState = "UPDATE app_states SET state_json = ?, updated_at = ? WHERE app_name = ?";
+const std::string kDeleteUserStates = "DELETE FROM user_states WHERE app_name = ?";
+const std::string kDeleteAppState = "DELETE FROM app_states WHERE app_name = ?";
 const std::string kSelectEvents =
     "SELECT sequence_num, id, invocation_id, author, branch, partial, turn_complete, content_json, tool_calls_json, "
     "tool_results_json, state_delta_json, error_code, error_message, created_at FROM session_events "
@@ -86,16 +102,23 @@ Result<SessionEvent> event_from_row(const Row& row) {
     return e;
 }
 
-Result<Session> do_get(Connection& c, const SessionKey& key, std::optional<std::size_t> last_events) {
+// `or_empty`: a session not stored yet is an empty one (with the scoped state) rather than Errc::not_found.
+Result<Session> do_get(Connection& c, const SessionKey& key, std::optional<std::size_t> last_events, bool or_empty) {
     auto head = c.run(kSelectSession, {key.app_id, key.user_id, key.id});
     if (!head) return std::move(head).error();
-    if (head->rows.empty()) return session_not_found();
+    if (head->rows.empty()) return Error{Errc::internal, "session lookup returned no row"};
     const auto& row = head->rows.front();
+    const bool exists = !row.is_null(1);
+    if (!exists && !or_empty) return session_not_found();
     Session s;
     s.key = key;
-    auto state = stored_object(row.text(0), "session state");
-    if (!state) return std::move(state).error();
-    s.state = std::move(state).value();
+    for (std::size_t col : {std::size_t{0}, std::size_t{4}, std::size_t{5}}) {
+        if (row.is_null(col)) continue;
+        auto state = stored_object(row.text(col), col == 0 ? "session state" : "scoped state");
+        if (!state) return std::move(state).error();
+        for (const auto& kv : *state) s.state[kv.key()] = kv.value();
+    }
+    if (!exists) return s;
     s.event_count = row.integer(1);
     s.created_at = from_nanos(row.integer(2));
     s.updated_at = from_nanos(row.integer(3));
@@ -124,16 +147,50 @@ Result<SessionEvent> do_append(Connection& c, const SessionKey& key, SessionEven
     if (next->rows.empty()) return Error{Errc::internal, "session vanished while appending"};
     event.seq = next->rows.front().integer(0);
     if (!event.state_delta.empty()) {
-        auto state = stored_object(next->rows.front().text(1), "session state");
-        if (!state) return std::move(state).error();
+        json::object session_delta, user_delta, app_delta;
         for (const auto& kv : event.state_delta) {
-            if (kv.value().is_null())
-                state->erase(kv.key());
-            else
-                (*state)[kv.key()] = kv.value();
+            switch (state_scope(kv.key())) {
+                case StateScope::session:
+                    session_delta[kv.key()] = kv.value();
+                    break;
+                case StateScope::user:
+                    user_delta[kv.key()] = kv.value();
+                    break;
+                case StateScope::app:
+                    app_delta[kv.key()] = kv.value();
+                    break;
+                case StateScope::temp:
+                    break;  // one invocation only: kept in the event, never in a state
+            }
         }
-        if (auto r = c.run(kStoreState, {to_json(*state), key.app_id, key.user_id, key.id}); !r)
-            return std::move(r).error();
+        if (!session_delta.empty()) {
+            auto state = stored_object(next->rows.front().text(1), "session state");
+            if (!state) return std::move(state).error();
+            for (const auto& kv : session_delta) apply_state(*state, kv.key(), kv.value());
+            if (auto r = c.run(kStoreState, {to_json(*state), key.app_id, key.user_id, key.id}); !r)
+                return std::move(r).error();
+        }
+        // Scoped rows are read under a row lock (PostgreSQL), so concurrent sessions of one user never lose keys.
+        const std::string lock = c.dialect() == Dialect::postgres ? " FOR UPDATE" : "";
+        if (!user_delta.empty()) {
+            if (auto r = c.run(kEnsureUserState, {key.app_id, key.user_id, now_ns}); !r) return std::move(r).error();
+            auto cur = c.run(kSelectUserState + lock, {key.app_id, key.user_id});
+            if (!cur) return std::move(cur).error();
+            auto state = stored_object(cur->rows.at(0).text(0), "user state");
+            if (!state) return std::move(state).error();
+            for (const auto& kv : user_delta) apply_state(*state, kv.key(), kv.value());
+            if (auto r = c.run(kStoreUserState, {to_json(*state), now_ns, key.app_id, key.user_id}); !r)
+                return std::move(r).error();
+        }
+        if (!app_delta.empty()) {
+            if (auto r = c.run(kEnsureAppState, {key.app_id, now_ns}); !r) return std::move(r).error();
+            auto cur = c.run(kSelectAppState + lock, {key.app_id});
+            if (!cur) return std::move(cur).error();
+            auto state = stored_object(cur->rows.at(0).text(0), "app state");
+            if (!state) return std::move(state).error();
+            for (const auto& kv : app_delta) apply_state(*state, kv.key(), kv.value());
+            if (auto r = c.run(kStoreAppState, {to_json(*state), now_ns, key.app_id}); !r) return std::move(r).error();
+        }
     }
     if (event.id.empty()) event.id = new_uuid();
     if (event.timestamp == TimePoint{}) event.timestamp = now;
@@ -165,7 +222,12 @@ Result<SessionEvent> do_append(Connection& c, const SessionKey& key, SessionEven
 
 asio::awaitable<Result<Session>> SqlSessionStore::get(SessionKey key, std::optional<std::size_t> last_events) {
     return db_.read<Session>(
-        [key = std::move(key), last_events](Connection& c) { return do_get(c, key, last_events); });
+        [key = std::move(key), last_events](Connection& c) { return do_get(c, key, last_events, false); });
+}
+
+asio::awaitable<Result<Session>> SqlSessionStore::open(SessionKey key, std::optional<std::size_t> last_events) {
+    return db_.read<Session>(
+        [key = std::move(key), last_events](Connection& c) { return do_get(c, key, last_events, true); });
 }
 
 asio::awaitable<Result<SessionEvent>> SqlSessionStore::append(SessionKey key, SessionEvent event) {
@@ -204,7 +266,8 @@ asio::awaitable<Result<std::vector<SessionSummary>>> SqlSessionStore::list(std::
 
 asio::awaitable<Status> SqlSessionStore::remove_app(std::string app_id) {
     return db_.write<void>([app_id = std::move(app_id)](Connection& c) -> Status {
-        if (auto r = c.run(kDeleteApp, {app_id}); !r) return std::move(r).error();
+        for (const auto* sql : {&kDeleteApp, &kDeleteUserStates, &kDeleteAppState})
+            if (auto r = c.run(*sql, {app_id}); !r) return std::move(r).error();
         return {};
     });
 }
