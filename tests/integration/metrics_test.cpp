@@ -85,6 +85,12 @@ TEST(Metrics, ASendIsCountedForTheAgentTheModelAndHttp) {
     EXPECT_EQ(text.find("12345"), std::string::npos) << text;
     EXPECT_EQ(sample(text, "hector_http_requests_total{method=\"GET\",route=\"other\",code=\"404\"}"), 1) << text;
     EXPECT_EQ(sample(text, "hector_open_streams"), 0) << text;
+    // The send went through the (default SQLite) store: its transactions were timed, none failed, and the writer
+    // and the readers are open.
+    EXPECT_GT(sample(text, "hector_db_query_duration_seconds_count"), 3) << text;
+    EXPECT_EQ(sample(text, "hector_db_errors_total"), 0) << text;
+    EXPECT_GE(sample(text, "hector_db_connections_open"), 2) << text;
+    EXPECT_GE(sample(text, "hector_db_connections_idle"), 1) << text;
 
     auto check = promtool_check(text);
     EXPECT_EQ(check.exit_code, 0) << check.output << "\n" << text;

@@ -139,6 +139,20 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
         return 1;
     }
     log::info("server", "tasks stored in {}, sessions in {}", stores->tasks_backend, stores->sessions_backend);
+    if (metrics) {
+        // server.md 14.2: db_query_duration_seconds, db_errors_total and the connection gauges, over every database.
+        auto* m = metrics.get();
+        for (auto& db : stores->databases) db->set_observer([m](double s, bool failed) { m->observe_db(s, failed); });
+        m->set_db_connections_source([dbs = &stores->databases] {
+            observability::Metrics::ConnectionCount total;
+            for (const auto& db : *dbs) {
+                const auto c = db->connection_stats();
+                total.open += c.open;
+                total.idle += c.idle;
+            }
+            return total;
+        });
+    }
     auto& task_store = *stores->tasks;
     auto& session_store = *stores->sessions;
 

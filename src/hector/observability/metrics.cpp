@@ -92,8 +92,18 @@ Metrics::Metrics(Naming naming)
       active_tasks(registry_.callback_gauge("active_tasks", "Tasks with a run in flight on this instance.")),
       queue_tasks(registry_.callback_gauge("queue_tasks", "Background tasks in the queue, by app and state.",
                                            {"app", "state"})),
+      db_connections_open(
+          registry_.callback_gauge("db_connections_open", "Database connections open (idle or in use).")),
+      db_connections_idle(registry_.callback_gauge("db_connections_idle", "Database connections open and idle.")),
+      db_query_duration(registry_.histogram(
+          "db_query_duration_seconds", "Duration of database transactions (their work on the connection).", {},
+          {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5})),
+      db_errors(
+          registry_.counter("db_errors_total", "Database transactions that failed in the engine (I/O, unavailable).")),
       runs_(requests, agent_requests, agent_request_duration, llm_tokens, errors) {
     open_streams.get();  // a series without labels exists from the start
+    db_query_series_ = &db_query_duration.get();
+    db_errors_series_ = &db_errors.get();
 }
 
 void Metrics::observe_http(std::string_view method, std::string_view route, int status, double seconds) {
@@ -151,6 +161,26 @@ void Metrics::set_queue_source(std::function<std::vector<QueueCount>()> source) 
         for (auto& c : source()) out.push_back({{std::move(c.app), std::move(c.state)}, static_cast<double>(c.count)});
         return out;
     });
+}
+
+void Metrics::set_db_connections_source(std::function<ConnectionCount()> source) {
+    if (!source) {
+        db_connections_open.set_source({});
+        db_connections_idle.set_source({});
+        return;
+    }
+    auto shared = std::make_shared<std::function<ConnectionCount()>>(std::move(source));
+    db_connections_open.set_source([shared] {
+        return std::vector<CallbackGaugeFamily::Value>{{{}, static_cast<double>((*shared)().open)}};
+    });
+    db_connections_idle.set_source([shared] {
+        return std::vector<CallbackGaugeFamily::Value>{{{}, static_cast<double>((*shared)().idle)}};
+    });
+}
+
+void Metrics::observe_db(double seconds, bool engine_error) {
+    db_query_series_->observe(seconds);
+    if (engine_error) db_errors_series_->inc();
 }
 
 void Metrics::set_active_tasks_source(std::function<std::size_t()> source) {

@@ -75,6 +75,14 @@ class Metrics {
     void set_queue_source(std::function<std::vector<QueueCount>()> source);
     /// active_tasks: runs in flight on this instance, read at each exposition.
     void set_active_tasks_source(std::function<std::size_t()> source);
+    /// db_connections_open / db_connections_idle, summed over the databases the stores use, read at each exposition.
+    struct ConnectionCount {
+        std::size_t open = 0;
+        std::size_t idle = 0;
+    };
+    void set_db_connections_source(std::function<ConnectionCount()> source);
+    /// One database transaction: db_query_duration_seconds, and db_errors_total when the engine failed.
+    void observe_db(double seconds, bool engine_error);
 
     RunMetrics& runs() { return runs_; }
 
@@ -92,10 +100,16 @@ class Metrics {
     GaugeFamily& open_streams;                // streamed (SSE) responses being written
     CallbackGaugeFamily& active_tasks;
     CallbackGaugeFamily& queue_tasks;  // {app, state}
+    CallbackGaugeFamily& db_connections_open;
+    CallbackGaugeFamily& db_connections_idle;
+    HistogramFamily& db_query_duration;
+    CounterFamily& db_errors;
 
   private:
     explicit Metrics(Naming naming);
     RunMetrics runs_;
+    Histogram* db_query_series_ = nullptr;  // the label-less series, looked up once
+    Counter* db_errors_series_ = nullptr;
 };
 
 }  // namespace hector::observability

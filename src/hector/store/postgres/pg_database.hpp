@@ -22,6 +22,10 @@ class PgDatabase final : public sql::Database {
     sql::Dialect dialect() const override { return sql::Dialect::postgres; }
     std::string describe() const override { return description_; }
     Status transact(sql::TxMode mode, const std::function<Status(sql::Connection&)>& fn) override;
+    ConnectionStats connection_stats() const override {
+        const auto s = pool_.stats();
+        return {s.open, s.idle};
+    }
 
     PgPool& pool() { return pool_; }
 

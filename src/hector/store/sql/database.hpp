@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -50,6 +51,19 @@ class Database {
     /// until done is called.
     using WriteDone = std::function<void(Status)>;
     virtual bool queues_writes() const { return false; }
+
+    /// Connections open (idle or in use) and idle now, for the db_connections gauges. Thread-safe.
+    struct ConnectionStats {
+        std::size_t open = 0;
+        std::size_t idle = 0;
+    };
+    virtual ConnectionStats connection_stats() const = 0;
+
+    /// Told of every transaction run through read()/write(): how long its work took on the connection, and whether
+    /// it failed for a reason of the engine (I/O, unavailable, internal), not of the data (not found, conflict).
+    /// Set once before the stores are used.
+    using Observer = std::function<void(double seconds, bool engine_error)>;
+    void set_observer(Observer observer) { observer_ = std::move(observer); }
     virtual void queue_write(std::function<Status(Connection&)> fn, WriteDone done) {
         done(transact(TxMode::write, fn));
     }
@@ -71,8 +85,11 @@ class Database {
         if (mode == TxMode::write && queues_writes()) {
             std::optional<Result<T>> result;
             Status st;
+            double seconds = 0;
             auto body = [&](Connection& c) -> Status {
+                const auto started = std::chrono::steady_clock::now();
                 result.emplace(fn(c));
+                seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
                 if (result->ok()) return {};
                 return result->error();
             };
@@ -88,13 +105,17 @@ class Database {
                 },
                 boost::asio::use_awaitable);
             if (!st && (!result || result->ok())) result.emplace(std::move(st).error());
+            observe(seconds, *result);
             co_return std::move(*result);
         }
         // co_spawn needs a default-constructible result, which Result<T> is not: carry it in an optional.
-        auto job = [this, mode, &fn]() {
+        double seconds = 0;
+        auto job = [this, mode, &fn, &seconds]() {
             std::optional<Result<T>> result;
             Status st = transact(mode, [&](Connection& c) -> Status {
+                const auto started = std::chrono::steady_clock::now();
                 result.emplace(fn(c));
+                seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
                 if (result->ok()) return {};
                 return result->error();
             });
@@ -104,8 +125,23 @@ class Database {
         // g++ 12 destroys the function object that run_blocking wraps twice when its destructor is not trivial, so
         // only references travel (fn lives in this frame, which waits for the job).
         auto out = co_await net::run_blocking(blocking_, job);
+        observe(seconds, *out);
         co_return std::move(*out);
     }
+
+    template <class T>
+    void observe(double seconds, const Result<T>& result) const {
+        if (!observer_) return;
+        bool engine_error = false;
+        if (!result) {
+            const auto code = result.error().code;
+            engine_error =
+                code == Errc::io_error || code == Errc::unavailable || code == Errc::internal || code == Errc::timeout;
+        }
+        observer_(seconds, engine_error);
+    }
+
+    Observer observer_;
 
     boost::asio::thread_pool& blocking_;
 };

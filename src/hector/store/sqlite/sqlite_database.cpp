@@ -120,6 +120,12 @@ SqliteDatabase::~SqliteDatabase() {
     if (writer_thread_.joinable()) writer_thread_.join();  // writes already queued are still made
 }
 
+sql::Database::ConnectionStats SqliteDatabase::connection_stats() const {
+    // The writer and settings_.readers readers stay open for the database's life; idle = readers not lent out.
+    std::lock_guard lock(read_mu_);
+    return {settings_.readers + 1, readers_.size()};
+}
+
 void SqliteDatabase::writer_loop() {
     std::vector<PendingWrite> group;
     for (;;) {

@@ -50,6 +50,7 @@ class SqliteDatabase final : public sql::Database {
     std::string describe() const override { return "sqlite " + settings_.path; }
     Status transact(sql::TxMode mode, const std::function<Status(sql::Connection&)>& fn) override;
     bool queues_writes() const override { return true; }
+    ConnectionStats connection_stats() const override;
     void queue_write(std::function<Status(sql::Connection&)> fn, WriteDone done) override;
     ~SqliteDatabase() override;
 
@@ -76,7 +77,7 @@ class SqliteDatabase final : public sql::Database {
     std::thread writer_thread_;
 
     std::unique_ptr<SqliteConnection> writer_;
-    std::mutex read_mu_;
+    mutable std::mutex read_mu_;
     std::condition_variable read_cv_;
     std::vector<std::unique_ptr<SqliteConnection>> readers_;  // idle ones
 };
