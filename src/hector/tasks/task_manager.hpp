@@ -216,6 +216,7 @@ class TaskManager {
     boost::asio::strand<boost::asio::io_context::executor_type> dispatch_strand_;
     boost::asio::steady_timer wake_;  // on dispatch_strand_
     std::atomic<bool> stopping_{false};
+    std::atomic<std::size_t> starting_{0};  // claimed by the dispatcher, not yet in live_
 
     mutable std::mutex mu_;
     std::unordered_map<std::string, std::shared_ptr<Live>> live_;

@@ -85,7 +85,9 @@ void TaskManager::start_background_work() {
 // Claims what this instance has room for; sleeps until woken by a local enqueue or the poll interval passes.
 asio::awaitable<void> TaskManager::dispatch_loop() {
     while (!stopping_) {
-        const std::size_t running = background_running();
+        // Claimed items count until start_claimed() has them in live_ (or gave them up), so a burst never claims
+        // more than there are workers.
+        const std::size_t running = background_running() + starting_.load();
         if (running < settings_.workers) {
             const auto now = Clock::now();
             auto items = co_await queue_.claim(settings_.instance_id, settings_.workers - running, now,
@@ -93,6 +95,7 @@ asio::awaitable<void> TaskManager::dispatch_loop() {
             if (!items) {
                 log::warn("queue", "claim failed: {}", items.error().message);
             } else {
+                starting_ += items->size();
                 for (auto& item : *items) asio::co_spawn(io_, start_claimed(std::move(item)), asio::detached);
                 if (!items->empty()) continue;  // there may be more
             }
@@ -103,6 +106,10 @@ asio::awaitable<void> TaskManager::dispatch_loop() {
 }
 
 asio::awaitable<void> TaskManager::start_claimed(QueueItem item) {
+    struct Started {
+        std::atomic<std::size_t>& n;
+        ~Started() { --n; }
+    } started{starting_};
     auto record = co_await store_.get(item.app_id, item.task_id);
     if (!record || a2a::is_terminal(record->task.status.state) || a2a::is_interrupted(record->task.status.state)) {
         // Gone, canceled while it waited, or waiting for the user: the job is over.
