@@ -149,6 +149,7 @@ Result<Stores> open_stores(const config::Config& config, boost::asio::thread_poo
 
     Databases databases(config, blocking, options);
     Stores out;
+    sql::SqlTaskStore* sql_tasks = nullptr;
     if (tasks_choice->kind == Kind::memory) {
         out.tasks = std::make_unique<MemoryTaskStore>(kMemoryMaxTerminal, config.storage.tasks.retention);
         out.queue = std::make_unique<MemoryQueueStore>();
@@ -157,7 +158,9 @@ Result<Stores> open_stores(const config::Config& config, boost::asio::thread_poo
     } else {
         auto db = databases.get(*tasks_choice, "storage.tasks");
         if (!db) return std::move(db).error();
-        out.tasks = std::make_unique<sql::SqlTaskStore>(**db);
+        auto tasks = std::make_unique<sql::SqlTaskStore>(**db);
+        sql_tasks = tasks.get();
+        out.tasks = std::move(tasks);
         out.queue = std::make_unique<sql::SqlQueueStore>(**db);
         out.tasks_database = *db;
 
@@ -175,6 +178,8 @@ Result<Stores> open_stores(const config::Config& config, boost::asio::thread_poo
         auto db = databases.get(*sessions_choice, "storage.sessions");
         if (!db) return std::move(db).error();
         out.sessions = std::make_unique<sql::SqlSessionStore>(**db);
+        // One database for both: a run's conversation is stored in the transaction of its outcome.
+        if (sql_tasks && out.tasks_database == *db) sql_tasks->set_sessions_here(true);
         out.apps = std::make_unique<sql::SqlAppStore>(**db);
         out.keys = std::make_unique<sql::SqlSigningKeyStore>(**db);
         out.sessions_backend = (*db)->describe();

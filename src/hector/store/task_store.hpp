@@ -11,6 +11,7 @@
 #include "hector/a2a/types.hpp"
 #include "hector/common/result.hpp"
 #include "hector/common/time.hpp"
+#include "hector/store/session_store.hpp"
 
 /// Durable task state: task snapshots, their event logs and their push configs. Backends: memory (here), SQLite
 /// and PostgreSQL (later issues). Every method is awaitable; SQL backends run their blocking calls on the blocking
@@ -66,6 +67,13 @@ class TaskStore {
     /// A run's end: update(record) then replace_events with its compacted log. SQL stores do both in one
     /// transaction; a failed update leaves the log untouched.
     virtual boost::asio::awaitable<Status> finish_run(TaskRecord record, std::vector<TaskEvent> events);
+    /// finish_run() and the conversation events the run produced, in one transaction where the engine allows it
+    /// (the sessions live in this store's database), so that a crash never keeps the outcome without the
+    /// conversation or the other way round. True: the conversation is stored too; false: only finish_run() was done
+    /// and the caller appends the conversation (SessionStore::append).
+    virtual boost::asio::awaitable<Result<bool>> finish_run_with(TaskRecord record, std::vector<TaskEvent> events,
+                                                                 SessionKey key,
+                                                                 std::vector<SessionEvent> conversation);
 
     /// The task that a message with this id already started in (app, user, context), for idempotent sends.
     virtual boost::asio::awaitable<Result<std::optional<std::string>>> find_by_message(std::string app_id,

@@ -157,14 +157,24 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
                                            std::vector<TaskEvent> events, std::optional<store::DeadLetter> letter,
                                            std::vector<store::SessionEvent> conversation) {
     const auto id = snapshot.task.id;
-    if (auto st = co_await store_.finish_run(snapshot, std::move(events)); !st)
-        log::warn("tasks", "task {}: could not store its final state and event log: {}", id, st.error().message);
     // What the run produced joins the conversation before anyone sees the outcome, so a reply or the next run in
-    // the conversation always finds it.
+    // the conversation always finds it; where the store allows, in the outcome's own transaction, so a crash keeps
+    // both or neither (then the run is done again).
     const store::SessionKey key{snapshot.app_id, snapshot.user_id, snapshot.task.context_id};
-    for (auto& e : conversation) {
-        if (auto st = co_await sessions_.append(key, std::move(e)); !st)
-            log::warn("tasks", "task {}: session event not recorded: {}", id, st.error().message);
+    bool joined = false;
+    if (auto stored = co_await store_.finish_run_with(snapshot, events, key, conversation); stored) {
+        joined = *stored;
+    } else {
+        log::warn("tasks", "task {}: could not store its end with its conversation ({}); storing them apart", id,
+                  stored.error().message);
+        if (auto st = co_await store_.finish_run(snapshot, std::move(events)); !st)
+            log::warn("tasks", "task {}: could not store its final state and event log: {}", id, st.error().message);
+    }
+    if (!joined) {
+        for (auto& e : conversation) {
+            if (auto st = co_await sessions_.append(key, std::move(e)); !st)
+                log::warn("tasks", "task {}: session event not recorded: {}", id, st.error().message);
+        }
     }
 
     // The run is over: its queue row goes (to the dead-letter queue when the job failed for good).

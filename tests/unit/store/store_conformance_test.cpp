@@ -146,6 +146,41 @@ TEST_P(StoreConformance, UpdateReplacesTheSnapshot) {
     EXPECT_EQ(got->last_seq, 7);
 }
 
+// A run's end and its conversation: one transaction where the sessions share the database (both or neither), else
+// the caller's job.
+TEST_P(StoreConformance, FinishRunWithKeepsTheOutcomeAndTheConversationTogether) {
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    auto done = make_task("t1", "ctx-1", TaskState::completed);
+    TaskEvent final_event;
+    final_event.seq = 1;
+    final_event.final = true;
+    final_event.payload = json::object{{"kind", "status-update"}};
+    const SessionKey key{"default", "u1", "ctx-1"};
+    SessionEvent question, answer;
+    question.author = "user";
+    question.role = "user";
+    answer.author = "agent";
+    answer.role = "agent";
+    auto joined = sync(tasks().finish_run_with(done, {final_event}, key, {question, answer}));
+    ASSERT_TRUE(joined.ok()) << joined.error().message;
+    EXPECT_EQ(sync(tasks().get("default", "t1"))->task.status.state, TaskState::completed);
+    EXPECT_EQ(sync(tasks().events_after("default", "t1", 0))->size(), 1u);
+    auto session = sync(sessions().get(key, std::nullopt));
+    if (*joined) {
+        ASSERT_TRUE(session.ok());
+        EXPECT_EQ(session->events.size(), 2u);
+    } else {
+        EXPECT_EQ(session.error().code, Errc::not_found);  // left to the caller
+    }
+    // A second end for a finished task is refused, and then its conversation is not stored either.
+    auto again = make_task("t1", "ctx-1", TaskState::failed);
+    const SessionKey other{"default", "u1", "ctx-2"};
+    auto refused = sync(tasks().finish_run_with(again, {final_event}, other, {answer}));
+    EXPECT_FALSE(refused.ok());
+    EXPECT_EQ(sync(sessions().get(other, std::nullopt)).error().code, Errc::not_found);
+    EXPECT_EQ(sync(tasks().get("default", "t1"))->task.status.state, TaskState::completed);
+}
+
 TEST_P(StoreConformance, UpdateNeverResurrectsAFinishedTask) {
     ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
     ASSERT_TRUE(sync(tasks().update(make_task("t1", "ctx-1", TaskState::completed))).ok());

@@ -50,7 +50,9 @@ class SqliteEnv final : public BackendEnv {
         if (!db) return std::move(db).error();
         BackendStores s;
         s.db = std::move(db).value();
-        s.tasks = std::make_unique<sql::SqlTaskStore>(*s.db);
+        auto tasks = std::make_unique<sql::SqlTaskStore>(*s.db);
+        tasks->set_sessions_here(true);  // one database, as open_stores() sets it up by default
+        s.tasks = std::move(tasks);
         s.sessions = std::make_unique<sql::SqlSessionStore>(*s.db);
         return s;
     }
@@ -79,7 +81,9 @@ class PgEnv final : public BackendEnv {
         if (!db) return std::move(db).error();
         BackendStores s;
         s.db = std::move(db).value();
-        s.tasks = std::make_unique<sql::SqlTaskStore>(*s.db);
+        auto tasks = std::make_unique<sql::SqlTaskStore>(*s.db);
+        tasks->set_sessions_here(true);  // one database, as open_stores() sets it up by default
+        s.tasks = std::move(tasks);
         s.sessions = std::make_unique<sql::SqlSessionStore>(*s.db);
         return s;
     }

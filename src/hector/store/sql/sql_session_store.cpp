@@ -137,7 +137,7 @@ Result<Session> do_get(Connection& c, const SessionKey& key, std::optional<std::
     return s;
 }
 
-Result<SessionEvent> do_append(Connection& c, const SessionKey& key, SessionEvent event) {
+Result<SessionEvent> do_append_impl(Connection& c, const SessionKey& key, SessionEvent event) {
     const auto now = Clock::now();
     const auto now_ns = to_nanos(now);
     if (auto r = c.run(kCreateSession, {key.app_id, key.user_id, key.id, now_ns, now_ns}); !r)
@@ -220,6 +220,10 @@ Result<SessionEvent> do_append(Connection& c, const SessionKey& key, SessionEven
 
 }  // namespace
 
+Result<SessionEvent> append_session_event(Connection& c, const SessionKey& key, SessionEvent event) {
+    return do_append_impl(c, key, std::move(event));
+}
+
 asio::awaitable<Result<Session>> SqlSessionStore::get(SessionKey key, std::optional<std::size_t> last_events) {
     return db_.read<Session>(
         [key = std::move(key), last_events](Connection& c) { return do_get(c, key, last_events, false); });
@@ -232,7 +236,7 @@ asio::awaitable<Result<Session>> SqlSessionStore::open(SessionKey key, std::opti
 
 asio::awaitable<Result<SessionEvent>> SqlSessionStore::append(SessionKey key, SessionEvent event) {
     return db_.write<SessionEvent>(
-        [key = std::move(key), event = std::move(event)](Connection& c) { return do_append(c, key, event); });
+        [key = std::move(key), event = std::move(event)](Connection& c) { return do_append_impl(c, key, event); });
 }
 
 asio::awaitable<Status> SqlSessionStore::remove(SessionKey key) {

@@ -10,6 +10,10 @@ namespace hector::store::sql {
 /// SQLite), merges state_delta into the stored state (null deletes a key) and inserts the event, so concurrent
 /// appends never lose an event or a state change. Every method runs on the database's blocking pool. Thread-safe;
 /// the database must outlive the store.
+/// Appends one event inside the caller's transaction (SqlTaskStore::finish_run_with joins a run's conversation to
+/// its outcome this way). Same contract as SessionStore::append.
+Result<SessionEvent> append_session_event(Connection& c, const SessionKey& key, SessionEvent event);
+
 class SqlSessionStore final : public SessionStore {
   public:
     explicit SqlSessionStore(Database& db) : db_(db) {}

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "hector/store/sql/row_codec.hpp"
+#include "hector/store/sql/sql_session_store.hpp"
 
 namespace hector::store::sql {
 
@@ -247,6 +248,22 @@ asio::awaitable<Status> SqlTaskStore::finish_run(TaskRecord record, std::vector<
         if (auto st = do_update(c, r); !st) return st;
         if (auto d = c.run(kDeleteEvents, {r.task.id}); !d) return std::move(d).error();
         return insert_events(c, r.task.id, events);
+    });
+}
+
+asio::awaitable<Result<bool>> SqlTaskStore::finish_run_with(TaskRecord record, std::vector<TaskEvent> events,
+                                                            SessionKey key, std::vector<SessionEvent> conversation) {
+    if (!sessions_here_)
+        return TaskStore::finish_run_with(std::move(record), std::move(events), std::move(key),
+                                          std::move(conversation));
+    return db_.write<bool>([r = std::move(record), events = std::move(events), key = std::move(key),
+                            conversation = std::move(conversation)](Connection& c) -> Result<bool> {
+        if (auto st = do_update(c, r); !st) return st.error();
+        if (auto d = c.run(kDeleteEvents, {r.task.id}); !d) return std::move(d).error();
+        if (auto st = insert_events(c, r.task.id, events); !st) return st.error();
+        for (const auto& e : conversation)
+            if (auto a = append_session_event(c, key, e); !a) return std::move(a).error();
+        return true;
     });
 }
 
