@@ -11,6 +11,7 @@
 #include "hector/a2a/types.hpp"
 #include "hector/common/result.hpp"
 #include "hector/common/time.hpp"
+#include "hector/store/queue_store.hpp"
 #include "hector/store/session_store.hpp"
 
 /// Durable task state: task snapshots, their event logs and their push configs. Backends: memory (here), SQLite
@@ -67,13 +68,23 @@ class TaskStore {
     /// A run's end: update(record) then replace_events with its compacted log. SQL stores do both in one
     /// transaction; a failed update leaves the log untouched.
     virtual boost::asio::awaitable<Status> finish_run(TaskRecord record, std::vector<TaskEvent> events);
-    /// finish_run() and the conversation events the run produced, in one transaction where the engine allows it
-    /// (the sessions live in this store's database), so that a crash never keeps the outcome without the
-    /// conversation or the other way round. True: the conversation is stored too; false: only finish_run() was done
-    /// and the caller appends the conversation (SessionStore::append).
-    virtual boost::asio::awaitable<Result<bool>> finish_run_with(TaskRecord record, std::vector<TaskEvent> events,
-                                                                 SessionKey key,
-                                                                 std::vector<SessionEvent> conversation);
+    /// A run's end: finish_run(), the conversation events the run produced and the end of its queue row, in one
+    /// transaction as far as the engine allows (SQL: the queue always lives in the tasks' database, the sessions
+    /// when they share it), so a crash keeps all of it or none. What comes back says what was done here; the caller
+    /// does the rest (SessionStore::append, QueueStore::remove/bury).
+    struct RunEnd {
+        TaskRecord record;
+        std::vector<TaskEvent> events;
+        SessionKey session;
+        std::vector<SessionEvent> conversation;
+        bool dequeue = false;              // the run's queue row goes...
+        std::optional<DeadLetter> letter;  // ...to the dead-letter queue when set
+    };
+    struct RunEndStored {
+        bool conversation = false;
+        bool queue = false;
+    };
+    virtual boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end);
 
     /// The task that a message with this id already started in (app, user, context), for idempotent sends.
     virtual boost::asio::awaitable<Result<std::optional<std::string>>> find_by_message(std::string app_id,

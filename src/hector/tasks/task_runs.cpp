@@ -161,8 +161,9 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
     // the conversation always finds it; where the store allows, in the outcome's own transaction, so a crash keeps
     // both or neither (then the run is done again).
     const store::SessionKey key{snapshot.app_id, snapshot.user_id, snapshot.task.context_id};
-    bool joined = false;
-    if (auto stored = co_await store_.finish_run_with(snapshot, events, key, conversation); stored) {
+    store::TaskStore::RunEndStored joined;
+    store::TaskStore::RunEnd end{snapshot, events, key, conversation, true, letter};
+    if (auto stored = co_await store_.finish_run_with(std::move(end)); stored) {
         joined = *stored;
     } else {
         log::warn("tasks", "task {}: could not store its end with its conversation ({}); storing them apart", id,
@@ -170,21 +171,24 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
         if (auto st = co_await store_.finish_run(snapshot, std::move(events)); !st)
             log::warn("tasks", "task {}: could not store its final state and event log: {}", id, st.error().message);
     }
-    if (!joined) {
+    if (!joined.conversation) {
         for (auto& e : conversation) {
             if (auto st = co_await sessions_.append(key, std::move(e)); !st)
                 log::warn("tasks", "task {}: session event not recorded: {}", id, st.error().message);
         }
     }
 
-    // The run is over: its queue row goes (to the dead-letter queue when the job failed for good).
-    // (Two statements: g++ 12 miscompiles a conditional expression with co_await in both branches.)
-    Status st;
-    if (letter)
-        st = co_await queue_.bury(id, std::move(*letter));
-    else
-        st = co_await queue_.remove(id);
-    if (!st) log::warn("tasks", "task {}: could not update its queue entry: {}", id, st.error().message);
+    // The run is over: its queue row goes (to the dead-letter queue when the job failed for good), unless the
+    // store did that with the outcome. (Two statements: g++ 12 miscompiles a conditional expression with co_await
+    // in both branches.)
+    if (!joined.queue) {
+        Status st;
+        if (letter)
+            st = co_await queue_.bury(id, std::move(*letter));
+        else
+            st = co_await queue_.remove(id);
+        if (!st) log::warn("tasks", "task {}: could not update its queue entry: {}", id, st.error().message);
+    }
 
     std::vector<std::shared_ptr<Subscription>> waiters;
     {

@@ -161,12 +161,12 @@ TEST_P(StoreConformance, FinishRunWithKeepsTheOutcomeAndTheConversationTogether)
     question.role = "user";
     answer.author = "agent";
     answer.role = "agent";
-    auto joined = sync(tasks().finish_run_with(done, {final_event}, key, {question, answer}));
+    auto joined = sync(tasks().finish_run_with({done, {final_event}, key, {question, answer}}));
     ASSERT_TRUE(joined.ok()) << joined.error().message;
     EXPECT_EQ(sync(tasks().get("default", "t1"))->task.status.state, TaskState::completed);
     EXPECT_EQ(sync(tasks().events_after("default", "t1", 0))->size(), 1u);
     auto session = sync(sessions().get(key, std::nullopt));
-    if (*joined) {
+    if (joined->conversation) {
         ASSERT_TRUE(session.ok());
         EXPECT_EQ(session->events.size(), 2u);
     } else {
@@ -175,7 +175,7 @@ TEST_P(StoreConformance, FinishRunWithKeepsTheOutcomeAndTheConversationTogether)
     // A second end for a finished task is refused, and then its conversation is not stored either.
     auto again = make_task("t1", "ctx-1", TaskState::failed);
     const SessionKey other{"default", "u1", "ctx-2"};
-    auto refused = sync(tasks().finish_run_with(again, {final_event}, other, {answer}));
+    auto refused = sync(tasks().finish_run_with({again, {final_event}, other, {answer}}));
     EXPECT_FALSE(refused.ok());
     EXPECT_EQ(sync(sessions().get(other, std::nullopt)).error().code, Errc::not_found);
     EXPECT_EQ(sync(tasks().get("default", "t1"))->task.status.state, TaskState::completed);

@@ -174,13 +174,19 @@ boost::asio::awaitable<Result<std::optional<QueueItem>>> SqlQueueStore::get(std:
         });
 }
 
+Status end_queue_row(Connection& c, const std::string& task_id, const std::optional<DeadLetter>& letter) {
+    if (auto r = c.run(kDelete, {task_id}); !r) return std::move(r).error();
+    if (!letter) return {};
+    const auto& l = *letter;
+    auto r = c.run(kInsertLetter, {l.id, l.task_id, l.app_id, l.error, to_nanos(l.failed_at),
+                                   std::int64_t{l.retry_count}, boost::json::serialize(l.input)});
+    if (!r) return std::move(r).error();
+    return {};
+}
+
 boost::asio::awaitable<Status> SqlQueueStore::bury(std::string task_id, DeadLetter l) {
-    return db_.write<void>([id = std::move(task_id), l = std::move(l)](Connection& c) -> Status {
-        if (auto r = c.run(kDelete, {id}); !r) return std::move(r).error();
-        auto r = c.run(kInsertLetter, {l.id, l.task_id, l.app_id, l.error, to_nanos(l.failed_at),
-                                       std::int64_t{l.retry_count}, boost::json::serialize(l.input)});
-        if (!r) return std::move(r).error();
-        return {};
+    return db_.write<void>([id = std::move(task_id), l = std::optional<DeadLetter>(std::move(l))](Connection& c) {
+        return end_queue_row(c, id, l);
     });
 }
 

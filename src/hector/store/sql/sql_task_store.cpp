@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "hector/store/sql/row_codec.hpp"
+#include "hector/store/sql/sql_queue_store.hpp"
 #include "hector/store/sql/sql_session_store.hpp"
 
 namespace hector::store::sql {
@@ -251,19 +252,25 @@ asio::awaitable<Status> SqlTaskStore::finish_run(TaskRecord record, std::vector<
     });
 }
 
-asio::awaitable<Result<bool>> SqlTaskStore::finish_run_with(TaskRecord record, std::vector<TaskEvent> events,
-                                                            SessionKey key, std::vector<SessionEvent> conversation) {
-    if (!sessions_here_)
-        return TaskStore::finish_run_with(std::move(record), std::move(events), std::move(key),
-                                          std::move(conversation));
-    return db_.write<bool>([r = std::move(record), events = std::move(events), key = std::move(key),
-                            conversation = std::move(conversation)](Connection& c) -> Result<bool> {
+asio::awaitable<Result<TaskStore::RunEndStored>> SqlTaskStore::finish_run_with(RunEnd end) {
+    const bool sessions_here = sessions_here_;
+    return db_.write<RunEndStored>([end = std::move(end), sessions_here](Connection& c) -> Result<RunEndStored> {
+        const auto& r = end.record;
         if (auto st = do_update(c, r); !st) return st.error();
         if (auto d = c.run(kDeleteEvents, {r.task.id}); !d) return std::move(d).error();
-        if (auto st = insert_events(c, r.task.id, events); !st) return st.error();
-        for (const auto& e : conversation)
-            if (auto a = append_session_event(c, key, e); !a) return std::move(a).error();
-        return true;
+        if (auto st = insert_events(c, r.task.id, end.events); !st) return st.error();
+        RunEndStored done;
+        if (sessions_here) {
+            for (const auto& e : end.conversation)
+                if (auto a = append_session_event(c, end.session, e); !a) return std::move(a).error();
+            done.conversation = true;
+        }
+        // The queue always lives in the tasks' database (DECISIONS 25).
+        if (end.dequeue) {
+            if (auto st = end_queue_row(c, r.task.id, end.letter); !st) return st.error();
+            done.queue = true;
+        }
+        return done;
     });
 }
 
