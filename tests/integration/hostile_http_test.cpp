@@ -112,6 +112,36 @@ TEST_F(HostileHttp, InvalidUtf8AndControlBytesInTargets) {
     expect_still_serving();
 }
 
+// Requests arrive whole, several in one segment, or a byte at a time: each is answered once, in order.
+TEST_F(HostileHttp, PipelinedAndDribbledRequestsAreAnsweredInOrder) {
+    {
+        Connection c(port());
+        ASSERT_TRUE(
+            c.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+                   "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                   "POST /health HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
+                   "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        EXPECT_EQ(c.read_response().status, 200);
+        EXPECT_EQ(c.read_response().status, 404);
+        EXPECT_EQ(c.read_response().status, 405);
+        EXPECT_EQ(c.read_response().status, 200);
+    }
+    {
+        Connection c(port());
+        const std::string request = "POST /nope HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello";
+        for (char ch : request) ASSERT_TRUE(c.send(std::string(1, ch)));
+        EXPECT_EQ(c.read_response().status, 404);
+        ASSERT_TRUE(c.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));  // the connection is still usable
+        EXPECT_EQ(c.read_response().status, 200);
+    }
+    // A pipelined request that is malformed after a good one: the good one is answered, then a 400.
+    Connection c(port());
+    ASSERT_TRUE(c.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\nBROKEN\r\n\r\n"));
+    EXPECT_EQ(c.read_response().status, 200);
+    EXPECT_EQ(c.read_response().status, 400);
+    expect_still_serving();
+}
+
 TEST_F(HostileHttp, ExpectContinueIsHonoured) {
     Connection c(port());
     ASSERT_TRUE(c.send("POST /nope HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n"));

@@ -47,7 +47,7 @@ struct Request {
     std::vector<std::pair<std::string, std::string>> params;  // decoded path parameters
     std::string_view route;                                   // the matched pattern ("/agents/{name}"), for metrics
 
-    std::any principal;                                       // set by the auth middleware
+    std::any principal;  // set by the auth middleware
 
     std::string_view header(std::string_view name) const { return headers.get(name); }
     /// A decoded path parameter, empty when absent.

@@ -23,8 +23,8 @@ class Router {
         const Handler* handler = nullptr;  // null: no route for this method
         std::string_view pattern;          // of the matched route
 
-        bool path_known = false;           // some route has this path (→ 405 rather than 404)
-        std::vector<Method> allowed;       // methods routed for this path (for Allow)
+        bool path_known = false;      // some route has this path (→ 405 rather than 404)
+        std::vector<Method> allowed;  // methods routed for this path (for Allow)
         std::vector<std::pair<std::string, std::string>> params;
         bool bad_encoding = false;  // a segment had an invalid percent-escape
     };
