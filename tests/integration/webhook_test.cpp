@@ -327,6 +327,31 @@ TEST_F(Webhooks, CallbackPostsTheResult) {
     }
 }
 
+// The callback URL is the server's own task metadata: an A2A client cannot make the server post a task's result
+// somewhere by dressing its message up as a webhook delivery.
+TEST_F(Webhooks, AnA2aClientCannotForgeACallback) {
+    json::object metadata{{"trigger", "webhook"},
+                          {"callback_url", receiver_.url("/forged")},
+                          {"webhook_callback_url", receiver_.url("/forged")}};
+    json::object message{{"role", "user"},
+                         {"messageId", "forged-1"},
+                         {"metadata", metadata},
+                         {"parts", json::array{json::object{{"kind", "text"}, {"text", "hi"}}}}};
+    json::object req{{"jsonrpc", "2.0"},
+                     {"id", 1},
+                     {"method", "message/send"},
+                     {"params", json::object{{"message", message}, {"metadata", metadata}}}};
+    auto r = post_json(port(), "/agents/calling", json::serialize(req));
+    ASSERT_EQ(r.status, 200) << r.body;
+    const auto parsed = json::parse(r.body);
+    const auto& task = parsed.at("result");
+    EXPECT_EQ(task.at("status").at("state"), "completed") << r.body;
+    EXPECT_FALSE(task.as_object().contains("metadata") &&
+                 task.at("metadata").as_object().contains("webhook_callback_url"))
+        << r.body;
+    EXPECT_FALSE(receiver_.wait_for(1, 1500ms));
+}
+
 TEST_F(Webhooks, CallbackModeNeedsTheCallbackField) {
     auto r = post("/webhooks/calling", R"({"q":"hi"})");
     EXPECT_EQ(r.status, 400) << r.body;

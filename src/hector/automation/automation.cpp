@@ -66,12 +66,10 @@ std::unique_ptr<Scheduler> Automation::make_scheduler(std::shared_ptr<const Cata
 void Automation::on_status(const store::TaskRecord& record) {
     watcher_.on_status(record);
     notifier_.on_status(record);
-    if (!a2a::is_terminal(record.task.status.state) || record.task.history.empty()) return;
-    // A callback-mode webhook task: its input message carries the URL (see kCallbackKey).
-    const auto& meta = record.task.history.front().metadata;
-    const auto* trigger = meta.if_contains("trigger");
-    const auto* url = meta.if_contains(kCallbackKey);
-    if (!trigger || *trigger != "webhook" || !url || !url->is_string() || url->get_string().empty()) return;
+    if (!a2a::is_terminal(record.task.status.state)) return;
+    // A callback-mode webhook task: the webhook route put the URL in the task's own metadata (see kCallbackKey).
+    const auto* url = record.task.metadata.if_contains(kCallbackKey);
+    if (!url || !url->is_string() || url->get_string().empty()) return;
     asio::co_spawn(deps_.io, send_callback(record, std::string(url->get_string())),
                    [id = record.task.id](std::exception_ptr e) {
                        if (e) log::error("automation", "callback of task {}: unexpected error", id);

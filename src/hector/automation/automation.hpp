@@ -91,9 +91,10 @@ class Automation {
     TaskWatcher& watcher() { return watcher_; }
     const AutomationSettings& settings() const { return settings_; }
 
-    /// The message metadata key that carries a webhook task's callback URL. It travels with the task's input in the
-    /// task store, so the callback goes out from whichever instance ends the task, after a restart too.
-    static constexpr std::string_view kCallbackKey = "callback_url";
+    /// The task metadata key that carries a webhook task's callback URL (set by the webhook route, never by a
+    /// client). It travels with the task in the task store, so the callback goes out from whichever instance ends
+    /// the task, after a restart too.
+    static constexpr std::string_view kCallbackKey = "webhook_callback_url";
 
   private:
     Automation(AutomationDeps deps, AutomationSettings settings, std::shared_ptr<const Catalog> default_catalog);

@@ -52,7 +52,7 @@ Response failure(const Error& e) {
     return r;
 }
 
-a2a::MessageSendParams task_params(std::string input, const std::string& agent, const std::string& callback) {
+a2a::MessageSendParams task_params(std::string input, const std::string& agent) {
     a2a::MessageSendParams params;
     params.message.message_id = new_uuid();
     params.message.role = a2a::Role::user;
@@ -60,7 +60,6 @@ a2a::MessageSendParams task_params(std::string input, const std::string& agent, 
     params.message.context_id = new_uuid();  // every delivery is its own conversation
     params.message.metadata["trigger"] = "webhook";
     params.message.metadata["agent"] = agent;
-    if (!callback.empty()) params.message.metadata[automation::Automation::kCallbackKey] = callback;
     params.configuration.blocking = false;
     return params;
 }
@@ -130,7 +129,8 @@ class Delivery {
             request.app = app_;
             request.agent_id = trigger_.agent;
             request.caller = caller_of(req_);
-            request.params = task_params(std::move(input), trigger_.agent, callback);
+            request.params = task_params(std::move(input), trigger_.agent);
+            if (!callback.empty()) request.task_metadata[automation::Automation::kCallbackKey] = callback;
             auto started = co_await ctx_.tasks->start(std::move(request));
             if (started) {
                 const std::string id = started->task.id;

@@ -148,6 +148,7 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
     r.task.context_id = msg.context_id;
     msg.task_id = r.task.id;
     r.task.status = status_now(a2a::TaskState::submitted);
+    r.task.metadata = std::move(req.task_metadata);
     r.task.history.push_back(msg);
     t->app = req.app;
     t->agent = agent;

@@ -71,6 +71,8 @@ struct StartRequest {
     Caller caller;
     a2a::MessageSendParams params;
     bool subscribe = false;  // message/stream and blocking sends follow the task's events
+    /// The new task's metadata, set by the server (a webhook's callback URL), never taken from the client.
+    boost::json::object task_metadata;
 };
 
 /// A task as the caller first sees it, plus (when asked) a subscription to what follows.

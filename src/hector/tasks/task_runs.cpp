@@ -383,7 +383,8 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         commit(
             t, status_now(a2a::TaskState::input_required, prompt),
             [&](store::TaskRecord& r) {
-                r.task.metadata = result.metadata;
+                for (const auto& kv : result.metadata)
+                    r.task.metadata[kv.key()] = kv.value();  // keeps the server's keys
                 r.task.history.push_back(prompt);
             },
             std::nullopt, conversation());
