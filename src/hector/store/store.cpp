@@ -25,6 +25,11 @@ boost::asio::awaitable<Status> TaskStore::finish_run(TaskRecord record, std::vec
     co_return co_await replace_events(std::move(app), std::move(id), std::move(events));
 }
 
+boost::asio::awaitable<Result<bool>> TaskStore::create_queued(TaskRecord record, QueueItem) {
+    if (auto st = co_await create(std::move(record)); !st) co_return st.error();
+    co_return false;
+}
+
 boost::asio::awaitable<Result<TaskStore::RunEndStored>> TaskStore::finish_run_with(RunEnd end) {
     if (auto st = co_await finish_run(std::move(end.record), std::move(end.events)); !st) co_return st.error();
     co_return RunEndStored{};

@@ -68,6 +68,10 @@ class TaskStore {
     /// A run's end: update(record) then replace_events with its compacted log. SQL stores do both in one
     /// transaction; a failed update leaves the log untouched.
     virtual boost::asio::awaitable<Status> finish_run(TaskRecord record, std::vector<TaskEvent> events);
+    /// create() and the task's queue row in one transaction where the engine allows it (SQL: the queue always lives
+    /// in the tasks' database), so a task is never stored without the row that gets it run. True: the row is stored
+    /// too; false: only create() was done and the caller puts the row (QueueStore::put).
+    virtual boost::asio::awaitable<Result<bool>> create_queued(TaskRecord record, QueueItem item);
     /// A run's end: finish_run(), the conversation events the run produced and the end of its queue row, in one
     /// transaction as far as the engine allows (SQL: the queue always lives in the tasks' database, the sessions
     /// when they share it), so a crash keeps all of it or none. What comes back says what was done here; the caller

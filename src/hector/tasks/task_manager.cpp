@@ -155,14 +155,6 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
     t->input = msg;
     t->artifact_id = new_uuid();
 
-    if (auto st = co_await store_.create(r); !st) co_return st.error();
-    if (params.configuration.push_notification_config) {
-        auto cfg = *params.configuration.push_notification_config;
-        if (cfg.id.empty()) cfg.id = r.task.id;
-        if (auto st = co_await store_.put_push_config(r.app_id, r.task.id, cfg, settings_.max_push_configs); !st)
-            co_return st.error();
-    }
-
     // A non-blocking send is a background job (DECISIONS 9): a queue item any instance's workers may claim.
     // Blocking sends and streams run here, under a lease, so a dead instance's runs are found by recovery.
     store::QueueItem item;
@@ -181,7 +173,18 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
         item.lease_owner = settings_.instance_id;
         item.lease_expires_at = Clock::now() + settings_.lease_timeout;
     }
-    if (auto st = co_await queue_.put(std::move(item)); !st) co_return st.error();
+    // The task and its queue row in one transaction where the store allows it.
+    auto created = co_await store_.create_queued(r, item);
+    if (!created) co_return created.error();
+    if (!*created) {
+        if (auto st = co_await queue_.put(std::move(item)); !st) co_return st.error();
+    }
+    if (params.configuration.push_notification_config) {
+        auto cfg = *params.configuration.push_notification_config;
+        if (cfg.id.empty()) cfg.id = r.task.id;
+        if (auto st = co_await store_.put_push_config(r.app_id, r.task.id, cfg, settings_.max_push_configs); !st)
+            co_return st.error();
+    }
     if (background) {
         Started out;
         out.task = r.task;

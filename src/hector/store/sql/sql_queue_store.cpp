@@ -101,18 +101,20 @@ Result<std::vector<QueueItem>> items_of(Result<QueryResult> r) {
 
 }  // namespace
 
+Status insert_queue_row(Connection& c, const QueueItem& q) {
+    Param lease_owner = q.lease_owner.empty() ? Param(nullptr) : Param(q.lease_owner);
+    Param lease_expires = q.lease_expires_at == TimePoint{} ? Param(nullptr) : Param(to_nanos(q.lease_expires_at));
+    auto r = c.run(kInsert, {q.task_id, q.app_id,
+                             std::string(q.kind == QueueItem::Kind::interactive ? "interactive" : "background"),
+                             std::string(q.state == QueueItem::State::running ? "running" : "pending"),
+                             std::int64_t{q.attempts}, to_nanos(q.available_at), lease_owner, lease_expires,
+                             q.last_error, boost::json::serialize(q.input), to_nanos(q.created_at)});
+    if (!r) return std::move(r).error();
+    return {};
+}
+
 boost::asio::awaitable<Status> SqlQueueStore::put(QueueItem q) {
-    return db_.write<void>([q = std::move(q)](Connection& c) -> Status {
-        Param lease_owner = q.lease_owner.empty() ? Param(nullptr) : Param(q.lease_owner);
-        Param lease_expires = q.lease_expires_at == TimePoint{} ? Param(nullptr) : Param(to_nanos(q.lease_expires_at));
-        auto r = c.run(kInsert, {q.task_id, q.app_id,
-                                 std::string(q.kind == QueueItem::Kind::interactive ? "interactive" : "background"),
-                                 std::string(q.state == QueueItem::State::running ? "running" : "pending"),
-                                 std::int64_t{q.attempts}, to_nanos(q.available_at), lease_owner, lease_expires,
-                                 q.last_error, boost::json::serialize(q.input), to_nanos(q.created_at)});
-        if (!r) return std::move(r).error();
-        return {};
-    });
+    return db_.write<void>([q = std::move(q)](Connection& c) { return insert_queue_row(c, q); });
 }
 
 boost::asio::awaitable<Result<std::vector<QueueItem>>> SqlQueueStore::claim(std::string owner, std::size_t max,

@@ -8,6 +8,8 @@ namespace hector::store::sql {
 /// QueueStore on the tasks' SQL database. Claims are one UPDATE ... RETURNING over a subquery that, on PostgreSQL,
 /// takes its rows with FOR UPDATE SKIP LOCKED, so concurrent instances never claim the same item and never wait on
 /// each other; SQLite has a single writer. Thread-safe; the database must outlive the store.
+/// Inserts a queue row inside the caller's transaction (SqlTaskStore::create_queued).
+Status insert_queue_row(Connection& c, const QueueItem& item);
 /// Ends a task's queue row inside the caller's transaction: deletes it, and files `letter` in the dead-letter queue
 /// when given (SqlTaskStore::finish_run_with ends a run this way).
 Status end_queue_row(Connection& c, const std::string& task_id, const std::optional<DeadLetter>& letter);

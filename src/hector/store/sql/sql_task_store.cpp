@@ -252,6 +252,14 @@ asio::awaitable<Status> SqlTaskStore::finish_run(TaskRecord record, std::vector<
     });
 }
 
+asio::awaitable<Result<bool>> SqlTaskStore::create_queued(TaskRecord record, QueueItem item) {
+    return db_.write<bool>([r = std::move(record), q = std::move(item)](Connection& c) -> Result<bool> {
+        if (auto st = do_create(c, r); !st) return st.error();
+        if (auto st = insert_queue_row(c, q); !st) return st.error();
+        return true;  // the queue always lives in the tasks' database (DECISIONS 25)
+    });
+}
+
 asio::awaitable<Result<TaskStore::RunEndStored>> SqlTaskStore::finish_run_with(RunEnd end) {
     const bool sessions_here = sessions_here_;
     return db_.write<RunEndStored>([end = std::move(end), sessions_here](Connection& c) -> Result<RunEndStored> {

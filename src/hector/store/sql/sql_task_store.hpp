@@ -45,6 +45,7 @@ class SqlTaskStore final : public TaskStore {
     boost::asio::awaitable<Result<std::vector<StateCount>>> count_all_states() override;
     boost::asio::awaitable<Status> finish_run(TaskRecord record, std::vector<TaskEvent> events) override;
     boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end) override;
+    boost::asio::awaitable<Result<bool>> create_queued(TaskRecord record, QueueItem item) override;
     /// The sessions live in this store's database: finish_run_with() stores a run's conversation with its outcome.
     void set_sessions_here(bool here) { sessions_here_ = here; }
     boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> count_states(
