@@ -72,6 +72,11 @@ class TaskStore {
     /// in the tasks' database), so a task is never stored without the row that gets it run. True: the row is stored
     /// too; false: only create() was done and the caller puts the row (QueueStore::put).
     virtual boost::asio::awaitable<Result<bool>> create_queued(TaskRecord record, QueueItem item);
+    /// A run's start: update() to its working state and, when given, the user's message appended to the session, in
+    /// one transaction where the sessions share this store's database. True: the message is stored too; false: the
+    /// caller appends it (SessionStore::append).
+    virtual boost::asio::awaitable<Result<bool>> start_run_with(TaskRecord record, SessionKey key,
+                                                                std::optional<SessionEvent> user_message);
     /// A run's end: finish_run(), the conversation events the run produced and the end of its queue row, in one
     /// transaction as far as the engine allows (SQL: the queue always lives in the tasks' database, the sessions
     /// when they share it), so a crash keeps all of it or none. What comes back says what was done here; the caller

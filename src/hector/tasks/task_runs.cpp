@@ -243,10 +243,41 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         working = t->record;
     }
     notify(working);
-    if (auto st = co_await store_.update(working); !st) {
-        log::debug("tasks", "task {}: working state not stored: {}", working.task.id, st.error().message);
+
+    agent::RunInput input;
+    input.app_id = working.app_id;
+    input.user_id = working.user_id;
+    input.context_id = working.task.context_id;
+    input.task_id = working.task.id;
+    input.message = t->input;
+    input.resume = t->resume;
+    const store::SessionKey key{working.app_id, working.user_id, working.task.context_id};
+    auto session = co_await sessions_.open(key, std::size_t{1000});
+    if (session) {
+        input.history = std::move(session->events);
+        input.session_state = std::move(session->state);
+    }
+    // The user's message joins the conversation once: an earlier attempt of this task may have recorded it (the
+    // agent then gets the history without it and adds it itself); an approval answer never does.
+    std::optional<store::SessionEvent> user_message;
+    if (!t->resume) {
+        bool recorded = false;
+        for (auto it = input.history.rbegin(); it != input.history.rend(); ++it) {
+            if (it->invocation_id == working.task.id && it->role == "user") {
+                input.history.erase(std::next(it).base());
+                recorded = true;
+                break;
+            }
+        }
+        if (!recorded) user_message = user_event(t->input, working.task.id);
+    }
+
+    // The working state, with the user's message in the same transaction where the store allows it.
+    auto started = co_await store_.start_run_with(working, key, user_message);
+    if (!started) {
+        log::debug("tasks", "task {}: working state not stored: {}", working.task.id, started.error().message);
         // Canceled (here or on another instance) between the claim and now: the stored end state stands.
-        if (st.error().code == Errc::conflict) {
+        if (started.error().code == Errc::conflict) {
             if (auto stored = co_await store_.get(working.app_id, working.task.id);
                 stored && a2a::is_terminal(stored->task.status.state)) {
                 commit(t, stored->task.status);
@@ -254,6 +285,11 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
                 co_return;
             }
         }
+    }
+    if (user_message && !(started && *started)) {
+        if (auto st = co_await sessions_.append(key, std::move(*user_message)); !st)
+            log::warn("tasks", "task {}: user message not recorded in the session: {}", working.task.id,
+                      st.error().message);
     }
     {
         std::lock_guard lock(t->mu);
@@ -268,40 +304,9 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         t->cancel.emit(asio::cancellation_type::terminal);
     });
 
-    agent::RunInput input;
-    input.app_id = working.app_id;
-    input.user_id = working.user_id;
-    input.context_id = working.task.context_id;
-    input.task_id = working.task.id;
-    input.message = t->input;
-    input.resume = t->resume;
-    const store::SessionKey key{working.app_id, working.user_id, working.task.context_id};
-
     agent::RunResult result;
     std::string failure;
     Errc failure_code = Errc::internal;
-    auto session = co_await sessions_.open(key, std::size_t{1000});
-    if (session) {
-        input.history = std::move(session->events);
-        input.session_state = std::move(session->state);
-    }
-    // The user's message joins the conversation once: an earlier attempt of this task may have recorded it (the
-    // agent then gets the history without it and adds it itself); an approval answer never does.
-    if (!t->resume) {
-        bool recorded = false;
-        for (auto it = input.history.rbegin(); it != input.history.rend(); ++it) {
-            if (it->invocation_id == working.task.id && it->role == "user") {
-                input.history.erase(std::next(it).base());
-                recorded = true;
-                break;
-            }
-        }
-        if (!recorded) {
-            if (auto st = co_await sessions_.append(key, user_event(t->input, working.task.id)); !st)
-                log::warn("tasks", "task {}: user message not recorded in the session: {}", working.task.id,
-                          st.error().message);
-        }
-    }
 
     RunEmitter emitter(*t);
     try {

@@ -260,6 +260,18 @@ asio::awaitable<Result<bool>> SqlTaskStore::create_queued(TaskRecord record, Que
     });
 }
 
+asio::awaitable<Result<bool>> SqlTaskStore::start_run_with(TaskRecord record, SessionKey key,
+                                                           std::optional<SessionEvent> user_message) {
+    const bool sessions_here = sessions_here_;
+    return db_.write<bool>([r = std::move(record), key = std::move(key), user = std::move(user_message),
+                            sessions_here](Connection& c) -> Result<bool> {
+        if (auto st = do_update(c, r); !st) return st.error();
+        if (!user || !sessions_here) return false;
+        if (auto a = append_session_event(c, key, *user); !a) return std::move(a).error();
+        return true;
+    });
+}
+
 asio::awaitable<Result<TaskStore::RunEndStored>> SqlTaskStore::finish_run_with(RunEnd end) {
     const bool sessions_here = sessions_here_;
     return db_.write<RunEndStored>([end = std::move(end), sessions_here](Connection& c) -> Result<RunEndStored> {
