@@ -8,6 +8,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/json.hpp>
 
+#include <filesystem>
+
 #include "unit/net/test_peer.hpp"
 
 namespace hector::net {
@@ -39,6 +41,28 @@ class HttpClientTest : public ::testing::Test {
     TestPeer peer;
     HttpClient client;  // declared last: destroyed before the peer's I/O threads stop
 };
+
+std::size_t thread_count() {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+    return n;
+}
+
+// A server whose agents never call out keeps libcurl's reactor thread out of the process: it starts with the first
+// request, and a client never used stops cleanly.
+TEST_F(HttpClientTest, TheReactorStartsWithTheFirstRequest) {
+    const auto before = thread_count();
+    {
+        HttpClient unused;
+        EXPECT_EQ(thread_count(), before);
+        EXPECT_EQ(unused.in_flight(), 0u);
+    }
+    HttpClient lazy;
+    EXPECT_EQ(thread_count(), before);
+    auto r = fetch(get(peer.url("/json")), &lazy);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_GT(thread_count(), before);  // the reactor (a resolver thread may come and go too)
+}
 
 TEST_F(HttpClientTest, GetReturnsStatusHeadersAndBody) {
     auto r = fetch(get(peer.url("/json")));
