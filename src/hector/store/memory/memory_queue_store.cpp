@@ -7,23 +7,25 @@ namespace hector::store {
 boost::asio::awaitable<Status> MemoryQueueStore::put(QueueItem item) {
     std::lock_guard lock(mu_);
     if (items_.contains(item.task_id)) co_return Error{Errc::conflict, "the task is already queued"};
+    if (item.state == QueueItem::State::pending) pending_.insert(key_of(item));
     auto id = item.task_id;
     items_.emplace(std::move(id), std::move(item));
     co_return Status{};
 }
 
+void MemoryQueueStore::unlist(const QueueItem& item) {
+    if (item.state == QueueItem::State::pending) pending_.erase(key_of(item));
+}
+
 boost::asio::awaitable<Result<std::vector<QueueItem>>> MemoryQueueStore::claim(std::string owner, std::size_t max,
                                                                                TimePoint now, TimePoint lease_until) {
     std::lock_guard lock(mu_);
-    std::vector<QueueItem*> ready;
-    for (auto& [id, item] : items_)
-        if (item.state == QueueItem::State::pending && item.available_at <= now) ready.push_back(&item);
-    std::sort(ready.begin(), ready.end(), [](const QueueItem* a, const QueueItem* b) {
-        return a->available_at != b->available_at ? a->available_at < b->available_at : a->created_at < b->created_at;
-    });
     std::vector<QueueItem> out;
-    for (auto* item : ready) {
-        if (out.size() >= max) break;
+    while (out.size() < max && !pending_.empty() && std::get<0>(*pending_.begin()) <= now) {
+        auto it = items_.find(std::get<2>(*pending_.begin()));
+        pending_.erase(pending_.begin());
+        if (it == items_.end()) continue;
+        auto* item = &it->second;
         item->state = QueueItem::State::running;
         item->attempts += 1;
         item->lease_owner = owner;
@@ -64,6 +66,7 @@ boost::asio::awaitable<Status> MemoryQueueStore::reschedule(std::string task_id,
     auto it = items_.find(task_id);
     if (it == items_.end()) co_return Error{Errc::not_found, "not queued"};
     auto& item = it->second;
+    unlist(item);
     item.state = QueueItem::State::pending;
     item.kind = QueueItem::Kind::background;
     item.available_at = available_at;
@@ -71,12 +74,16 @@ boost::asio::awaitable<Status> MemoryQueueStore::reschedule(std::string task_id,
     item.lease_expires_at = {};
     if (!error.empty()) item.last_error = std::move(error);
     if (refund && item.attempts > 0) --item.attempts;
+    pending_.insert(key_of(item));
     co_return Status{};
 }
 
 boost::asio::awaitable<Status> MemoryQueueStore::remove(std::string task_id) {
     std::lock_guard lock(mu_);
-    items_.erase(task_id);
+    if (auto it = items_.find(task_id); it != items_.end()) {
+        unlist(it->second);
+        items_.erase(it);
+    }
     co_return Status{};
 }
 
@@ -89,7 +96,10 @@ boost::asio::awaitable<Result<std::optional<QueueItem>>> MemoryQueueStore::get(s
 
 boost::asio::awaitable<Status> MemoryQueueStore::bury(std::string task_id, DeadLetter letter) {
     std::lock_guard lock(mu_);
-    items_.erase(task_id);
+    if (auto it = items_.find(task_id); it != items_.end()) {
+        unlist(it->second);
+        items_.erase(it);
+    }
     auto id = letter.id;
     letters_[std::move(id)] = std::move(letter);
     co_return Status{};
@@ -125,7 +135,11 @@ boost::asio::awaitable<Result<std::size_t>> MemoryQueueStore::purge_dead_letters
 
 boost::asio::awaitable<Status> MemoryQueueStore::remove_app(std::string app_id) {
     std::lock_guard lock(mu_);
-    std::erase_if(items_, [&](const auto& kv) { return kv.second.app_id == app_id; });
+    std::erase_if(items_, [&](const auto& kv) {
+        if (kv.second.app_id != app_id) return false;
+        unlist(kv.second);
+        return true;
+    });
     std::erase_if(letters_, [&](const auto& kv) { return kv.second.app_id == app_id; });
     co_return Status{};
 }

@@ -2,6 +2,8 @@
 
 #include <map>
 #include <mutex>
+#include <set>
+#include <tuple>
 
 #include "hector/store/queue_store.hpp"
 
@@ -30,8 +32,14 @@ class MemoryQueueStore final : public QueueStore {
     boost::asio::awaitable<Status> remove_app(std::string app_id) override;
 
   private:
+    // The claim order of pending items: when they become available, then the oldest first.
+    using PendingKey = std::tuple<TimePoint, TimePoint, std::string>;
+    static PendingKey key_of(const QueueItem& item) { return {item.available_at, item.created_at, item.task_id}; }
+    void unlist(const QueueItem& item);  // takes a pending item out of pending_ (no-op for running ones)
+
     std::mutex mu_;
     std::map<std::string, QueueItem> items_;
+    std::set<PendingKey> pending_;  // every item in state pending, so a claim never scans the whole queue
     std::map<std::string, DeadLetter> letters_;
 };
 
