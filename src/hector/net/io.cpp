@@ -1,5 +1,7 @@
 #include "hector/net/io.hpp"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 namespace hector::net {
@@ -15,7 +17,11 @@ IoRuntime::~IoRuntime() {
 }
 
 void IoRuntime::start() {
-    for (unsigned i = 0; i < io_threads_; ++i) threads_.emplace_back([this] { io_.run(); });
+    for (unsigned i = 0; i < io_threads_; ++i)
+        threads_.emplace_back([this] {
+            pthread_setname_np(pthread_self(), "hector-io");
+            io_.run();
+        });
 }
 
 void IoRuntime::stop() {
@@ -28,6 +34,15 @@ void IoRuntime::stop() {
     blocking_.stop();
     blocking_.join();
 }
+
+namespace detail {
+void name_blocking_thread() {
+    thread_local bool named = false;
+    if (named) return;
+    named = true;
+    pthread_setname_np(pthread_self(), "hector-blocking");
+}
+}  // namespace detail
 
 unsigned default_io_threads() {
     return std::max(1u, std::thread::hardware_concurrency());

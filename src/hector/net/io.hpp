@@ -77,8 +77,11 @@ T run_to_completion(asio::awaitable<T> a) {
 namespace detail {
 // The function travels as a coroutine parameter, so it lives in the coroutine frame. (A capturing coroutine
 // lambda would leave the frame pointing at a lambda object that dies before the coroutine runs.)
+// Names the calling pool thread "hector-blocking" (for top -H and profilers), once per thread.
+void name_blocking_thread();
 template <class F>
 asio::awaitable<std::invoke_result_t<F>> invoke_coroutine(F fn) {
+    name_blocking_thread();
     co_return fn();
 }
 }  // namespace detail

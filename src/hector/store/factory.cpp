@@ -54,6 +54,17 @@ void add_param(std::string& out, std::string_view key, const std::string& value)
     out.push_back('\'');
 }
 
+/// One name per file, however the path is spelled, so stores naming the same file share one database (one writer).
+/// weakly_canonical fails on a relative path whose directory does not exist yet (a first start), so the path is made
+/// absolute first.
+std::string file_identity(const std::string& path) {
+    std::error_code ec;
+    auto absolute = std::filesystem::absolute(path, ec);
+    if (ec) return path;
+    auto canonical = std::filesystem::weakly_canonical(absolute, ec);
+    return (ec ? absolute.lexically_normal() : canonical).string();
+}
+
 /// Opens the databases the stores name, each once.
 class Databases {
   public:
@@ -83,9 +94,7 @@ class Databases {
             sqlite::SqliteSettings s;
             s.path = db.dsn.empty() ? db.database : db.dsn;
             s.readers = options_.sqlite_readers;
-            std::error_code ec;
-            const auto canonical = std::filesystem::weakly_canonical(s.path, ec);
-            const std::string key = "sqlite:" + (ec ? s.path : canonical.string());
+            const std::string key = "sqlite:" + file_identity(s.path);
             if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
             auto opened = sqlite::SqliteDatabase::open(std::move(s), blocking_);
             if (!opened) return Error{opened.error().code, path + ": " + opened.error().message};

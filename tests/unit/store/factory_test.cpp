@@ -48,6 +48,25 @@ TEST_F(FactoryTest, UnsetBackendsMeanTheImplicitSqliteDatabase) {
     EXPECT_TRUE(sync(stores->tasks->get("default", "t1")).ok());
 }
 
+// The product's default: a relative path whose directory does not exist yet (a first start in a fresh directory).
+// Tasks and sessions must still share one database: two would be two writers of one file, waiting on each other's
+// locks, and a run's outcome and conversation could not share a transaction.
+TEST_F(FactoryTest, ARelativeImplicitPathInAFreshDirectoryIsOpenedOnce) {
+    struct InDir {
+        std::filesystem::path before = std::filesystem::current_path();
+        explicit InDir(const std::string& d) { std::filesystem::current_path(d); }
+        ~InDir() { std::filesystem::current_path(before); }
+    } in_dir(dir_.file(""));
+    config::Config config;
+    OpenOptions o;
+    o.default_sqlite_path = ".hector/hector.db";
+    auto stores = open_stores(config, pool_, o);
+    ASSERT_TRUE(stores.ok()) << stores.error().message;
+    EXPECT_TRUE(std::filesystem::exists(dir_.file(".hector/hector.db")));
+    EXPECT_EQ(stores->databases.size(), 1u);
+    EXPECT_EQ(stores->tasks_database, stores->databases.front().get());
+}
+
 TEST_F(FactoryTest, InmemoryAndItsAliasNeedNoDatabase) {
     config::Config config;
     config.storage.tasks.backend = "inmemory";

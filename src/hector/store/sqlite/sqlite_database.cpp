@@ -1,6 +1,7 @@
 #include "hector/store/sqlite/sqlite_database.hpp"
 
 #include <fmt/format.h>
+#include <pthread.h>
 
 #include <filesystem>
 #include <optional>
@@ -127,6 +128,7 @@ sql::Database::ConnectionStats SqliteDatabase::connection_stats() const {
 }
 
 void SqliteDatabase::writer_loop() {
+    pthread_setname_np(pthread_self(), "hector-sqlite");
     std::vector<PendingWrite> group;
     for (;;) {
         {
