@@ -137,6 +137,24 @@ TEST_F(HttpClientTest, TwoHundredConcurrentRequests) {
     EXPECT_TRUE(eventually([&] { return client.in_flight() == 0; }));
 }
 
+// A slow first request to a plain-HTTP host (a local model server working on a long completion) must not hold back
+// the requests after it: HTTP/1.1 cannot multiplex, so each gets a connection of its own at once. (With
+// CURLOPT_PIPEWAIT on every transfer, libcurl kept them waiting for the first response's headers, to learn
+// whether the server could multiplex.)
+TEST_F(HttpClientTest, ASlowRequestDoesNotHoldBackOthersToTheSameHost) {
+    auto slow = testing::spawn(peer.io(), client.request(get(peer.url("/silent"))), asio::use_future);
+    std::this_thread::sleep_for(100ms);  // its connection is open and waiting for the answer
+    for (int i = 0; i < 3; ++i) {
+        auto quick = fetch(get(peer.url("/json")));
+        ASSERT_TRUE(quick.ok()) << quick.error().message;
+        EXPECT_EQ(quick->status, 200);
+        // Answered while the slow one is still waiting.
+        EXPECT_EQ(slow.wait_for(0s), std::future_status::timeout) << "request " << i;
+    }
+    auto r = testing::wait_for(slow);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+}
+
 TEST_F(HttpClientTest, WholeTransferTimeout) {
     HttpRequest req = get(peer.url("/silent"));
     req.timeout = 200ms;

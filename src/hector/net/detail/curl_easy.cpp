@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -247,7 +248,10 @@ Status setup_easy(Transfer& t, const HttpClientSettings& settings) {
     const auto max_body = std::min<std::uint64_t>(r.max_response_bytes, std::numeric_limits<curl_off_t>::max());
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_body));
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    // Over TLS, wait for a connection being set up to the same host when it may turn out to multiplex (HTTP/2): ALPN
+    // answers that within the handshake. Never over plain HTTP: there libcurl learns it only from the first
+    // response's headers, so every other request to the host would wait for the slowest first answer.
+    if (r.url.size() >= 8 && strncasecmp(r.url.c_str(), "https://", 8) == 0) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);  // a proxy's CONNECT reply is not the response
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &on_header);
