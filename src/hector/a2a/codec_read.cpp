@@ -157,7 +157,7 @@ Result<Message> parse_message(const json::value& v, const Limits& limits, std::s
     if (auto st = detail::read_id(field(o, path, "messageId", {"message_id"}), max_id, m.message_id); !st) {
         return st.error();
     }
-    if (m.message_id.empty()) m.message_id = new_uuid();
+    if (m.message_id.empty()) m.message_id = new_ordered_uuid();
     if (auto st = detail::read_id(field(o, path, "contextId", {"context_id"}), max_id, m.context_id); !st) {
         return st.error();
     }

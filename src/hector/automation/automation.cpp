@@ -114,10 +114,10 @@ asio::awaitable<void> Automation::fire(const ScheduleTrigger& trigger, TimePoint
     auto app = deps_.registry.get(runtime::kDefaultApp);
     if (!app) co_return;
     a2a::MessageSendParams params;
-    params.message.message_id = new_uuid();
+    params.message.message_id = new_ordered_uuid();
     params.message.role = a2a::Role::user;
     params.message.parts.push_back(a2a::Part::make_text(schedule_input(trigger, fire_at)));
-    params.message.context_id = new_uuid();
+    params.message.context_id = new_ordered_uuid();
     params.message.metadata["trigger"] = "schedule";
     params.message.metadata["scheduled_for"] = format_rfc3339(fire_at);
     params.configuration.blocking = false;

@@ -4,6 +4,8 @@
 
 #include <cerrno>
 
+#include <chrono>
+
 #include <cstdint>
 #include <cstring>
 #include <stdexcept>
@@ -49,8 +51,8 @@ struct FastRng {
     }
 };
 
-std::string format_uuid(unsigned char* b) {
-    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | 0x40);
+std::string format_uuid(unsigned char* b, unsigned version = 4) {
+    b[6] = static_cast<unsigned char>((b[6] & 0x0F) | (version << 4));
     b[8] = static_cast<unsigned char>((b[8] & 0x3F) | 0x80);
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out(36, '-');
@@ -70,6 +72,19 @@ std::string new_uuid() {
     unsigned char b[16];
     std::memcpy(b, bytes.data(), sizeof b);
     return format_uuid(b);
+}
+
+std::string new_ordered_uuid() {
+    // RFC 9562 UUIDv7: 48 bits of Unix milliseconds (big-endian), then 74 random bits around the version and
+    // variant.
+    const auto ms = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    unsigned char b[16];
+    for (int i = 0; i < 6; ++i) b[i] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+    auto bytes = random_bytes(10);
+    std::memcpy(b + 6, bytes.data(), 10);
+    return format_uuid(b, 7);
 }
 
 std::string new_fast_uuid() {

@@ -54,10 +54,10 @@ Response failure(const Error& e) {
 
 a2a::MessageSendParams task_params(std::string input, const std::string& agent) {
     a2a::MessageSendParams params;
-    params.message.message_id = new_uuid();
+    params.message.message_id = new_ordered_uuid();
     params.message.role = a2a::Role::user;
     params.message.parts.push_back(a2a::Part::make_text(std::move(input)));
-    params.message.context_id = new_uuid();  // every delivery is its own conversation
+    params.message.context_id = new_ordered_uuid();  // every delivery is its own conversation
     params.message.metadata["trigger"] = "webhook";
     params.message.metadata["agent"] = agent;
     params.configuration.blocking = false;

@@ -120,7 +120,7 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
         co_return co_await resume(req, std::move(existing).value());
     }
 
-    if (msg.context_id.empty()) msg.context_id = new_uuid();
+    if (msg.context_id.empty()) msg.context_id = new_ordered_uuid();
     // DECISIONS 20: a new message supersedes a task of this conversation that waits for approval.
     co_await supersede_waiting(req.caller, msg.context_id);
     // DECISIONS 21: a messageId already accepted in this conversation returns that task.
@@ -144,7 +144,7 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
     r.user_id = req.caller.user_id;
     r.agent = req.agent_id;
     r.created_at = r.updated_at = Clock::now();
-    r.task.id = new_uuid();
+    r.task.id = new_ordered_uuid();
     r.task.context_id = msg.context_id;
     msg.task_id = r.task.id;
     r.task.status = status_now(a2a::TaskState::submitted);

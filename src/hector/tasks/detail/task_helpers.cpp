@@ -31,7 +31,7 @@ a2a::TaskStatus status_now(a2a::TaskState state, std::optional<a2a::Message> mes
 
 a2a::Message agent_message(const store::TaskRecord& r, std::string text, json::object metadata) {
     a2a::Message m;
-    m.message_id = new_uuid();
+    m.message_id = new_ordered_uuid();
     m.role = a2a::Role::agent;
     m.parts.push_back(a2a::Part::make_text(std::move(text)));
     m.context_id = r.task.context_id;
