@@ -59,6 +59,9 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::stri
     sqlite3_extended_result_codes(db, 1);
     sqlite3_busy_timeout(db, static_cast<int>(busy_timeout.count()));
     if (auto st = conn->exec("PRAGMA foreign_keys = ON"); !st) return std::move(st).error();
+    // The temporary b-trees of GROUP BY, ORDER BY and statement journals stay in memory: with the default (a file),
+    // every such query created, unlinked and closed a file in /var/tmp.
+    if (auto st = conn->exec("PRAGMA temp_store = MEMORY"); !st) return std::move(st).error();
     if (mode == OpenMode::read_only) {
         if (auto st = conn->exec("PRAGMA query_only = ON"); !st) return std::move(st).error();
     }
