@@ -41,4 +41,8 @@ boost::asio::awaitable<Result<TaskStore::RunEndStored>> TaskStore::finish_run_wi
     co_return RunEndStored{};
 }
 
+boost::asio::awaitable<Result<std::vector<ClaimedRun>>> TaskStore::claim_runs(ClaimRequest) {
+    co_return Error{Errc::unsupported, "this task store does not hold the queue"};
+}
+
 }  // namespace hector::store

@@ -39,6 +39,21 @@ struct TaskEvent {
     bool final = false;
 };
 
+/// What a worker claims (QueueStore::claim): at most `max` items available at `now`, leased to `owner` until
+/// `lease_until`.
+struct ClaimRequest {
+    std::string owner;
+    std::size_t max = 0;
+    TimePoint now{};
+    TimePoint lease_until{};
+};
+
+/// A claimed queue item with its task as the claim's transaction saw it (none: the task is gone).
+struct ClaimedRun {
+    QueueItem item;
+    std::optional<TaskRecord> task;
+};
+
 class TaskStore {
   public:
     virtual ~TaskStore() = default;
@@ -88,12 +103,22 @@ class TaskStore {
         std::vector<SessionEvent> conversation;
         bool dequeue = false;              // the run's queue row goes...
         std::optional<DeadLetter> letter;  // ...to the dead-letter queue when set
+        // With claims_runs(): the worker slot the run frees is filled in the same transaction (claim_runs()).
+        std::optional<ClaimRequest> claim_next;
     };
     struct RunEndStored {
         bool conversation = false;
         bool queue = false;
+        bool claimed_next = false;        // RunEnd::claim_next was done here (found nothing when claimed is empty)
+        std::vector<ClaimedRun> claimed;  // what it claimed
     };
     virtual boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end);
+
+    /// Whether claim_runs() and RunEnd::claim_next work here: the queue shares this store's database (SQL).
+    virtual bool claims_runs() const { return false; }
+    /// QueueStore::claim together with each claimed item's task, read in the claim's transaction, so a worker
+    /// starts without another read. Errc::unsupported unless claims_runs().
+    virtual boost::asio::awaitable<Result<std::vector<ClaimedRun>>> claim_runs(ClaimRequest request);
 
     /// The task that a message with this id already started in (app, user, context), for idempotent sends.
     virtual boost::asio::awaitable<Result<std::optional<std::string>>> find_by_message(std::string app_id,

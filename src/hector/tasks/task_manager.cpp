@@ -120,14 +120,17 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
         co_return co_await resume(req, std::move(existing).value());
     }
 
-    if (msg.context_id.empty()) msg.context_id = new_ordered_uuid();
-    // DECISIONS 20: a new message supersedes a task of this conversation that waits for approval.
-    co_await supersede_waiting(req.caller, msg.context_id);
-    // DECISIONS 21: a messageId already accepted in this conversation returns that task.
-    auto previous =
-        co_await store_.find_by_message(req.caller.app_id, req.caller.user_id, msg.context_id, msg.message_id);
-    if (previous && previous->has_value()) {
-        co_return co_await resubscribe(req.caller, req.agent_id, **previous, std::nullopt);
+    // A conversation this server opens now has no earlier tasks: nothing to supersede and no message id to find.
+    const bool new_conversation = msg.context_id.empty();
+    if (new_conversation) msg.context_id = new_ordered_uuid();
+    if (!new_conversation) {
+        // DECISIONS 20: a new message supersedes a task of this conversation that waits for approval.
+        co_await supersede_waiting(req.caller, msg.context_id);
+        // DECISIONS 21: a messageId already accepted in this conversation returns that task.
+        auto previous =
+            co_await store_.find_by_message(req.caller.app_id, req.caller.user_id, msg.context_id, msg.message_id);
+        if (previous && previous->has_value())
+            co_return co_await resubscribe(req.caller, req.agent_id, **previous, std::nullopt);
     }
 
     {

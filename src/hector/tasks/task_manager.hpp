@@ -186,7 +186,9 @@ class TaskManager {
 
     // The queue (task_queue.cpp).
     boost::asio::awaitable<void> dispatch_loop();
-    boost::asio::awaitable<void> start_claimed(store::QueueItem item);
+    // Starts claimed jobs; tasks_read: each run carries its task as the claim read it.
+    void start_runs(std::vector<store::ClaimedRun> runs, bool tasks_read);
+    boost::asio::awaitable<void> start_claimed(store::ClaimedRun run, bool task_read);
     boost::asio::awaitable<void> maintenance_loop();
     boost::asio::awaitable<void> flush_events();
     boost::asio::awaitable<void> watch_remote_cancels();

@@ -90,14 +90,25 @@ asio::awaitable<void> TaskManager::dispatch_loop() {
         const std::size_t running = background_running() + starting_.load();
         if (running < settings_.workers) {
             const auto now = Clock::now();
-            auto items = co_await queue_.claim(settings_.instance_id, settings_.workers - running, now,
-                                               now + settings_.lease_timeout);
-            if (!items) {
-                log::warn("queue", "claim failed: {}", items.error().message);
+            const store::ClaimRequest request{settings_.instance_id, settings_.workers - running, now,
+                                              now + settings_.lease_timeout};
+            // Where the queue shares the tasks' database, the claim reads the tasks too.
+            const bool joined = store_.claims_runs();
+            Result<std::vector<store::ClaimedRun>> runs = std::vector<store::ClaimedRun>{};
+            if (joined) {
+                runs = co_await store_.claim_runs(request);
+            } else if (auto items = co_await queue_.claim(request.owner, request.max, request.now, request.lease_until);
+                       items) {
+                for (auto& item : *items) runs->push_back(store::ClaimedRun{std::move(item), std::nullopt});
             } else {
-                starting_ += items->size();
-                for (auto& item : *items) asio::co_spawn(io_, start_claimed(std::move(item)), asio::detached);
-                if (!items->empty()) continue;  // there may be more
+                runs = std::move(items).error();
+            }
+            if (!runs) {
+                log::warn("queue", "claim failed: {}", runs.error().message);
+            } else {
+                const bool any = !runs->empty();
+                start_runs(std::move(runs).value(), joined);
+                if (any) continue;  // there may be more
             }
         }
         wake_.expires_after(settings_.poll_interval);
@@ -105,12 +116,22 @@ asio::awaitable<void> TaskManager::dispatch_loop() {
     }
 }
 
-asio::awaitable<void> TaskManager::start_claimed(QueueItem item) {
+void TaskManager::start_runs(std::vector<store::ClaimedRun> runs, bool tasks_read) {
+    starting_ += runs.size();
+    for (auto& run : runs) asio::co_spawn(io_, start_claimed(std::move(run), tasks_read), asio::detached);
+}
+
+asio::awaitable<void> TaskManager::start_claimed(store::ClaimedRun run, bool task_read) {
     struct Started {
         std::atomic<std::size_t>& n;
         ~Started() { --n; }
     } started{starting_};
-    auto record = co_await store_.get(item.app_id, item.task_id);
+    auto item = std::move(run.item);
+    Result<store::TaskRecord> record = Error{Errc::task_not_found, "Task not found"};
+    if (!task_read)
+        record = co_await store_.get(item.app_id, item.task_id);
+    else if (run.task)
+        record = std::move(*run.task);
     if (!record || a2a::is_terminal(record->task.status.state) || a2a::is_interrupted(record->task.status.state)) {
         // Gone, canceled while it waited, or waiting for the user: the job is over.
         co_await queue_.remove(item.task_id);

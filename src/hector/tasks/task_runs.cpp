@@ -162,9 +162,24 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
     // both or neither (then the run is done again).
     const store::SessionKey key{snapshot.app_id, snapshot.user_id, snapshot.task.context_id};
     store::TaskStore::RunEndStored joined;
-    store::TaskStore::RunEnd end{snapshot, events, key, conversation, true, letter};
+    store::TaskStore::RunEnd end{snapshot, events, key, conversation, true, letter, std::nullopt};
+    // A background run frees a worker slot: where the store can, the next job is claimed in the same transaction,
+    // so the slot is filled without another round trip to the database.
+    if (t->background && store_.claims_runs()) {
+        bool stopping;
+        {
+            std::lock_guard lock(mu_);
+            stopping = shutting_down_ || stopping_;
+        }
+        const std::size_t busy = background_running() + starting_.load();  // this run still counts
+        if (!stopping && busy <= settings_.workers) {
+            const auto now = Clock::now();
+            end.claim_next = store::ClaimRequest{settings_.instance_id, settings_.workers - busy + 1, now,
+                                                 now + settings_.lease_timeout};
+        }
+    }
     if (auto stored = co_await store_.finish_run_with(std::move(end)); stored) {
-        joined = *stored;
+        joined = std::move(stored).value();
     } else {
         log::warn("tasks", "task {}: could not store its end with its conversation ({}); storing them apart", id,
                   stored.error().message);
@@ -200,12 +215,17 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
     }
     for (auto& w : waiters) w->close();
     notify(snapshot);
+    // The jobs claimed with the outcome count as starting before this run stops counting, so the dispatcher never
+    // sees the slot free twice.
+    const bool refilled = joined.claimed_next;
+    if (refilled) start_runs(std::move(joined.claimed), true);
     {
         std::lock_guard lock(mu_);
         if (auto it = live_.find(id); it != live_.end() && it->second == t) live_.erase(it);
     }
     asio::post(t->strand, [t] { t->persisted.expires_at(asio::steady_timer::time_point::min()); });
-    if (t->background) wake_workers();  // a worker slot is free
+    // A worker slot is free, unless the claim above filled it or found the queue empty.
+    if (t->background && !refilled) wake_workers();
 }
 
 namespace {

@@ -121,9 +121,14 @@ boost::asio::awaitable<Result<std::vector<QueueItem>>> SqlQueueStore::claim(std:
                                                                             TimePoint now, TimePoint lease_until) {
     return db_.write<std::vector<QueueItem>>(
         [owner = std::move(owner), max, now, lease_until](Connection& c) -> Result<std::vector<QueueItem>> {
-            const auto& sql = c.dialect() == Dialect::postgres ? kClaimPg : kClaimSqlite;
-            return items_of(c.run(sql, {owner, to_nanos(lease_until), to_nanos(now), static_cast<std::int64_t>(max)}));
+            return claim_queue_rows(c, owner, max, now, lease_until);
         });
+}
+
+Result<std::vector<QueueItem>> claim_queue_rows(Connection& c, const std::string& owner, std::size_t max, TimePoint now,
+                                                TimePoint lease_until) {
+    const auto& sql = c.dialect() == Dialect::postgres ? kClaimPg : kClaimSqlite;
+    return items_of(c.run(sql, {owner, to_nanos(lease_until), to_nanos(now), static_cast<std::int64_t>(max)}));
 }
 
 boost::asio::awaitable<Status> SqlQueueStore::renew(std::string owner, std::vector<std::string> task_ids,

@@ -14,6 +14,10 @@ Status insert_queue_row(Connection& c, const QueueItem& item);
 /// when given (SqlTaskStore::finish_run_with ends a run this way).
 Status end_queue_row(Connection& c, const std::string& task_id, const std::optional<DeadLetter>& letter);
 
+/// Claims queue rows inside the caller's transaction (SqlQueueStore::claim, SqlTaskStore::claim_runs).
+Result<std::vector<QueueItem>> claim_queue_rows(Connection& c, const std::string& owner, std::size_t max, TimePoint now,
+                                                TimePoint lease_until);
+
 class SqlQueueStore final : public QueueStore {
   public:
     explicit SqlQueueStore(Database& db) : db_(db) {}

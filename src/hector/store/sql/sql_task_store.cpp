@@ -194,6 +194,27 @@ Result<std::vector<TaskEvent>> do_events_after(Connection& c, const std::string&
     return out;
 }
 
+// Claims queue rows and reads their tasks in the caller's transaction.
+Result<std::vector<ClaimedRun>> do_claim_runs(Connection& c, const ClaimRequest& request) {
+    auto items = claim_queue_rows(c, request.owner, request.max, request.now, request.lease_until);
+    if (!items) return std::move(items).error();
+    std::vector<ClaimedRun> out;
+    out.reserve(items->size());
+    for (auto& item : *items) {
+        ClaimedRun run;
+        auto res = c.run(kSelectTask, {item.task_id, item.app_id});
+        if (!res) return std::move(res).error();
+        if (!res->rows.empty()) {
+            auto record = record_from_row(res->rows.front());
+            if (!record) return std::move(record).error();
+            run.task = std::move(record).value();
+        }
+        run.item = std::move(item);
+        out.push_back(std::move(run));
+    }
+    return out;
+}
+
 }  // namespace
 
 asio::awaitable<Status> SqlTaskStore::create(TaskRecord record) {
@@ -290,8 +311,19 @@ asio::awaitable<Result<TaskStore::RunEndStored>> SqlTaskStore::finish_run_with(R
             if (auto st = end_queue_row(c, r.task.id, end.letter); !st) return st.error();
             done.queue = true;
         }
+        if (end.claim_next) {
+            auto claimed = do_claim_runs(c, *end.claim_next);
+            if (!claimed) return std::move(claimed).error();
+            done.claimed = std::move(claimed).value();
+            done.claimed_next = true;
+        }
         return done;
     });
+}
+
+asio::awaitable<Result<std::vector<ClaimedRun>>> SqlTaskStore::claim_runs(ClaimRequest request) {
+    return db_.write<std::vector<ClaimedRun>>(
+        [request = std::move(request)](Connection& c) { return do_claim_runs(c, request); });
 }
 
 asio::awaitable<Result<std::optional<std::string>>> SqlTaskStore::find_by_message(std::string app_id,

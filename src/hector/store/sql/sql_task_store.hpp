@@ -44,6 +44,9 @@ class SqlTaskStore final : public TaskStore {
     boost::asio::awaitable<Result<std::size_t>> purge_finished_before(TimePoint cutoff) override;
     boost::asio::awaitable<Result<std::vector<StateCount>>> count_all_states() override;
     boost::asio::awaitable<Status> finish_run(TaskRecord record, std::vector<TaskEvent> events) override;
+    /// The queue always lives in the tasks' database (DECISIONS 25).
+    bool claims_runs() const override { return true; }
+    boost::asio::awaitable<Result<std::vector<ClaimedRun>>> claim_runs(ClaimRequest request) override;
     boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end) override;
     boost::asio::awaitable<Result<bool>> create_queued(TaskRecord record, QueueItem item) override;
     boost::asio::awaitable<Result<bool>> start_run_with(TaskRecord record, SessionKey key,
