@@ -175,7 +175,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     tasks::TaskManager task_manager(io.io(), registry, task_store, session_store, *stores->queue, task_settings);
 
     tasks::PushNotifier push(io.io(), task_store, http, {});
-    task_manager.add_status_listener([&push](const store::TaskRecord& r) { push.on_status(r); });
+    task_manager.set_push_notifier(&push);
     // Webhook and schedule triggers, notifications (server.md §9): a template or cron that does not compile stops
     // the start.
     automation::AutomationSettings automation_settings;

@@ -30,10 +30,10 @@ boost::asio::awaitable<Result<bool>> TaskStore::create_queued(TaskRecord record,
     co_return false;
 }
 
-boost::asio::awaitable<Result<bool>> TaskStore::start_run_with(TaskRecord record, SessionKey,
-                                                               std::optional<SessionEvent>) {
+boost::asio::awaitable<Result<TaskStore::RunStartStored>> TaskStore::start_run_with(TaskRecord record, SessionKey,
+                                                                                    std::optional<SessionEvent>) {
     if (auto st = co_await update(std::move(record)); !st) co_return st.error();
-    co_return false;
+    co_return RunStartStored{};
 }
 
 boost::asio::awaitable<Result<TaskStore::RunEndStored>> TaskStore::finish_run_with(RunEnd end) {

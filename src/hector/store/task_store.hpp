@@ -88,10 +88,16 @@ class TaskStore {
     /// too; false: only create() was done and the caller puts the row (QueueStore::put).
     virtual boost::asio::awaitable<Result<bool>> create_queued(TaskRecord record, QueueItem item);
     /// A run's start: update() to its working state and, when given, the user's message appended to the session, in
-    /// one transaction where the sessions share this store's database. True: the message is stored too; false: the
-    /// caller appends it (SessionStore::append).
-    virtual boost::asio::awaitable<Result<bool>> start_run_with(TaskRecord record, SessionKey key,
-                                                                std::optional<SessionEvent> user_message);
+    /// one transaction where the sessions share this store's database. What comes back says what was done here;
+    /// the caller appends the message itself (SessionStore::append) unless user_message is set.
+    struct RunStartStored {
+        bool user_message = false;
+        /// The task's push configs as the transaction saw them, when the store read them (SQL), so a notification
+        /// of the change needs no read of its own.
+        std::optional<std::vector<a2a::PushNotificationConfig>> push_configs;
+    };
+    virtual boost::asio::awaitable<Result<RunStartStored>> start_run_with(TaskRecord record, SessionKey key,
+                                                                          std::optional<SessionEvent> user_message);
     /// A run's end: finish_run(), the conversation events the run produced and the end of its queue row, in one
     /// transaction as far as the engine allows (SQL: the queue always lives in the tasks' database, the sessions
     /// when they share it), so a crash keeps all of it or none. What comes back says what was done here; the caller
@@ -111,6 +117,7 @@ class TaskStore {
         bool queue = false;
         bool claimed_next = false;        // RunEnd::claim_next was done here (found nothing when claimed is empty)
         std::vector<ClaimedRun> claimed;  // what it claimed
+        std::optional<std::vector<a2a::PushNotificationConfig>> push_configs;  // as in RunStartStored
     };
     virtual boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end);
 

@@ -18,15 +18,18 @@ namespace asio = boost::asio;
 PushNotifier::PushNotifier(asio::io_context& io, store::TaskStore& store, net::HttpClient& http, PushSettings settings)
     : io_(io), store_(store), http_(http), settings_(settings) {}
 
-void PushNotifier::on_status(const store::TaskRecord& record) {
+void PushNotifier::on_status(const store::TaskRecord& record, const Configs* known) {
     const auto state = record.task.status.state;
     if (state == a2a::TaskState::submitted) return;
+    if (known && known->empty()) return;  // the common case: nobody asked for notifications
     if (in_flight_.load() >= settings_.max_in_flight) {
         log::warn("push", "task {}: notification dropped ({} deliveries in flight)", record.task.id, in_flight_.load());
         return;
     }
     ++in_flight_;
-    asio::co_spawn(io_, deliver(record), [this, id = record.task.id](std::exception_ptr e) {
+    std::optional<Configs> configs;
+    if (known) configs = *known;
+    asio::co_spawn(io_, deliver(record, std::move(configs)), [this, id = record.task.id](std::exception_ptr e) {
         --in_flight_;
         if (!e) return;
         try {
@@ -37,8 +40,12 @@ void PushNotifier::on_status(const store::TaskRecord& record) {
     });
 }
 
-asio::awaitable<void> PushNotifier::deliver(store::TaskRecord record) {
-    auto configs = co_await store_.push_configs(record.app_id, record.task.id);
+asio::awaitable<void> PushNotifier::deliver(store::TaskRecord record, std::optional<Configs> known) {
+    Result<Configs> configs = Configs{};
+    if (known)
+        configs = std::move(*known);
+    else
+        configs = co_await store_.push_configs(record.app_id, record.task.id);
     if (!configs || configs->empty()) co_return;
     const std::string body = boost::json::serialize(a2a::to_json(record.task));
     for (const auto& cfg : *configs) {

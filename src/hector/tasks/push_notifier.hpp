@@ -29,14 +29,16 @@ struct PushSettings {
 class PushNotifier {
   public:
     PushNotifier(boost::asio::io_context& io, store::TaskStore& store, net::HttpClient& http, PushSettings settings);
-    /// The TaskManager status listener.
-    void on_status(const store::TaskRecord& record);
+    /// A task's status changed. `known`: its push configs when the caller read them with the change (none: they
+    /// are read here, off the caller's path).
+    using Configs = std::vector<a2a::PushNotificationConfig>;
+    void on_status(const store::TaskRecord& record, const Configs* known = nullptr);
     std::size_t in_flight() const { return in_flight_.load(); }
     std::uint64_t delivered() const { return delivered_.load(); }
     std::uint64_t failed() const { return failed_.load(); }
 
   private:
-    boost::asio::awaitable<void> deliver(store::TaskRecord record);
+    boost::asio::awaitable<void> deliver(store::TaskRecord record, std::optional<Configs> known);
 
     boost::asio::io_context& io_;
     store::TaskStore& store_;

@@ -15,6 +15,7 @@
 #include "hector/common/logging.hpp"
 #include "hector/tasks/detail/task_helpers.hpp"
 #include "hector/tasks/live_task.hpp"
+#include "hector/tasks/push_notifier.hpp"
 #include "hector/tasks/run_emitter.hpp"
 
 namespace hector::tasks {
@@ -34,13 +35,15 @@ void TaskManager::add_usage_listener(UsageListener listener) {
     usage_listeners_.push_back(std::move(listener));
 }
 
-void TaskManager::notify(const store::TaskRecord& record) {
+void TaskManager::notify(const store::TaskRecord& record,
+                         const std::vector<a2a::PushNotificationConfig>* push_configs) {
     std::vector<StatusListener> copy;
     {
         std::lock_guard lock(mu_);
         copy = listeners_;
     }
     for (auto& l : copy) l(record);
+    if (push_) push_->on_status(record, push_configs);
 }
 
 std::size_t TaskManager::running() const {
@@ -52,6 +55,15 @@ std::shared_ptr<TaskManager::Live> TaskManager::live(const std::string& task_id)
     std::lock_guard lock(mu_);
     auto it = live_.find(task_id);
     return it == live_.end() ? nullptr : it->second;
+}
+
+bool TaskManager::running_here(const std::string& task_id) const {
+    auto t = live(task_id);
+    if (!t) return false;
+    // A run that has committed its outcome stays in live_ until the outcome is stored and fanned out; a client
+    // that saw the outcome may already act on it (answer an approval, send the next message).
+    std::lock_guard lock(t->mu);
+    return !t->finished;
 }
 
 asio::awaitable<Result<store::TaskRecord>> TaskManager::owned(const Caller& caller, const std::string& agent,
@@ -229,9 +241,9 @@ asio::awaitable<Result<Started>> TaskManager::resume(StartRequest& req, store::T
     {
         std::lock_guard lock(mu_);
         if (shutting_down_) co_return Error{Errc::unavailable, "the server is shutting down"};
-        if (live_.contains(record.task.id))
-            co_return Error{Errc::invalid_argument, "params.message.taskId: task is still running"};
     }
+    if (running_here(record.task.id))
+        co_return Error{Errc::invalid_argument, "params.message.taskId: task is still running"};
     msg.context_id = record.task.context_id;
     msg.task_id = record.task.id;
     auto t = std::make_shared<Live>(io_);
@@ -284,7 +296,7 @@ asio::awaitable<void> TaskManager::supersede_waiting(const Caller& caller, const
     auto active = co_await store_.active_in_context(caller.app_id, context_id);
     if (!active) co_return;
     for (auto& r : *active) {
-        if (!a2a::is_interrupted(r.task.status.state) || live(r.task.id)) continue;
+        if (!a2a::is_interrupted(r.task.status.state) || running_here(r.task.id)) continue;
         auto canceled =
             status_now(a2a::TaskState::canceled, agent_message(r, "superseded by a new message in the conversation"));
         auto done = co_await store_.finish_if_active(caller.app_id, r.task.id, canceled);

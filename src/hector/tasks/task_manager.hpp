@@ -25,6 +25,8 @@
 
 namespace hector::tasks {
 
+class PushNotifier;
+
 struct TaskManagerSettings {
     std::size_t max_concurrent_runs = 256;
     std::size_t subscriber_queue = 1024;
@@ -145,6 +147,9 @@ class TaskManager {
     /// Called (from any thread) whenever a task's state changes: push delivery, notifications, metrics.
     using StatusListener = std::function<void(const store::TaskRecord&)>;
     void add_status_listener(StatusListener listener);
+    /// Push delivery, told of every status change like a listener, and given the task's push configs when a run's
+    /// own transaction read them (TaskStore::RunStartStored). Set once, before runs start; it must outlive them.
+    void set_push_notifier(PushNotifier* push) { push_ = push; }
     /// Called (from the run's executor) when a run ends, with the LLM tokens it used: rate limits, metrics.
     using UsageListener =
         std::function<void(const store::TaskRecord&, std::int64_t prompt_tokens, std::int64_t completion_tokens)>;
@@ -162,11 +167,14 @@ class TaskManager {
     boost::asio::awaitable<Result<store::TaskRecord>> owned(const Caller& caller, const std::string& agent,
                                                             const std::string& task_id);
     std::shared_ptr<Live> live(const std::string& task_id) const;
+    // A run of the task is going here and has not committed its outcome yet.
+    bool running_here(const std::string& task_id) const;
     void schedule(std::shared_ptr<Live> task);
     void launch(const std::shared_ptr<Live>& task);
     boost::asio::awaitable<void> run(std::shared_ptr<Live> task);
     void run_finished(const std::shared_ptr<Live>& task);
-    void notify(const store::TaskRecord& record);
+    void notify(const store::TaskRecord& record,
+                const std::vector<a2a::PushNotificationConfig>* push_configs = nullptr);
     static store::TaskRecord out_record(const std::shared_ptr<Live>& task);
     /// Commits a terminal or interrupted state in memory (first writer wins), then persists in the background: the
     /// task, the events `conversation` adds to its session, the queue row; only then is the final event fanned out
@@ -230,6 +238,7 @@ class TaskManager {
     std::size_t running_ = 0;
     bool shutting_down_ = false;
     std::vector<StatusListener> listeners_;
+    PushNotifier* push_ = nullptr;
     std::vector<UsageListener> usage_listeners_;
     std::atomic<bool> track_counts_{false};
     std::vector<store::TaskStore::StateCount> state_counts_;  // guarded by mu_

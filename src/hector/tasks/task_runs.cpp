@@ -214,7 +214,7 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
         t->publish_final();
     }
     for (auto& w : waiters) w->close();
-    notify(snapshot);
+    notify(snapshot, joined.push_configs ? &*joined.push_configs : nullptr);
     // The jobs claimed with the outcome count as starting before this run stops counting, so the dispatcher never
     // sees the slot free twice.
     const bool refilled = joined.claimed_next;
@@ -262,7 +262,6 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         t->append(TaskEvent::Kind::status, status_payload(t->record, false), false, false);
         working = t->record;
     }
-    notify(working);
 
     agent::RunInput input;
     input.app_id = working.app_id;
@@ -306,7 +305,9 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
             }
         }
     }
-    if (user_message && !(started && *started)) {
+    // Told once the working state is stored, with the push configs its transaction read where the store did.
+    notify(working, started && started->push_configs ? &*started->push_configs : nullptr);
+    if (user_message && !(started && started->user_message)) {
         if (auto st = co_await sessions_.append(key, std::move(*user_message)); !st)
             log::warn("tasks", "task {}: user message not recorded in the session: {}", working.task.id,
                       st.error().message);

@@ -194,6 +194,18 @@ Result<std::vector<TaskEvent>> do_events_after(Connection& c, const std::string&
     return out;
 }
 
+Result<std::vector<a2a::PushNotificationConfig>> select_push_configs(Connection& c, const std::string& task_id) {
+    auto r = c.run(kSelectPush, {task_id});
+    if (!r) return std::move(r).error();
+    std::vector<a2a::PushNotificationConfig> out;
+    for (const auto& row : r->rows) {
+        auto cfg = decode_push_config(row.text(0));
+        if (!cfg) return std::move(cfg).error();
+        out.push_back(std::move(cfg).value());
+    }
+    return out;
+}
+
 // Claims queue rows and reads their tasks in the caller's transaction.
 Result<std::vector<ClaimedRun>> do_claim_runs(Connection& c, const ClaimRequest& request) {
     auto items = claim_queue_rows(c, request.owner, request.max, request.now, request.lease_until);
@@ -281,15 +293,20 @@ asio::awaitable<Result<bool>> SqlTaskStore::create_queued(TaskRecord record, Que
     });
 }
 
-asio::awaitable<Result<bool>> SqlTaskStore::start_run_with(TaskRecord record, SessionKey key,
-                                                           std::optional<SessionEvent> user_message) {
+asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_with(
+    TaskRecord record, SessionKey key, std::optional<SessionEvent> user_message) {
     const bool sessions_here = sessions_here_;
-    return db_.write<bool>([r = std::move(record), key = std::move(key), user = std::move(user_message),
-                            sessions_here](Connection& c) -> Result<bool> {
+    return db_.write<RunStartStored>([r = std::move(record), key = std::move(key), user = std::move(user_message),
+                                      sessions_here](Connection& c) -> Result<RunStartStored> {
         if (auto st = do_update(c, r); !st) return st.error();
-        if (!user || !sessions_here) return false;
+        RunStartStored done;
+        auto push = select_push_configs(c, r.task.id);
+        if (!push) return std::move(push).error();
+        done.push_configs = std::move(push).value();
+        if (!user || !sessions_here) return done;
         if (auto a = append_session_event(c, key, *user); !a) return std::move(a).error();
-        return true;
+        done.user_message = true;
+        return done;
     });
 }
 
@@ -311,6 +328,9 @@ asio::awaitable<Result<TaskStore::RunEndStored>> SqlTaskStore::finish_run_with(R
             if (auto st = end_queue_row(c, r.task.id, end.letter); !st) return st.error();
             done.queue = true;
         }
+        auto push = select_push_configs(c, r.task.id);
+        if (!push) return std::move(push).error();
+        done.push_configs = std::move(push).value();
         if (end.claim_next) {
             auto claimed = do_claim_runs(c, *end.claim_next);
             if (!claimed) return std::move(claimed).error();
@@ -386,15 +406,7 @@ asio::awaitable<Result<std::vector<a2a::PushNotificationConfig>>> SqlTaskStore::
         [app_id = std::move(app_id),
          task_id = std::move(task_id)](Connection& c) -> Result<std::vector<a2a::PushNotificationConfig>> {
             if (auto st = require_task(c, app_id, task_id); !st) return std::move(st).error();
-            auto r = c.run(kSelectPush, {task_id});
-            if (!r) return std::move(r).error();
-            std::vector<a2a::PushNotificationConfig> out;
-            for (const auto& row : r->rows) {
-                auto cfg = decode_push_config(row.text(0));
-                if (!cfg) return std::move(cfg).error();
-                out.push_back(std::move(cfg).value());
-            }
-            return out;
+            return select_push_configs(c, task_id);
         });
 }
 

@@ -49,8 +49,8 @@ class SqlTaskStore final : public TaskStore {
     boost::asio::awaitable<Result<std::vector<ClaimedRun>>> claim_runs(ClaimRequest request) override;
     boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end) override;
     boost::asio::awaitable<Result<bool>> create_queued(TaskRecord record, QueueItem item) override;
-    boost::asio::awaitable<Result<bool>> start_run_with(TaskRecord record, SessionKey key,
-                                                        std::optional<SessionEvent> user_message) override;
+    boost::asio::awaitable<Result<RunStartStored>> start_run_with(TaskRecord record, SessionKey key,
+                                                                  std::optional<SessionEvent> user_message) override;
     /// The sessions live in this store's database: finish_run_with() stores a run's conversation with its outcome.
     void set_sessions_here(bool here) { sessions_here_ = here; }
     boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> count_states(
