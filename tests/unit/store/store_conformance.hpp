@@ -21,6 +21,7 @@ class StoreConformance : public ::testing::TestWithParam<Backend> {
 
     TaskStore& tasks() { return *stores_.tasks; }
     SessionStore& sessions() { return *stores_.sessions; }
+    QueueStore& queue() { return *stores_.queue; }
 
     asio::thread_pool pool_{4};
     std::unique_ptr<BackendEnv> env_;

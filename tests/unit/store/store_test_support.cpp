@@ -6,9 +6,11 @@
 #include <cstdlib>
 
 #include "hector/common/ids.hpp"
+#include "hector/store/memory/memory_queue_store.hpp"
 #include "hector/store/memory/memory_session_store.hpp"
 #include "hector/store/memory/memory_task_store.hpp"
 #include "hector/store/postgres/pg_database.hpp"
+#include "hector/store/sql/sql_queue_store.hpp"
 #include "hector/store/sql/sql_session_store.hpp"
 #include "hector/store/sql/sql_task_store.hpp"
 #include "hector/store/sqlite/sqlite_database.hpp"
@@ -35,6 +37,7 @@ class MemoryEnv final : public BackendEnv {
         BackendStores s;
         s.tasks = std::make_unique<MemoryTaskStore>();
         s.sessions = std::make_unique<MemorySessionStore>();
+        s.queue = std::make_unique<MemoryQueueStore>();
         return s;
     }
 };
@@ -54,6 +57,7 @@ class SqliteEnv final : public BackendEnv {
         tasks->set_sessions_here(true);  // one database, as open_stores() sets it up by default
         s.tasks = std::move(tasks);
         s.sessions = std::make_unique<sql::SqlSessionStore>(*s.db);
+        s.queue = std::make_unique<sql::SqlQueueStore>(*s.db);
         return s;
     }
 
@@ -85,6 +89,7 @@ class PgEnv final : public BackendEnv {
         tasks->set_sessions_here(true);  // one database, as open_stores() sets it up by default
         s.tasks = std::move(tasks);
         s.sessions = std::make_unique<sql::SqlSessionStore>(*s.db);
+        s.queue = std::make_unique<sql::SqlQueueStore>(*s.db);
         return s;
     }
 

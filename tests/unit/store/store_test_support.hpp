@@ -13,6 +13,7 @@
 #include <string>
 
 #include "hector/net/io.hpp"
+#include "hector/store/queue_store.hpp"
 #include "hector/store/session_store.hpp"
 #include "hector/store/sql/database.hpp"
 #include "hector/store/task_store.hpp"
@@ -46,6 +47,7 @@ struct BackendStores {
     std::unique_ptr<sql::Database> db;  // null for the memory backend
     std::unique_ptr<TaskStore> tasks;
     std::unique_ptr<SessionStore> sessions;
+    std::unique_ptr<QueueStore> queue;
 };
 
 /// Where a backend keeps its data during one test (a temp file, a PostgreSQL schema), cleaned up on destruction.

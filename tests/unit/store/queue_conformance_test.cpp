@@ -1,0 +1,263 @@
+// The queue and dead-letter contract (QueueStore), and the claims that stores holding the queue make with their
+// tasks (TaskStore::claim_runs, RunEnd::claim_next), on every backend.
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "store_conformance.hpp"
+
+namespace hector::store::testing {
+namespace {
+
+using namespace std::chrono_literals;
+using a2a::TaskState;
+namespace json = boost::json;
+
+const TimePoint kNow = std::chrono::time_point_cast<std::chrono::milliseconds>(Clock::now());
+
+QueueItem pending(const std::string& task_id, TimePoint available_at, const std::string& app = "default") {
+    QueueItem q;
+    q.task_id = task_id;
+    q.app_id = app;
+    q.kind = QueueItem::Kind::background;
+    q.state = QueueItem::State::pending;
+    q.available_at = available_at;
+    q.created_at = available_at;
+    q.input = json::object{{"agent", "assistant"}, {"n", task_id}};
+    return q;
+}
+
+TaskRecord queued_task(const std::string& id, const std::string& app = "default") {
+    TaskRecord r;
+    r.task.id = id;
+    r.task.context_id = "ctx-" + id;
+    r.task.status.state = TaskState::submitted;
+    r.task.status.timestamp = "2025-01-20T10:00:00Z";
+    r.app_id = app;
+    r.user_id = "u1";
+    r.agent = "assistant";
+    r.created_at = r.updated_at = kNow;
+    return r;
+}
+
+std::vector<std::string> ids_of(const std::vector<QueueItem>& items) {
+    std::vector<std::string> out;
+    for (const auto& i : items) out.push_back(i.task_id);
+    return out;
+}
+
+// Queue rows belong to tasks (a foreign key on SQL engines): the task comes first.
+#define PUT(item)                                                                                 \
+    do {                                                                                          \
+        const QueueItem put_item_ = (item);                                                       \
+        ASSERT_TRUE(sync(tasks().create(queued_task(put_item_.task_id, put_item_.app_id))).ok()); \
+        auto put_st_ = sync(queue().put(put_item_));                                              \
+        ASSERT_TRUE(put_st_.ok()) << put_st_.error().message;                                     \
+    } while (0)
+
+TEST_P(StoreConformance, QueueClaimsTakeTheOldestAvailableItemsUpToTheLimit) {
+    PUT(pending("late", kNow - 1s));
+    PUT(pending("early", kNow - 3s));
+    PUT(pending("middle", kNow - 2s));
+    PUT(pending("future", kNow + 1h));
+    auto first = sync(queue().claim("worker-a", 2, kNow, kNow + 60s));
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_EQ(ids_of(*first), (std::vector<std::string>{"early", "middle"}));
+    for (const auto& item : *first) {
+        EXPECT_EQ(item.state, QueueItem::State::running);
+        EXPECT_EQ(item.attempts, 1);
+        EXPECT_EQ(item.lease_owner, "worker-a");
+        EXPECT_EQ(item.lease_expires_at, kNow + 60s);
+        EXPECT_EQ(item.input.at("n").as_string(), item.task_id);
+    }
+    // Claimed items are not claimed again; the future one waits for its time.
+    auto second = sync(queue().claim("worker-b", 10, kNow, kNow + 60s));
+    EXPECT_EQ(ids_of(*second), (std::vector<std::string>{"late"}));
+    EXPECT_TRUE(sync(queue().claim("worker-b", 10, kNow, kNow + 60s))->empty());
+    EXPECT_EQ(ids_of(*sync(queue().claim("worker-b", 10, kNow + 2h, kNow + 3h))), (std::vector<std::string>{"future"}));
+}
+
+TEST_P(StoreConformance, QueueAPutOfAQueuedTaskIsAConflict) {
+    PUT(pending("t1", kNow));
+    auto again = sync(queue().put(pending("t1", kNow)));
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.error().code, Errc::conflict);
+}
+
+TEST_P(StoreConformance, QueueRescheduleMakesAnItemPendingAgainAndMayRefundTheAttempt) {
+    PUT(pending("t1", kNow - 1s));
+    PUT(pending("t2", kNow - 1s));
+    ASSERT_EQ(sync(queue().claim("w", 2, kNow, kNow + 60s))->size(), 2u);
+    // A retry: later, the attempt spent, with its error.
+    ASSERT_TRUE(sync(queue().reschedule("t1", kNow + 10s, "boom", false)).ok());
+    // A shutdown: at once, the attempt given back.
+    ASSERT_TRUE(sync(queue().reschedule("t2", kNow, "", true)).ok());
+    auto now = sync(queue().claim("w", 10, kNow, kNow + 60s));
+    ASSERT_EQ(ids_of(*now), (std::vector<std::string>{"t2"}));
+    EXPECT_EQ(now->front().attempts, 1);  // 1 claimed, 1 refunded, 1 claimed again
+    auto later = sync(queue().claim("w", 10, kNow + 11s, kNow + 60s));
+    ASSERT_EQ(ids_of(*later), (std::vector<std::string>{"t1"}));
+    EXPECT_EQ(later->front().attempts, 2);
+    EXPECT_EQ(later->front().last_error, "boom");
+    EXPECT_EQ(sync(queue().reschedule("nope", kNow, "", false)).error().code, Errc::not_found);
+}
+
+TEST_P(StoreConformance, QueueLeasesAreRenewedByTheirOwnerAndReclaimedWhenTheyLapse) {
+    PUT(pending("t1", kNow - 1s));
+    PUT(pending("t2", kNow - 1s));
+    ASSERT_EQ(sync(queue().claim("dead", 2, kNow, kNow + 1s))->size(), 2u);
+    // Only the owner renews: "other" cannot extend t1's lease.
+    ASSERT_TRUE(sync(queue().renew("other", {"t1"}, kNow + 1h)).ok());
+    ASSERT_TRUE(sync(queue().renew("dead", {"t2"}, kNow + 1h)).ok());
+    auto reclaimed = sync(queue().reclaim_expired("alive", 10, kNow + 2s, kNow + 2min));
+    ASSERT_TRUE(reclaimed.ok()) << reclaimed.error().message;
+    ASSERT_EQ(ids_of(*reclaimed), (std::vector<std::string>{"t1"}));
+    EXPECT_EQ(reclaimed->front().lease_owner, "alive");
+    auto stored = sync(queue().get("t1"));
+    ASSERT_TRUE(stored.ok() && stored->has_value());
+    EXPECT_EQ((*stored)->lease_owner, "alive");
+    EXPECT_EQ((*stored)->lease_expires_at, kNow + 2min);
+    EXPECT_TRUE(sync(queue().reclaim_expired("alive", 10, kNow + 3s, kNow + 2min))->empty());
+}
+
+TEST_P(StoreConformance, QueueBuriedItemsBecomeDeadLettersNewestFirst) {
+    PUT(pending("t1", kNow));
+    PUT(pending("t2", kNow));
+    PUT(pending("t3", kNow, "other-app"));
+    auto letter = [](const std::string& task, const std::string& app, TimePoint at) {
+        DeadLetter l;
+        l.id = "dlq-" + task;
+        l.task_id = task;
+        l.app_id = app;
+        l.error = "failed " + task;
+        l.failed_at = at;
+        l.retry_count = 3;
+        l.input = json::object{{"n", task}};
+        return l;
+    };
+    ASSERT_TRUE(sync(queue().bury("t1", letter("t1", "default", kNow - 1h))).ok());
+    ASSERT_TRUE(sync(queue().bury("t2", letter("t2", "default", kNow))).ok());
+    ASSERT_TRUE(sync(queue().bury("t3", letter("t3", "other-app", kNow))).ok());
+    EXPECT_FALSE(sync(queue().get("t1"))->has_value());  // out of the queue
+    auto letters = sync(queue().dead_letters("default", 10));
+    ASSERT_TRUE(letters.ok()) << letters.error().message;
+    ASSERT_EQ(letters->size(), 2u);
+    EXPECT_EQ(letters->at(0).id, "dlq-t2");
+    EXPECT_EQ(letters->at(1).id, "dlq-t1");
+    EXPECT_EQ(letters->at(1).error, "failed t1");
+    EXPECT_EQ(letters->at(1).retry_count, 3);
+    EXPECT_EQ(letters->at(1).failed_at, kNow - 1h);
+    EXPECT_EQ(letters->at(1).input.at("n"), "t1");
+    EXPECT_EQ(sync(queue().dead_letters("default", 1))->size(), 1u);
+    // Taking one removes it; purging drops those older than the cutoff.
+    auto taken = sync(queue().take_dead_letter("dlq-t2"));
+    ASSERT_TRUE(taken.ok() && taken->has_value());
+    EXPECT_EQ((*taken)->task_id, "t2");
+    EXPECT_FALSE(sync(queue().take_dead_letter("dlq-t2"))->has_value());
+    EXPECT_EQ(*sync(queue().purge_dead_letters_before(kNow - 1min)), 1u);
+    EXPECT_TRUE(sync(queue().dead_letters("default", 10))->empty());
+    EXPECT_EQ(sync(queue().dead_letters("other-app", 10))->size(), 1u);
+}
+
+TEST_P(StoreConformance, QueueRemovingAnAppDropsItsItemsAndLettersOnly) {
+    PUT(pending("mine", kNow - 1s, "gone"));
+    PUT(pending("kept", kNow - 1s));
+    DeadLetter l;
+    l.id = "dlq-x";
+    l.task_id = "mine";
+    l.app_id = "gone";
+    l.failed_at = kNow;
+    ASSERT_TRUE(sync(queue().bury("mine", l)).ok());
+    PUT(pending("mine-2", kNow - 2s, "gone"));
+    ASSERT_TRUE(sync(queue().remove_app("gone")).ok());
+    EXPECT_TRUE(sync(queue().dead_letters("gone", 10))->empty());
+    EXPECT_EQ(ids_of(*sync(queue().claim("w", 10, kNow, kNow + 60s))), (std::vector<std::string>{"kept"}));
+    ASSERT_TRUE(sync(queue().remove("kept")).ok());
+    EXPECT_FALSE(sync(queue().get("kept"))->has_value());
+}
+
+// ---- claims with their tasks ----------------------------------------------------------------------------------
+
+TEST_P(StoreConformance, QueueClaimRunsCarryTheirTasksWhereTheStoreHoldsTheQueue) {
+    auto created = sync(tasks().create_queued(queued_task("t1"), pending("t1", kNow - 1s)));
+    ASSERT_TRUE(created.ok()) << created.error().message;
+    if (!*created) ASSERT_TRUE(sync(queue().put(pending("t1", kNow - 1s))).ok());
+    auto runs = sync(tasks().claim_runs({"w", 4, kNow, kNow + 60s}));
+    if (!tasks().claims_runs()) {
+        ASSERT_FALSE(runs.ok());
+        EXPECT_EQ(runs.error().code, Errc::unsupported);
+        return;
+    }
+    ASSERT_TRUE(runs.ok()) << runs.error().message;
+    ASSERT_EQ(runs->size(), 1u);
+    EXPECT_EQ(runs->front().item.task_id, "t1");
+    EXPECT_EQ(runs->front().item.lease_owner, "w");
+    ASSERT_TRUE(runs->front().task.has_value());
+    EXPECT_EQ(runs->front().task->task.context_id, "ctx-t1");
+    EXPECT_EQ(runs->front().task->task.status.state, TaskState::submitted);
+    EXPECT_TRUE(sync(tasks().claim_runs({"w", 4, kNow, kNow + 60s}))->empty());
+}
+
+// A background run's end fills its worker slot in the same transaction, and says which push configs to notify.
+TEST_P(StoreConformance, QueueARunsEndClaimsTheNextJobAndReadsItsPushConfigs) {
+    for (const auto* id : {"t1", "t2"}) {
+        auto created = sync(tasks().create_queued(queued_task(id), pending(id, kNow - 1s)));
+        ASSERT_TRUE(created.ok()) << created.error().message;
+        if (!*created) ASSERT_TRUE(sync(queue().put(pending(id, kNow - 1s))).ok());
+    }
+    auto cfg = a2a::PushNotificationConfig{};
+    cfg.id = "c1";
+    cfg.url = "https://hooks.example.com/t1";
+    ASSERT_TRUE(sync(tasks().put_push_config("default", "t1", cfg, 10)).ok());
+    ASSERT_EQ(sync(queue().claim("w", 1, kNow, kNow + 60s))->size(), 1u);  // t1, the older
+
+    auto working = queued_task("t1");
+    working.task.status.state = TaskState::working;
+    auto started = sync(tasks().start_run_with(working, {"default", "u1", "ctx-t1"}, std::nullopt));
+    ASSERT_TRUE(started.ok()) << started.error().message;
+    if (started->push_configs) {
+        ASSERT_EQ(started->push_configs->size(), 1u);
+        EXPECT_EQ(started->push_configs->front().url, cfg.url);
+    }
+
+    auto done = queued_task("t1");
+    done.task.status.state = TaskState::completed;
+    TaskStore::RunEnd end{done, {}, {"default", "u1", "ctx-t1"}, {}, true, std::nullopt, std::nullopt};
+    if (tasks().claims_runs()) end.claim_next = ClaimRequest{"w", 1, kNow, kNow + 60s};
+    auto stored = sync(tasks().finish_run_with(std::move(end)));
+    ASSERT_TRUE(stored.ok()) << stored.error().message;
+    EXPECT_EQ(sync(tasks().get("default", "t1"))->task.status.state, TaskState::completed);
+    if (stored->push_configs) EXPECT_EQ(stored->push_configs->size(), 1u);
+    if (!tasks().claims_runs()) {
+        EXPECT_FALSE(stored->claimed_next);
+        return;
+    }
+    EXPECT_TRUE(stored->queue);
+    EXPECT_FALSE(sync(queue().get("t1"))->has_value());
+    ASSERT_TRUE(stored->claimed_next);
+    ASSERT_EQ(stored->claimed.size(), 1u);
+    EXPECT_EQ(stored->claimed.front().item.task_id, "t2");
+    ASSERT_TRUE(stored->claimed.front().task.has_value());
+    EXPECT_EQ(stored->claimed.front().task->task.id, "t2");
+    auto t2 = sync(queue().get("t2"));
+    ASSERT_TRUE(t2.ok() && t2->has_value());
+    EXPECT_EQ((*t2)->state, QueueItem::State::running);
+    EXPECT_EQ((*t2)->lease_owner, "w");
+
+    // Nothing left: the next end claims nothing, and says so.
+    auto done2 = queued_task("t2");
+    done2.task.status.state = TaskState::completed;
+    auto last = sync(tasks().finish_run_with(
+        {done2, {}, {"default", "u1", "ctx-t2"}, {}, true, std::nullopt, ClaimRequest{"w", 1, kNow, kNow + 60s}}));
+    ASSERT_TRUE(last.ok()) << last.error().message;
+    EXPECT_TRUE(last->claimed_next);
+    EXPECT_TRUE(last->claimed.empty());
+    ASSERT_TRUE(last->push_configs.has_value());
+    EXPECT_TRUE(last->push_configs->empty());
+}
+
+#undef PUT
+
+}  // namespace
+
+}  // namespace hector::store::testing
