@@ -69,6 +69,10 @@ StateScope state_scope(std::string_view key);
 /// Sets `key` in `state`, or removes it when `value` is null (a state delta's convention).
 void apply_state(boost::json::object& state, std::string_view key, const boost::json::value& value);
 
+/// A run's user message joins its conversation once: when an earlier attempt of task `task_id` recorded it, it is
+/// taken out of `history` (the agent adds the message itself) and true comes back.
+bool take_recorded_user_message(std::vector<SessionEvent>& history, const std::string& task_id);
+
 /// Conversations: (app, user, id) → ordered events and state. Thread-safe; awaitable like TaskStore.
 class SessionStore {
   public:

@@ -18,6 +18,16 @@ void apply_state(boost::json::object& state, std::string_view key, const boost::
         state[key] = value;
 }
 
+bool take_recorded_user_message(std::vector<SessionEvent>& history, const std::string& task_id) {
+    for (auto it = history.rbegin(); it != history.rend(); ++it) {
+        if (it->invocation_id == task_id && it->role == "user") {
+            history.erase(std::next(it).base());
+            return true;
+        }
+    }
+    return false;
+}
+
 boost::asio::awaitable<Status> TaskStore::finish_run(TaskRecord record, std::vector<TaskEvent> events) {
     auto app = record.app_id;
     auto id = record.task.id;
@@ -39,6 +49,12 @@ boost::asio::awaitable<Result<TaskStore::RunStartStored>> TaskStore::start_run_w
 boost::asio::awaitable<Result<TaskStore::RunEndStored>> TaskStore::finish_run_with(RunEnd end) {
     if (auto st = co_await finish_run(std::move(end.record), std::move(end.events)); !st) co_return st.error();
     co_return RunEndStored{};
+}
+
+boost::asio::awaitable<Result<TaskStore::RunStartStored>> TaskStore::start_run_in_session(TaskRecord, SessionKey,
+                                                                                          std::optional<SessionEvent>,
+                                                                                          std::size_t) {
+    co_return Error{Errc::unsupported, "the sessions are not in this task store's database"};
 }
 
 boost::asio::awaitable<Result<std::vector<ClaimedRun>>> TaskStore::claim_runs(ClaimRequest) {

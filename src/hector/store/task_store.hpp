@@ -92,12 +92,21 @@ class TaskStore {
     /// the caller appends the message itself (SessionStore::append) unless user_message is set.
     struct RunStartStored {
         bool user_message = false;
+        /// The run's session as the transaction saw it before the user's message (RunStart::open_session), with
+        /// that message taken out when an earlier attempt had recorded it; none: the caller opens it itself.
+        std::optional<Session> session;
         /// The task's push configs as the transaction saw them, when the store read them (SQL), so a notification
         /// of the change needs no read of its own.
         std::optional<std::vector<a2a::PushNotificationConfig>> push_configs;
     };
     virtual boost::asio::awaitable<Result<RunStartStored>> start_run_with(TaskRecord record, SessionKey key,
                                                                           std::optional<SessionEvent> user_message);
+    /// Where the sessions share this store's database: start_run_with() that also opens the run's session (its
+    /// newest `last_events` events and its state) in the same transaction, and appends the user's message only
+    /// when no earlier attempt of the task recorded it (take_recorded_user_message). Errc::unsupported elsewhere:
+    /// the caller opens the session, then calls start_run_with().
+    virtual boost::asio::awaitable<Result<RunStartStored>> start_run_in_session(
+        TaskRecord record, SessionKey key, std::optional<SessionEvent> user_message, std::size_t last_events);
     /// A run's end: finish_run(), the conversation events the run produced and the end of its queue row, in one
     /// transaction as far as the engine allows (SQL: the queue always lives in the tasks' database, the sessions
     /// when they share it), so a crash keeps all of it or none. What comes back says what was done here; the caller

@@ -271,28 +271,26 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     input.message = t->input;
     input.resume = t->resume;
     const store::SessionKey key{working.app_id, working.user_id, working.task.context_id};
-    auto session = co_await sessions_.open(key, std::size_t{1000});
-    if (session) {
-        input.history = std::move(session->events);
-        input.session_state = std::move(session->state);
-    }
     // The user's message joins the conversation once: an earlier attempt of this task may have recorded it (the
     // agent then gets the history without it and adds it itself); an approval answer never does.
     std::optional<store::SessionEvent> user_message;
-    if (!t->resume) {
-        bool recorded = false;
-        for (auto it = input.history.rbegin(); it != input.history.rend(); ++it) {
-            if (it->invocation_id == working.task.id && it->role == "user") {
-                input.history.erase(std::next(it).base());
-                recorded = true;
-                break;
-            }
-        }
-        if (!recorded) user_message = user_event(t->input, working.task.id);
-    }
+    if (!t->resume) user_message = user_event(t->input, working.task.id);
+    constexpr std::size_t kHistoryEvents = 1000;
 
-    // The working state, with the user's message in the same transaction where the store allows it.
-    auto started = co_await store_.start_run_with(working, key, user_message);
+    // The working state, the conversation so far and the user's message in one transaction where the sessions
+    // share the tasks' database; else the session is read first and the rest stored together where possible.
+    auto started = co_await store_.start_run_in_session(working, key, user_message, kHistoryEvents);
+    if (!started && started.error().code == Errc::unsupported) {
+        if (auto session = co_await sessions_.open(key, kHistoryEvents); session) {
+            input.history = std::move(session->events);
+            input.session_state = std::move(session->state);
+        }
+        if (user_message && store::take_recorded_user_message(input.history, working.task.id)) user_message.reset();
+        started = co_await store_.start_run_with(working, key, user_message);
+    } else if (started && started->session) {
+        input.history = std::move(started->session->events);
+        input.session_state = std::move(started->session->state);
+    }
     if (!started) {
         log::debug("tasks", "task {}: working state not stored: {}", working.task.id, started.error().message);
         // Canceled (here or on another instance) between the claim and now: the stored end state stands.

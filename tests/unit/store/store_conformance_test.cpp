@@ -181,6 +181,45 @@ TEST_P(StoreConformance, FinishRunWithKeepsTheOutcomeAndTheConversationTogether)
     EXPECT_EQ(sync(tasks().get("default", "t1"))->task.status.state, TaskState::completed);
 }
 
+// A run's start: working state, the conversation so far and the user's message in one transaction where the
+// sessions share the database; a second attempt of the same task finds its message recorded and does not add it
+// again.
+TEST_P(StoreConformance, StartRunInSessionReadsTheConversationAndRecordsTheMessageOnce) {
+    const SessionKey key{"default", "u1", "ctx-1"};
+    SessionEvent earlier;
+    earlier.author = "user";
+    earlier.role = "user";
+    earlier.invocation_id = "t0";
+    ASSERT_TRUE(sync(sessions().append(key, earlier)).ok());
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    SessionEvent question;
+    question.author = "user";
+    question.role = "user";
+    question.invocation_id = "t1";
+    auto started = sync(tasks().start_run_in_session(make_task("t1"), key, question, 10));
+    if (!started.ok() && started.error().code == Errc::unsupported) {
+        GTEST_SUCCEED() << "the caller opens the session itself on this backend";
+        return;
+    }
+    ASSERT_TRUE(started.ok()) << started.error().message;
+    EXPECT_TRUE(started->user_message);
+    ASSERT_TRUE(started->session.has_value());
+    ASSERT_EQ(started->session->events.size(), 1u);  // what came before, not the message being run
+    EXPECT_EQ(started->session->events[0].invocation_id, "t0");
+    EXPECT_EQ(sync(sessions().get(key, std::nullopt))->events.size(), 2u);
+    // The next attempt of t1: the history leaves the recorded message out and nothing is appended.
+    auto again = sync(tasks().start_run_in_session(make_task("t1"), key, question, 10));
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    ASSERT_EQ(again->session->events.size(), 1u);
+    EXPECT_EQ(sync(sessions().get(key, std::nullopt))->events.size(), 2u);
+    // A finished task is not started again, and its conversation is untouched.
+    ASSERT_TRUE(sync(tasks().update(make_task("t1", "ctx-1", TaskState::completed))).ok());
+    auto late = sync(tasks().start_run_in_session(make_task("t1"), key, question, 10));
+    ASSERT_FALSE(late.ok());
+    EXPECT_EQ(late.error().code, Errc::conflict);
+    EXPECT_EQ(sync(sessions().get(key, std::nullopt))->events.size(), 2u);
+}
+
 TEST_P(StoreConformance, UpdateNeverResurrectsAFinishedTask) {
     ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
     ASSERT_TRUE(sync(tasks().update(make_task("t1", "ctx-1", TaskState::completed))).ok());

@@ -224,6 +224,10 @@ Result<SessionEvent> append_session_event(Connection& c, const SessionKey& key, 
     return do_append_impl(c, key, std::move(event));
 }
 
+Result<Session> open_session(Connection& c, const SessionKey& key, std::optional<std::size_t> last_events) {
+    return do_get(c, key, last_events, true);
+}
+
 asio::awaitable<Result<Session>> SqlSessionStore::get(SessionKey key, std::optional<std::size_t> last_events) {
     return db_.read<Session>(
         [key = std::move(key), last_events](Connection& c) { return do_get(c, key, last_events, false); });

@@ -13,6 +13,8 @@ namespace hector::store::sql {
 /// Appends one event inside the caller's transaction (SqlTaskStore::finish_run_with joins a run's conversation to
 /// its outcome this way). Same contract as SessionStore::append.
 Result<SessionEvent> append_session_event(Connection& c, const SessionKey& key, SessionEvent event);
+/// SessionStore::open inside the caller's transaction (SqlTaskStore::start_run_with opens a run's session this way).
+Result<Session> open_session(Connection& c, const SessionKey& key, std::optional<std::size_t> last_events);
 
 class SqlSessionStore final : public SessionStore {
   public:

@@ -310,6 +310,28 @@ asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_with(
     });
 }
 
+asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_in_session(
+    TaskRecord record, SessionKey key, std::optional<SessionEvent> user_message, std::size_t last_events) {
+    const bool sessions_here = sessions_here_;
+    return db_.write<RunStartStored>([r = std::move(record), key = std::move(key), user = std::move(user_message),
+                                      last_events, sessions_here](Connection& c) -> Result<RunStartStored> {
+        if (!sessions_here) return Error{Errc::unsupported, "the sessions are not in this task store's database"};
+        if (auto st = do_update(c, r); !st) return st.error();
+        RunStartStored done;
+        auto push = select_push_configs(c, r.task.id);
+        if (!push) return std::move(push).error();
+        done.push_configs = std::move(push).value();
+        auto session = open_session(c, key, last_events);
+        if (!session) return std::move(session).error();
+        done.session = std::move(session).value();
+        if (user && !take_recorded_user_message(done.session->events, r.task.id)) {
+            if (auto a = append_session_event(c, key, *user); !a) return std::move(a).error();
+        }
+        done.user_message = true;
+        return done;
+    });
+}
+
 asio::awaitable<Result<TaskStore::RunEndStored>> SqlTaskStore::finish_run_with(RunEnd end) {
     const bool sessions_here = sessions_here_;
     return db_.write<RunEndStored>([end = std::move(end), sessions_here](Connection& c) -> Result<RunEndStored> {
