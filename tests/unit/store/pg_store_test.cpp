@@ -89,6 +89,41 @@ TEST_F(PgTest, MigrationsAreRecordedAndRunOnce) {
     EXPECT_EQ(versions(**again), first);
 }
 
+// Every run reads and appends to its session by (app, user, id). PostgreSQL's generic plans (prepared statements
+// after a few executions) must take the primary key for that, also before the table has statistics, not another
+// index on (app_name, user_id, ...): that reads every session of the user for each lookup (schema step 8).
+TEST_F(PgTest, SessionLookupsUseThePrimaryKeyInGenericPlans) {
+    auto db = open(settings());
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    std::string plans;
+    auto st = (*db)->transact(sql::TxMode::write, [&](sql::Connection& c) -> Status {
+        const char* setup[] = {
+            "INSERT INTO sessions (app_name, user_id, id, state_json, event_count, created_at, updated_at) "
+            "SELECT 'default', 'default', 'session-' || n, '{}', 0, n, n FROM generate_series(1, 2000) AS n",
+            // No ANALYZE: a busy server's statistics lag its tables.
+            "SET LOCAL plan_cache_mode = force_generic_plan",
+            "PREPARE next_seq (BIGINT, TEXT, TEXT, TEXT) AS UPDATE sessions SET event_count = event_count + 1, "
+            "updated_at = $1 WHERE app_name = $2 AND user_id = $3 AND id = $4 RETURNING event_count",
+            "PREPARE head (TEXT, TEXT, TEXT) AS SELECT s.event_count FROM (SELECT CAST($1 AS TEXT) AS app_name, "
+            "CAST($2 AS TEXT) AS user_id, CAST($3 AS TEXT) AS id) k LEFT JOIN sessions s ON s.app_name = k.app_name "
+            "AND s.user_id = k.user_id AND s.id = k.id",
+        };
+        for (const char* q : setup)
+            if (auto r = c.run(q); !r) return std::move(r).error();
+        for (const char* q : {"EXPLAIN EXECUTE next_seq (1, 'default', 'default', 'session-7')",
+                              "EXPLAIN EXECUTE head ('default', 'default', 'session-7')"}) {
+            auto r = c.run(q);
+            if (!r) return std::move(r).error();
+            for (const auto& row : r->rows) plans += row.text(0) + "\n";
+        }
+        (void)c.run("DEALLOCATE ALL");
+        return Error{Errc::cancelled, "roll back"};  // leave nothing behind
+    });
+    EXPECT_EQ(st.error().code, Errc::cancelled) << st.error().message;
+    EXPECT_EQ(plans.find("sessions_by_update"), std::string::npos) << plans;
+    EXPECT_NE(plans.find("sessions_pkey"), std::string::npos) << plans;
+}
+
 TEST_F(PgTest, ANewerSchemaIsRefused) {
     {
         auto db = open(settings());

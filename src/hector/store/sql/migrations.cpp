@@ -208,6 +208,15 @@ std::vector<Migration> make_steps(Dialect d) {
              // the rows (which carry the history and artifacts).
              "CREATE INDEX a2a_tasks_by_app_state ON a2a_tasks (app_id, state)",
          }},
+        {8,
+         "sessions_by_update",
+         {
+             // Gone: PostgreSQL's generic plans took this index for the lookups by (app_name, user_id, id) that
+             // every run makes (its cost estimate ties with the primary key's until the table has statistics) and
+             // then read every session of the user to find one. Without it, an append that moves updated_at is a
+             // HOT update, and the session listing sorts one user's sessions, read by the primary key.
+             "DROP INDEX sessions_by_update",
+         }},
 
     };
 }
