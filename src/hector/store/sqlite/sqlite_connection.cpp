@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <mutex>
+
 namespace hector::store::sqlite {
 
 namespace {
@@ -45,6 +47,10 @@ Errc errc_from_sqlite(int rc) {
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::open(const std::string& path, OpenMode mode,
                                                                  std::chrono::milliseconds busy_timeout) {
+    // Once per process, before SQLite initialises: no global memory statistics, which otherwise take a global
+    // mutex on every allocation SQLite makes (we never read sqlite3_memory_used()).
+    static std::once_flag configured;
+    std::call_once(configured, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
     if (mode == OpenMode::create) flags |= SQLITE_OPEN_CREATE;
     sqlite3* db = nullptr;
