@@ -39,6 +39,8 @@ class SqliteConnection final : public sql::Connection {
     bool in_transaction() const;
     /// True when SQLite opened the file read-only (no write permission on it or its directory).
     bool read_only() const;
+    /// The SQLite handle, for connection-level hooks (SqliteDatabase's WAL checkpoints).
+    sqlite3* handle() const { return db_; }
 
   private:
     SqliteConnection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}

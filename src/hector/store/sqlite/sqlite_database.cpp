@@ -2,16 +2,23 @@
 
 #include <fmt/format.h>
 #include <pthread.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <optional>
 #include <system_error>
 
+#include "hector/common/logging.hpp"
 #include "hector/store/sql/migrations.hpp"
 
 namespace hector::store::sqlite {
 
 namespace {
+
+// SQLite's own automatic checkpoint starts at 1,000 pages; past 16 times that the writer stops waiting for the
+// checkpoint thread.
+constexpr int kCheckpointFrames = 1000;
+constexpr int kWriterCheckpointFrames = 16000;
 
 Status make_parent_dir(const std::string& path) {
     const auto parent = std::filesystem::path(path).parent_path();
@@ -45,6 +52,15 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(SqliteSettings sett
     if (!wal) return std::move(wal).error();
     if (auto st = db->writer_->exec("PRAGMA synchronous = NORMAL"); !st) return std::move(st).error();
     if (auto st = sql::migrate(*db, sql::migrations(sql::Dialect::sqlite)); !st) return std::move(st).error();
+
+    // Replaces SQLite's automatic checkpoints on the writer (a WAL hook turns them off).
+    auto checkpointer = SqliteConnection::open(path, OpenMode::create, db->settings_.busy_timeout);
+    if (!checkpointer) return std::move(checkpointer).error();
+    db->checkpointer_ = std::move(checkpointer).value();
+    // A connection reads the file, and so learns that it is in WAL mode, only with its first statement: until then
+    // its checkpoints do nothing.
+    if (auto mode = db->checkpointer_->run("PRAGMA journal_mode"); !mode) return std::move(mode).error();
+    sqlite3_wal_hook(db->writer_->handle(), &SqliteDatabase::on_wal_commit, db.get());
 
     for (std::size_t i = 0; i < db->settings_.readers; ++i) {
         auto reader = SqliteConnection::open(path, OpenMode::read_only, db->settings_.busy_timeout);
@@ -119,12 +135,63 @@ SqliteDatabase::~SqliteDatabase() {
     }
     queue_cv_.notify_all();
     if (writer_thread_.joinable()) writer_thread_.join();  // writes already queued are still made
+    if (writer_) sqlite3_wal_hook(writer_->handle(), nullptr, nullptr);
+    {
+        std::lock_guard lock(checkpoint_mu_);
+        checkpoint_stopping_ = true;
+    }
+    checkpoint_cv_.notify_all();
+    if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+}
+
+int SqliteDatabase::on_wal_commit(void* self, sqlite3* db, const char* name, int frames) {
+    if (frames >= kWriterCheckpointFrames) {
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (frames >= kCheckpointFrames) {
+        static_cast<SqliteDatabase*>(self)->want_checkpoint();
+    }
+    return SQLITE_OK;
+}
+
+void SqliteDatabase::want_checkpoint() {
+    {
+        std::lock_guard lock(checkpoint_mu_);
+        if (checkpoint_stopping_ || checkpoint_wanted_) return;
+        checkpoint_wanted_ = true;
+        if (!checkpoint_thread_.joinable()) checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
+    }
+    checkpoint_cv_.notify_one();
+}
+
+void SqliteDatabase::checkpoint_loop() {
+    pthread_setname_np(pthread_self(), "hector-sqlite-c");
+    for (;;) {
+        {
+            std::unique_lock lock(checkpoint_mu_);
+            checkpoint_cv_.wait(lock, [&] { return checkpoint_stopping_ || checkpoint_wanted_; });
+            if (checkpoint_stopping_) return;
+            checkpoint_wanted_ = false;
+        }
+        // The bulk of the WAL while the writer goes on; then the few pages it added meanwhile, between two of its
+        // groups, so the WAL is wholly in the database file and the next write starts it over from its beginning
+        // (under continuous writes a checkpoint alone never catches up, and the WAL would only grow).
+        int rc =
+            sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        if (rc == SQLITE_OK) {
+            std::lock_guard writer(write_mu_);
+            rc = sqlite3_wal_checkpoint_v2(checkpointer_->handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                           nullptr);
+        }
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+            log::warn("store", "sqlite {}: checkpoint failed: {}", settings_.path, sqlite3_errstr(rc));
+    }
 }
 
 sql::Database::ConnectionStats SqliteDatabase::connection_stats() const {
-    // The writer and settings_.readers readers stay open for the database's life; idle = readers not lent out.
+    // The writer, the checkpointer and settings_.readers readers stay open for the database's life; idle = readers
+    // not lent out.
     std::lock_guard lock(read_mu_);
-    return {settings_.readers + 1, readers_.size()};
+    return {settings_.readers + 2, readers_.size()};
 }
 
 void SqliteDatabase::writer_loop() {

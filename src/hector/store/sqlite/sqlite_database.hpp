@@ -38,6 +38,10 @@ struct SqliteSettings {
 /// pool thread waits for the writer. A caller resumes only after the COMMIT that holds its write; when that COMMIT
 /// fails, or SQLite abandons the transaction (a full disk, an I/O error), every write of the group fails with it.
 /// Blocking transact() calls (start-up, tools) run directly on the writer connection.
+///
+/// Checkpoints: once the WAL holds kCheckpointFrames pages after a commit, a checkpoint thread copies it into the
+/// database file (PASSIVE: it never blocks the writer or readers). Should the WAL reach kWriterCheckpointFrames all
+/// the same (readers holding old snapshots, a slow disk), the writer checkpoints itself, which bounds the file.
 
 class SqliteDatabase final : public sql::Database {
   public:
@@ -65,6 +69,9 @@ class SqliteDatabase final : public sql::Database {
     Status run_transaction(SqliteConnection& c, const char* begin, const std::function<Status(sql::Connection&)>& fn);
     void run_group(std::vector<PendingWrite>& group);
     void writer_loop();
+    void checkpoint_loop();
+    void want_checkpoint();
+    static int on_wal_commit(void* self, sqlite3* db, const char* name, int frames);
     Result<std::unique_ptr<SqliteConnection>> take_reader();
     void give_back(std::unique_ptr<SqliteConnection> reader);
 
@@ -77,6 +84,14 @@ class SqliteDatabase final : public sql::Database {
     std::thread writer_thread_;
 
     std::unique_ptr<SqliteConnection> writer_;
+    // WAL checkpoints run on a thread of their own with a connection of their own, so the writer never copies the
+    // WAL into the database file or waits for its fsync between two groups of writes.
+    std::unique_ptr<SqliteConnection> checkpointer_;
+    std::mutex checkpoint_mu_;
+    std::condition_variable checkpoint_cv_;
+    bool checkpoint_wanted_ = false;
+    bool checkpoint_stopping_ = false;
+    std::thread checkpoint_thread_;
     mutable std::mutex read_mu_;
     std::condition_variable read_cv_;
     std::vector<std::unique_ptr<SqliteConnection>> readers_;  // idle ones
