@@ -127,6 +127,16 @@ asio::awaitable<void> TaskManager::start_claimed(store::ClaimedRun run, bool tas
         ~Started() { --n; }
     } started{starting_};
     auto item = std::move(run.item);
+    bool shutting_down;
+    {
+        std::lock_guard lock(mu_);
+        shutting_down = shutting_down_;
+    }
+    if (shutting_down) {
+        // Claimed while the server began to stop (DECISIONS 33): back to pending, the attempt given back.
+        co_await queue_.reschedule(item.task_id, Clock::now(), "released at shutdown", true);
+        co_return;
+    }
     Result<store::TaskRecord> record = Error{Errc::task_not_found, "Task not found"};
     if (!task_read)
         record = co_await store_.get(item.app_id, item.task_id);
