@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A2A load: message/send (blocking) and message/stream with the echo model at concurrency 1, 16 and 64, then
-# RSS with many open SSE streams (resubscriptions to tasks kept running by a fake model that never answers).
+# A2A load: message/send (blocking) and message/stream with the echo model at concurrency 1, 16 and 64, the
+# server's overhead over a 20 ms model at 1 and 16, then RSS with many open SSE streams (resubscriptions to tasks kept running by a fake model that never answers).
 # Usage: bench/a2a-load.sh [seconds] [streams]      (release build first: cmake --build --preset release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,6 +46,9 @@ PORT=$(port_of "$work/hector.log")
 echo "cores=$(nproc) seconds_per_run=$SECONDS_PER_RUN"
 for c in 1 16 64; do "$LOAD" send "$PORT" assistant "$c" "$SECONDS_PER_RUN"; done
 for c in 1 16 64; do "$LOAD" stream "$PORT" assistant "$c" "$SECONDS_PER_RUN"; done
+# What the server adds to a model of known latency (the fake answers "wait20 ..." after 20 ms), over HTTP to the
+# provider as in production.
+for c in 1 16; do "$LOAD" send "$PORT" waiting "$c" "$SECONDS_PER_RUN" 20; done
 rss() { awk '/VmRSS/{print $2}' /proc/$HPID/status; }
 echo "hector RSS before streams: $(( $(rss) / 1024 )) MB"
 TASKS=$(( (STREAMS + 63) / 64 ))

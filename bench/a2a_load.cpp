@@ -2,8 +2,10 @@
 // message/send or message/stream, reporting throughput and latency percentiles; or a holder of many open SSE
 // streams (tasks/resubscribe) for memory measurements.
 //
-//   a2a_load send   <port> <agent> <concurrency> <seconds>
-//   a2a_load stream <port> <agent> <concurrency> <seconds>
+//   a2a_load send   <port> <agent> <concurrency> <seconds> [model-ms]
+//   a2a_load stream <port> <agent> <concurrency> <seconds> [model-ms]
+//       with model-ms, every message reads "wait<model-ms> ..." (the fake OpenAI server then answers after that
+//       long) and the report is the server's overhead: each request's latency minus model-ms.
 //   a2a_load hold   <port> <agent> <streams> <tasks> <seconds>   (needs a model that keeps tasks running)
 //   a2a_load queue  <ports> <agent> <tasks> <concurrency> <admin-secret>
 //       non-blocking sends spread over the comma-separated ports, then waits until the first port's
@@ -50,14 +52,15 @@ struct Stats {
 };
 
 asio::awaitable<void> client(tcp::endpoint ep, std::string target, std::string method, Clock::time_point until,
-                             Stats& stats) {
+                             int model_ms, Stats& stats) {
     beast::tcp_stream stream(co_await asio::this_coro::executor);
     co_await stream.async_connect(ep, asio::use_awaitable);
     beast::flat_buffer buffer;
     std::vector<double> mine;
     int n = 0;
     while (Clock::now() < until) {
-        auto req = make_request(target, send_body(method, "load test message " + std::to_string(n++)));
+        const std::string prefix = model_ms > 0 ? "wait" + std::to_string(model_ms) + " " : "";
+        auto req = make_request(target, send_body(method, prefix + "load test message " + std::to_string(n++)));
         auto t0 = Clock::now();
         auto [wec, wn] = co_await http::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
         http::response_parser<http::string_body> parser;
@@ -70,7 +73,7 @@ asio::awaitable<void> client(tcp::endpoint ep, std::string target, std::string m
             if (wec || rec) break;
             continue;
         }
-        mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+        mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count() - model_ms);
     }
     std::lock_guard lock(stats.mu);
     stats.latencies_ms.insert(stats.latencies_ms.end(), mine.begin(), mine.end());
@@ -82,20 +85,28 @@ double percentile(std::vector<double>& v, double p) {
     return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
 }
 
-int run_closed_loop(const std::string& method, int port, const std::string& agent, int concurrency, int seconds) {
+int run_closed_loop(const std::string& method, int port, const std::string& agent, int concurrency, int seconds,
+                    int model_ms) {
     asio::io_context io(1);
     Stats stats;
     tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
     auto until = Clock::now() + std::chrono::seconds(seconds);
     auto start = Clock::now();
     for (int i = 0; i < concurrency; ++i)
-        asio::co_spawn(io, client(ep, "/agents/" + agent, method, until, stats), asio::detached);
+        asio::co_spawn(io, client(ep, "/agents/" + agent, method, until, model_ms, stats), asio::detached);
     io.run();
     double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     auto& l = stats.latencies_ms;
     std::size_t count = l.size();
-    std::printf("%-15s c=%-4d %10.0f req/s   p50 %7.3f ms   p99 %7.3f ms   errors %ld\n", method.c_str(), concurrency,
-                static_cast<double>(count) / elapsed, percentile(l, 0.50), percentile(l, 0.99), stats.errors.load());
+    if (model_ms > 0)
+        std::printf(
+            "%-15s c=%-4d %10.0f req/s   overhead over a %d ms model: p50 %7.3f ms   p99 %7.3f ms   errors %ld\n",
+            method.c_str(), concurrency, static_cast<double>(count) / elapsed, model_ms, percentile(l, 0.50),
+            percentile(l, 0.99), stats.errors.load());
+    else
+        std::printf("%-15s c=%-4d %10.0f req/s   p50 %7.3f ms   p99 %7.3f ms   errors %ld\n", method.c_str(),
+                    concurrency, static_cast<double>(count) / elapsed, percentile(l, 0.50), percentile(l, 0.99),
+                    stats.errors.load());
     return 0;
 }
 
@@ -251,7 +262,7 @@ int run_queue(const std::string& ports, const std::string& agent, int tasks, int
 
 int main(int argc, char** argv) {
     if (argc < 6) {
-        std::cerr << "usage: a2a_load send|stream <port> <agent> <concurrency> <seconds>\n"
+        std::cerr << "usage: a2a_load send|stream <port> <agent> <concurrency> <seconds> [model-ms]\n"
                      "       a2a_load hold <port> <agent> <streams> <tasks> <seconds>\n"
                      "       a2a_load queue <port[,port...]> <agent> <tasks> <concurrency> <admin-secret>\n";
         return 2;
@@ -261,8 +272,11 @@ int main(int argc, char** argv) {
         return run_queue(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]), argv[6]);
     int port = std::atoi(argv[2]);
     std::string agent = argv[3];
-    if (mode == "send") return run_closed_loop("message/send", port, agent, std::atoi(argv[4]), std::atoi(argv[5]));
-    if (mode == "stream") return run_closed_loop("message/stream", port, agent, std::atoi(argv[4]), std::atoi(argv[5]));
+    const int model_ms = argc >= 7 ? std::atoi(argv[6]) : 0;
+    if (mode == "send")
+        return run_closed_loop("message/send", port, agent, std::atoi(argv[4]), std::atoi(argv[5]), model_ms);
+    if (mode == "stream")
+        return run_closed_loop("message/stream", port, agent, std::atoi(argv[4]), std::atoi(argv[5]), model_ms);
     if (mode == "hold" && argc >= 7)
         return run_hold(port, agent, std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]));
     std::cerr << "unknown mode\n";

@@ -1,9 +1,11 @@
 // A standalone fake OpenAI server for tests driven from outside C++ (the @a2a-js interop test) and for load tests:
 // prints "listening on http://127.0.0.1:<port>" and serves until SIGTERM or SIGINT.
 // Replies "fake: <text>"; a message starting with "slow" streams 20 chunks 50 ms apart; one starting with "hang"
-// never answers (the request stays open until the client gives up).
+// never answers (the request stays open until the client gives up); one starting with "wait<N>" answers after N ms
+// (a model of known latency, for measuring what the server adds to it).
 #include <signal.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
@@ -20,6 +22,7 @@ int main() {
         hector::test::FakeOpenAi::Reply r;
         r.text = "fake: " + text;
         if (text.rfind("hang", 0) == 0) r.hang = true;
+        if (text.rfind("wait", 0) == 0) r.delay = std::chrono::milliseconds(std::atoi(text.c_str() + 4));
         if (text.rfind("slow", 0) == 0) {
             r.text.clear();
             for (int i = 0; i < 20; ++i) {
