@@ -7,7 +7,7 @@
 //       with model-ms, every message reads "wait<model-ms> ..." (the fake OpenAI server then answers after that
 //       long) and the report is the server's overhead: each request's latency minus model-ms.
 //   a2a_load hold   <port> <agent> <streams> <tasks> <seconds>   (needs a model that keeps tasks running)
-//   a2a_load queue  <ports> <agent> <tasks> <concurrency> <admin-secret>
+//   a2a_load queue  <ports> <agent> <tasks> <concurrency> <admin-secret> [model-ms]
 //       non-blocking sends spread over the comma-separated ports, then waits until the first port's
 //       /admin/queue/stats counts them all completed: completed tasks per second, end to end.
 #include <boost/asio.hpp>
@@ -194,8 +194,9 @@ long json_count(const std::string& body, const std::string& key) {
     return pos == std::string::npos ? -1 : std::atol(body.c_str() + pos + key.size() + 3);
 }
 
-int run_queue(const std::string& ports, const std::string& agent, int tasks, int concurrency,
-              const std::string& secret) {
+int run_queue(const std::string& ports, const std::string& agent, int tasks, int concurrency, const std::string& secret,
+              int model_ms) {
+    const std::string prefix = model_ms > 0 ? "wait" + std::to_string(model_ms) + " " : "";
     std::vector<tcp::endpoint> eps;
     for (std::size_t start = 0; start < ports.size();) {
         auto end = ports.find(',', start);
@@ -223,8 +224,9 @@ int run_queue(const std::string& ports, const std::string& agent, int tasks, int
                         co_await s.async_connect(ep, asio::use_awaitable);
                         beast::flat_buffer b;
                         for (int i = next++; i < tasks; i = next++) {
-                            auto req = make_request("/agents/" + agent,
-                                                    send_body("message/send", "job " + std::to_string(i), false));
+                            auto req =
+                                make_request("/agents/" + agent,
+                                             send_body("message/send", prefix + "job " + std::to_string(i), false));
                             co_await http::async_write(s, req, asio::use_awaitable);
                             http::response<http::string_body> res;
                             co_await http::async_read(s, b, res, asio::use_awaitable);
@@ -264,12 +266,14 @@ int main(int argc, char** argv) {
     if (argc < 6) {
         std::cerr << "usage: a2a_load send|stream <port> <agent> <concurrency> <seconds> [model-ms]\n"
                      "       a2a_load hold <port> <agent> <streams> <tasks> <seconds>\n"
-                     "       a2a_load queue <port[,port...]> <agent> <tasks> <concurrency> <admin-secret>\n";
+                     "       a2a_load queue <port[,port...]> <agent> <tasks> <concurrency> <admin-secret> "
+                     "[model-ms]\n";
         return 2;
     }
     std::string mode = argv[1];
     if (mode == "queue" && argc >= 7)
-        return run_queue(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]), argv[6]);
+        return run_queue(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]), argv[6],
+                         argc >= 8 ? std::atoi(argv[7]) : 0);
     int port = std::atoi(argv[2]);
     std::string agent = argv[3];
     const int model_ms = argc >= 7 ? std::atoi(argv[6]) : 0;
