@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -166,6 +167,50 @@ TEST_F(Postgres, TwoInstancesShareTheQueueTasksAndEvents) {
     ASSERT_FALSE(followed.empty());
     EXPECT_EQ(json::parse(followed.back().data).at("result").at("final"), true);
     EXPECT_EQ(state_of(a.port(), running), "canceled");
+}
+
+// With polling stretched to a minute, only notifications (LISTEN/NOTIFY) can carry changes between the instances
+// in time: a job queued on a full instance starts at once on the idle one, a follower on B gets the events of A's
+// run as they are stored, and a cancel made on B stops A's run.
+TEST_F(Postgres, NotificationsCarryWorkEventsAndCancelsBetweenInstances) {
+    const std::map<std::string, std::string> slow_polls{{"HECTOR_TEST_POLL_INTERVAL_MS", "60000"}};
+    auto config = [&](const std::string& instance, int workers) {
+        auto c = config_for(fake_, dsn_, instance);
+        c.replace(c.find("workers: 6"), 10, "workers: " + std::to_string(workers));
+        return c;
+    };
+    HectorServer a({.config_yaml = config("a", 1), .env = slow_polls});
+    HectorServer b({.config_yaml = config("b", 2), .env = slow_polls});
+    std::this_thread::sleep_for(300ms);  // both dispatchers found nothing; their next look is a minute away
+
+    // A's only worker takes the slow job; the next job sent to A can only start on B, woken by a notification.
+    const auto slow = send_background(a.port(), "slow job");
+    ASSERT_TRUE(fake_.wait_for_requests(1, 5s));
+    const auto quick = send_background(a.port(), "quick job");
+    EXPECT_EQ(wait_terminal(a.port(), quick, 5s), "completed");
+    std::set<std::string> ran_on;
+    for (const auto& r : fake_.requests())
+        if (json::serialize(r.body).find("quick job") != std::string::npos) ran_on.insert(r.headers.at("x-instance"));
+    EXPECT_EQ(ran_on, (std::set<std::string>{"b"}));
+
+    // B follows the slow job: after the stored events of the start, new ones keep coming as A stores them.
+    json::object resub{
+        {"jsonrpc", "2.0"}, {"id", 2}, {"method", "tasks/resubscribe"}, {"params", json::object{{"id", slow}}}};
+    auto follower = open_sse(b.port(), "/agents/worker", json::serialize(resub), {}, 5s);
+    ASSERT_TRUE(follower.reader->next());  // the snapshot
+    int artifacts = 0;
+    for (int i = 0; i < 200 && artifacts < 15; ++i) {
+        auto e = follower.reader->next();
+        ASSERT_TRUE(e) << "no event within 5 s after " << artifacts << " artifact updates";
+        if (json::parse(e->data).at("result").at("kind") == "artifact-update") ++artifacts;
+    }
+    EXPECT_GE(artifacts, 15);
+
+    // A cancel on B: A's watch would look only in a minute; the notification stops the run and its LLM request.
+    auto canceled = rpc(b.port(), "tasks/cancel", json::object{{"id", slow}});
+    EXPECT_EQ(canceled.at("result").at("status").at("state"), "canceled");
+    EXPECT_TRUE(fake_.wait_for_disconnect(5s));
+    EXPECT_EQ(state_of(a.port(), slow), "canceled");
 }
 
 TEST_F(Postgres, KillNineMidRunLosesNothing) {

@@ -1,5 +1,6 @@
 #include <boost/asio/signal_set.hpp>
 
+#include <charconv>
 #include <cstdlib>
 #include <future>
 #include <iostream>
@@ -172,10 +173,37 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     task_settings.auto_resume = config->storage.checkpoint.recovery.auto_resume;
     task_settings.resume_timeout = std::chrono::seconds(config->storage.checkpoint.recovery.timeout);
 
+    if (auto ms = env.get("HECTOR_TEST_POLL_INTERVAL_MS")) {
+        // Tests only: how often idle workers, remote followers and the cancel watch look at the store, so a test
+        // can show that notifications, not polling, carried a change.
+        std::int64_t v = 0;
+        if (std::from_chars(ms->data(), ms->data() + ms->size(), v).ec == std::errc() && v > 0) {
+            task_settings.poll_interval = task_settings.watch_interval = std::chrono::milliseconds(v);
+            log::warn("server", "HECTOR_TEST_POLL_INTERVAL_MS: the store is polled every {} ms (tests only)", v);
+        }
+    }
     tasks::TaskManager task_manager(io.io(), registry, task_store, session_store, *stores->queue, task_settings);
 
     tasks::PushNotifier push(io.io(), task_store, http, {});
     task_manager.set_push_notifier(&push);
+    // Other instances' changes (queued work, events, cancels) reach this one at once where the database can say so
+    // (PostgreSQL LISTEN/NOTIFY); polling stays as the safety net. The listener stops before the task manager goes.
+    struct StopListening {
+        store::sql::Database* db = nullptr;
+        ~StopListening() {
+            if (db) db->stop_listening();
+        }
+    } stop_listening;
+    if (auto* db = stores->tasks_database) {
+        auto listening = db->listen(
+            task_manager.instance_id(),
+            [&task_manager](char kind, std::string_view id) { task_manager.on_signal(kind, id); },
+            [&task_manager] { task_manager.on_signal_gap(); });
+        if (listening) {
+            stop_listening.db = db;
+            log::info("server", "changes made by other instances arrive as notifications (LISTEN/NOTIFY)");
+        }
+    }
     // Webhook and schedule triggers, notifications (server.md §9): a template or cron that does not compile stops
     // the start.
     automation::AutomationSettings automation_settings;

@@ -29,6 +29,10 @@ struct QueueItem {
     std::string last_error;
     boost::json::value input;  // what a worker needs to run the task from its start (agent, user, message...)
     TimePoint created_at{};
+    /// Not stored: a pending item put with announce tells other instances' idle workers about it (where the
+    /// database carries signals, sql::Database::signal). The instance putting it leaves it false when one of its own
+    /// workers is free to take it.
+    bool announce = true;
 };
 
 /// A background job whose retries ran out, or that failed for good (server.md §8).

@@ -181,6 +181,8 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
     if (background) {
         item.kind = store::QueueItem::Kind::background;
         item.state = store::QueueItem::State::pending;
+        // Other instances hear of it only when this one has no worker free for it.
+        item.announce = background_running() + starting_.load() >= settings_.workers;
     } else {
         item.kind = store::QueueItem::Kind::interactive;
         item.state = store::QueueItem::State::running;

@@ -150,6 +150,14 @@ class TaskManager {
     /// Push delivery, told of every status change like a listener, and given the task's push configs when a run's
     /// own transaction read them (TaskStore::RunStartStored). Set once, before runs start; it must outlive them.
     void set_push_notifier(PushNotifier* push) { push_ = push; }
+
+    /// The lease owner name of this instance (settings.instance_id, or the one generated).
+    const std::string& instance_id() const { return settings_.instance_id; }
+    /// Another instance's change signal (sql::Database::listen), from any thread: 'q' wakes idle workers; 't' makes
+    /// followers of that task read the store now, and stops a run of it here if its stored state has ended.
+    void on_signal(char kind, std::string_view task_id);
+    /// Signals may have been lost (the listener reconnected): everything is looked at again.
+    void on_signal_gap();
     /// Called (from the run's executor) when a run ends, with the LLM tokens it used: rate limits, metrics.
     using UsageListener =
         std::function<void(const store::TaskRecord&, std::int64_t prompt_tokens, std::int64_t completion_tokens)>;
@@ -200,6 +208,9 @@ class TaskManager {
     boost::asio::awaitable<void> maintenance_loop();
     boost::asio::awaitable<void> flush_events();
     boost::asio::awaitable<void> watch_remote_cancels();
+    // Stops the run of `task_id` here when its stored state has ended (canceled or failed elsewhere).
+    boost::asio::awaitable<void> adopt_stored_end(std::string task_id);
+    void poke_feed(const std::string& task_id);
     boost::asio::awaitable<void> renew_leases();
     boost::asio::awaitable<void> recover_expired();
     boost::asio::awaitable<void> retry_later(std::shared_ptr<Live> task, std::string error);

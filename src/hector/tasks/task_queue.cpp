@@ -7,6 +7,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -346,19 +348,45 @@ asio::awaitable<void> TaskManager::watch_remote_cancels() {
     for (const auto& [id, state] : *states) {
         auto parsed = a2a::parse_state(state);
         if (!parsed || !a2a::is_terminal(*parsed)) continue;
-        auto t = live(id);
-        if (!t) continue;
-        bool finished;
-        {
-            std::lock_guard lock(t->mu);
-            finished = t->finished;
-        }
-        if (finished) continue;
-        auto stored = co_await store_.get(t->record.app_id, id);
-        if (!stored) continue;
-        if (commit(t, stored->task.status))
-            asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
+        co_await adopt_stored_end(id);
     }
+}
+
+asio::awaitable<void> TaskManager::adopt_stored_end(std::string task_id) {
+    auto t = live(task_id);
+    if (!t) co_return;
+    std::string app;
+    {
+        std::lock_guard lock(t->mu);
+        if (t->finished) co_return;
+        app = t->record.app_id;
+    }
+    auto stored = co_await store_.get(app, task_id);
+    if (!stored || !a2a::is_terminal(stored->task.status.state)) co_return;
+    if (commit(t, stored->task.status))
+        asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
+}
+
+void TaskManager::on_signal(char kind, std::string_view task_id) {
+    if (kind == 'q') {
+        wake_workers();
+        return;
+    }
+    if (kind != 't' || task_id.empty()) return;
+    std::string id(task_id);
+    poke_feed(id);
+    if (running_here(id)) asio::co_spawn(io_, adopt_stored_end(std::move(id)), asio::detached);
+}
+
+void TaskManager::on_signal_gap() {
+    wake_workers();
+    std::vector<std::string> feeds;
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& [id, feed] : remote_feeds_) feeds.push_back(id);
+    }
+    for (const auto& id : feeds) poke_feed(id);
+    asio::co_spawn(io_, watch_remote_cancels(), asio::detached);
 }
 
 asio::awaitable<void> TaskManager::renew_leases() {
@@ -448,6 +476,11 @@ Event fanned_out(const TaskEvent& e) {
 // Subscribers of a task that does not run here share one reader of the stored log per task (the running instance
 // flushes it every flush_interval), however many they are, until the final event or until the task starts here.
 struct TaskManager::RemoteFeed {
+    explicit RemoteFeed(asio::io_context& io) : strand(asio::make_strand(io)), pause(strand) {}
+    // feed_loop runs on the strand; a change signal (poke_feed) cuts its pause between two reads short.
+    asio::strand<asio::io_context::executor_type> strand;
+    asio::steady_timer pause;
+    bool poked = false;  // on the strand: a signal came while the feed was reading
     struct Follower {
         std::shared_ptr<Subscription> sub;
         std::int64_t after = 0;  // the last event it was given
@@ -456,6 +489,20 @@ struct TaskManager::RemoteFeed {
     std::vector<Follower> followers;  // under TaskManager::mu_, except while feed_loop holds them
 };
 
+void TaskManager::poke_feed(const std::string& task_id) {
+    std::shared_ptr<RemoteFeed> feed;
+    {
+        std::lock_guard lock(mu_);
+        auto it = remote_feeds_.find(task_id);
+        if (it == remote_feeds_.end()) return;
+        feed = it->second;
+    }
+    asio::post(feed->strand, [feed] {
+        feed->poked = true;
+        feed->pause.cancel();
+    });
+}
+
 void TaskManager::follow_remote(std::shared_ptr<Subscription> sub, std::string app_id, std::string task_id,
                                 std::int64_t after_seq) {
     std::shared_ptr<RemoteFeed> started;
@@ -463,13 +510,16 @@ void TaskManager::follow_remote(std::shared_ptr<Subscription> sub, std::string a
         std::lock_guard lock(mu_);
         auto& feed = remote_feeds_[task_id];
         if (!feed) {
-            feed = std::make_shared<RemoteFeed>();
+            feed = std::make_shared<RemoteFeed>(io_);
             feed->app_id = std::move(app_id);
             started = feed;
         }
         feed->followers.push_back({std::move(sub), after_seq});
     }
-    if (started) asio::co_spawn(io_, feed_loop(std::move(task_id), std::move(started)), asio::detached);
+    if (started) {
+        auto strand = started->strand;
+        asio::co_spawn(strand, feed_loop(std::move(task_id), std::move(started)), asio::detached);
+    }
 }
 
 asio::awaitable<void> TaskManager::feed_loop(std::string task_id, std::shared_ptr<RemoteFeed> feed) {
@@ -534,7 +584,12 @@ asio::awaitable<void> TaskManager::feed_loop(std::string task_id, std::shared_pt
                 co_return;
             }
         }
-        co_await sleep_for(settings_.poll_interval);
+        // Until the poll interval passes, or sooner when a signal says the task changed.
+        if (!feed->poked) {
+            feed->pause.expires_after(settings_.poll_interval);
+            co_await feed->pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        }
+        feed->poked = false;
     }
     std::lock_guard lock(mu_);
     for (auto& f : feed->followers) f.sub->close();

@@ -48,6 +48,8 @@ class PgConnection final : public sql::Connection {
     /// The server process serving this connection (tests terminate it to simulate a failure).
     int backend_pid() const;
     std::chrono::steady_clock::time_point opened_at() const { return opened_at_; }
+    /// The libpq handle, for a listener waiting on its socket.
+    pg_conn* handle() const { return conn_; }
 
   private:
     explicit PgConnection(pg_conn* conn) : conn_(conn), opened_at_(std::chrono::steady_clock::now()) {}

@@ -84,4 +84,28 @@ Status PgDatabase::transact(sql::TxMode mode, const std::function<Status(sql::Co
     }
 }
 
+PgDatabase::~PgDatabase() {
+    listener_.reset();  // its thread calls into the handler: stop it first
+}
+
+Status PgDatabase::listen(std::string origin, SignalHandler on_signal, std::function<void()> on_gap) {
+    if (listener_) return Error{Errc::invalid_argument, "postgres: already listening"};
+    const auto& schema = pool_.settings().connect.schema;
+    std::string channel = schema.empty() ? "hector_signals" : "hector_" + schema;
+    if (channel.size() > 63) channel.resize(63);
+    auto handler = [origin, on_signal = std::move(on_signal)](std::string_view payload) {
+        // "<origin> <kind> <task id>"; this instance's own signals come back too.
+        const auto first = payload.find(' ');
+        if (first == std::string_view::npos || payload.substr(0, first) == origin) return;
+        const auto rest = payload.substr(first + 1);
+        if (rest.empty()) return;
+        const auto id = rest.size() > 2 ? rest.substr(2) : std::string_view{};
+        on_signal(rest.front(), id);
+    };
+    listener_ = std::make_unique<PgListener>(pool_.settings().connect, channel, std::move(handler), std::move(on_gap));
+    signal_origin_ = std::move(origin);
+    signal_channel_ = std::move(channel);
+    return {};
+}
+
 }  // namespace hector::store::postgres

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "hector/store/postgres/pg_listener.hpp"
 #include "hector/store/postgres/pg_pool.hpp"
 #include "hector/store/sql/database.hpp"
 
@@ -29,11 +30,17 @@ class PgDatabase final : public sql::Database {
 
     PgPool& pool() { return pool_; }
 
+    /// NOTIFY on a channel per schema ("hector_signals", or "hector_<schema>"), received by a PgListener.
+    Status listen(std::string origin, SignalHandler on_signal, std::function<void()> on_gap) override;
+    void stop_listening() override { listener_.reset(); }
+    ~PgDatabase() override;
+
   private:
     PgDatabase(PgPoolSettings settings, boost::asio::thread_pool& blocking);
 
     PgPool pool_;
     std::string description_;
+    std::unique_ptr<PgListener> listener_;
 };
 
 }  // namespace hector::store::postgres

@@ -11,6 +11,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "hector/common/result.hpp"
@@ -68,6 +70,40 @@ class Database {
         done(transact(TxMode::write, fn));
     }
 
+    /// Change signals between instances sharing the database (PostgreSQL NOTIFY; SQLite serves one instance and
+    /// has none). listen() starts receiving other instances' signals, handed to on_signal(kind, task id) from a
+    /// thread of the database's own (on_gap after a reconnection: signals may have been lost), and from then on
+    /// the stores' signal() calls send this instance's, marked with `origin` so it ignores its own. Call once at
+    /// start-up, before the stores are used. Errc::unsupported where the engine has no such thing.
+    using SignalHandler = std::function<void(char kind, std::string_view task_id)>;
+    virtual Status listen(std::string origin, SignalHandler on_signal, std::function<void()> on_gap) {
+        (void)origin;
+        (void)on_signal;
+        (void)on_gap;
+        return Error{Errc::unsupported, describe() + ": no change signals between instances"};
+    }
+    /// Stops listen()'s thread; the handlers are not called after this returns. Idempotent.
+    virtual void stop_listening() {}
+    /// Inside a write transaction on this database: a signal to the other instances, sent when it commits. Kinds:
+    /// 'q' there is queued work; 't' task `task_id` changed (events stored, finished, canceled). Does nothing
+    /// until listen() succeeded.
+    Status signal(Connection& c, char kind, std::string_view task_id) const {
+        if (signal_channel_.empty()) return {};
+        std::string payload = signal_origin_;
+        payload.push_back(' ');
+        payload.push_back(kind);
+        payload.push_back(' ');
+        payload.append(task_id);
+        auto r = c.run("SELECT pg_notify(?, ?)", {signal_channel_, std::move(payload)});
+        if (!r) return std::move(r).error();
+        return {};
+    }
+
+  protected:
+    std::string signal_channel_;  // set by listen()
+    std::string signal_origin_;
+
+  public:
     /// Runs fn (Connection& -> Result<T>) in a read transaction on the blocking pool.
     template <class T, class F>
     boost::asio::awaitable<Result<T>> read(F fn) {

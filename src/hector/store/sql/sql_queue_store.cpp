@@ -114,7 +114,11 @@ Status insert_queue_row(Connection& c, const QueueItem& q) {
 }
 
 boost::asio::awaitable<Status> SqlQueueStore::put(QueueItem q) {
-    return db_.write<void>([q = std::move(q)](Connection& c) { return insert_queue_row(c, q); });
+    return db_.write<void>([this, q = std::move(q)](Connection& c) -> Status {
+        if (auto st = insert_queue_row(c, q); !st) return st;
+        if (q.state != QueueItem::State::pending || !q.announce) return {};
+        return db_.signal(c, 'q', "");  // idle workers of other instances may take it
+    });
 }
 
 boost::asio::awaitable<Result<std::vector<QueueItem>>> SqlQueueStore::claim(std::string owner, std::size_t max,
@@ -155,11 +159,11 @@ boost::asio::awaitable<Result<std::vector<QueueItem>>> SqlQueueStore::reclaim_ex
 boost::asio::awaitable<Status> SqlQueueStore::reschedule(std::string task_id, TimePoint available_at, std::string error,
                                                          bool refund) {
     return db_.write<void>(
-        [id = std::move(task_id), available_at, error = std::move(error), refund](Connection& c) -> Status {
+        [this, id = std::move(task_id), available_at, error = std::move(error), refund](Connection& c) -> Status {
             auto r = c.run(kReschedule, {to_nanos(available_at), error, error, std::int64_t{refund ? 1 : 0}, id});
             if (!r) return std::move(r).error();
             if (r->affected == 0) return Error{Errc::not_found, "not queued"};
-            return {};
+            return db_.signal(c, 'q', "");
         });
 }
 

@@ -254,14 +254,22 @@ asio::awaitable<Status> SqlTaskStore::update(TaskRecord record) {
 
 asio::awaitable<Result<TaskRecord>> SqlTaskStore::finish_if_active(std::string app_id, std::string task_id,
                                                                    a2a::TaskStatus status) {
-    return db_.write<TaskRecord>([app_id = std::move(app_id), task_id = std::move(task_id), status = std::move(status)](
-                                     Connection& c) { return do_finish(c, app_id, task_id, status); });
+    return db_.write<TaskRecord>([this, app_id = std::move(app_id), task_id = std::move(task_id),
+                                  status = std::move(status)](Connection& c) -> Result<TaskRecord> {
+        auto done = do_finish(c, app_id, task_id, status);
+        if (!done) return done;
+        if (auto st = db_.signal(c, 't', task_id); !st) return st.error();  // a run elsewhere stops
+        return done;
+    });
 }
 
 asio::awaitable<Status> SqlTaskStore::append_events(std::string app_id, std::string task_id,
                                                     std::vector<TaskEvent> events) {
-    return db_.write<void>([app_id = std::move(app_id), task_id = std::move(task_id), events = std::move(events)](
-                               Connection& c) { return do_append(c, app_id, task_id, events); });
+    return db_.write<void>([this, app_id = std::move(app_id), task_id = std::move(task_id),
+                            events = std::move(events)](Connection& c) -> Status {
+        if (auto st = do_append(c, app_id, task_id, events); !st) return st;
+        return db_.signal(c, 't', task_id);  // followers elsewhere read the new events
+    });
 }
 
 asio::awaitable<Result<std::vector<TaskEvent>>> SqlTaskStore::events_after(std::string app_id, std::string task_id,
@@ -283,17 +291,21 @@ asio::awaitable<Status> SqlTaskStore::replace_events(std::string app_id, std::st
 }
 
 asio::awaitable<Status> SqlTaskStore::finish_run(TaskRecord record, std::vector<TaskEvent> events) {
-    return db_.write<void>([r = std::move(record), events = std::move(events)](Connection& c) -> Status {
+    return db_.write<void>([this, r = std::move(record), events = std::move(events)](Connection& c) -> Status {
         if (auto st = do_update(c, r, MessageIndex::keep); !st) return st;
         if (auto d = c.run(kDeleteEvents, {r.task.id}); !d) return std::move(d).error();
-        return insert_events(c, r.task.id, events);
+        if (auto st = insert_events(c, r.task.id, events); !st) return st;
+        return db_.signal(c, 't', r.task.id);
     });
 }
 
 asio::awaitable<Result<bool>> SqlTaskStore::create_queued(TaskRecord record, QueueItem item) {
-    return db_.write<bool>([r = std::move(record), q = std::move(item)](Connection& c) -> Result<bool> {
+    return db_.write<bool>([this, r = std::move(record), q = std::move(item)](Connection& c) -> Result<bool> {
         if (auto st = do_create(c, r); !st) return st.error();
         if (auto st = insert_queue_row(c, q); !st) return st.error();
+        // Idle workers of other instances may take it.
+        if (q.state == QueueItem::State::pending && q.announce)
+            if (auto st = db_.signal(c, 'q', ""); !st) return st.error();
         return true;  // the queue always lives in the tasks' database (DECISIONS 25)
     });
 }
@@ -339,11 +351,12 @@ asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_in_se
 
 asio::awaitable<Result<TaskStore::RunEndStored>> SqlTaskStore::finish_run_with(RunEnd end) {
     const bool sessions_here = sessions_here_;
-    return db_.write<RunEndStored>([end = std::move(end), sessions_here](Connection& c) -> Result<RunEndStored> {
+    return db_.write<RunEndStored>([this, end = std::move(end), sessions_here](Connection& c) -> Result<RunEndStored> {
         const auto& r = end.record;
         if (auto st = do_update(c, r, MessageIndex::keep); !st) return st.error();
         if (auto d = c.run(kDeleteEvents, {r.task.id}); !d) return std::move(d).error();
         if (auto st = insert_events(c, r.task.id, end.events); !st) return st.error();
+        if (auto st = db_.signal(c, 't', r.task.id); !st) return st.error();  // followers elsewhere see the end
         RunEndStored done;
         if (sessions_here) {
             for (const auto& e : end.conversation)
