@@ -5,6 +5,7 @@
 
 #include <cctype>
 
+#include "hector/common/logging.hpp"
 #include "hector/store/sql/migrations.hpp"
 
 namespace hector::store::postgres {
@@ -103,6 +104,10 @@ Status PgDatabase::listen(std::string origin, SignalHandler on_signal, std::func
         on_signal(rest.front(), id);
     };
     listener_ = std::make_unique<PgListener>(pool_.settings().connect, channel, std::move(handler), std::move(on_gap));
+    // Listening before this instance serves, so nothing sent after its start is missed; a server that cannot be
+    // reached now is retried in the background (polling covers the meantime).
+    if (!listener_->wait_listening(pool_.settings().connect.connect_timeout + std::chrono::seconds(1)))
+        log::warn("store", "{}: not listening for other instances' changes yet; retrying", description_);
     signal_origin_ = std::move(origin);
     signal_channel_ = std::move(channel);
     return {};

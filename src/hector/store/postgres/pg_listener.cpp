@@ -32,6 +32,12 @@ PgListener::~PgListener() {
     if (stop_fd_ >= 0) close(stop_fd_);
 }
 
+bool PgListener::wait_listening(std::chrono::milliseconds limit) {
+    std::unique_lock lock(ready_mu_);
+    ready_cv_.wait_for(lock, limit, [&] { return first_attempt_ != 0; });
+    return first_attempt_ == 1;
+}
+
 bool PgListener::connect() {
     auto conn = PgConnection::connect(settings_);
     if (!conn) {
@@ -57,7 +63,13 @@ void PgListener::run() {
     bool listened_before = false;
     while (!stopping_) {
         if (!conn_) {
-            if (!connect()) {
+            const bool ok = connect();
+            {
+                std::lock_guard lock(ready_mu_);
+                if (first_attempt_ == 0) first_attempt_ = ok ? 1 : -1;
+            }
+            ready_cv_.notify_all();
+            if (!ok) {
                 pollfd stop{stop_fd_, POLLIN, 0};
                 poll(&stop, 1, static_cast<int>(backoff.count()));
                 backoff = std::min(backoff * 2, std::chrono::milliseconds(10000));

@@ -1,8 +1,11 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -19,6 +22,9 @@ class PgListener {
   public:
     using Notify = std::function<void(std::string_view payload)>;
     PgListener(PgConnectSettings settings, std::string channel, Notify on_notify, std::function<void()> on_gap);
+    /// Blocks until the first LISTEN is in place (true) or its first attempt failed or `limit` passed (false; the
+    /// thread keeps trying). Signals sent before LISTEN are not heard.
+    bool wait_listening(std::chrono::milliseconds limit);
     ~PgListener();
     PgListener(const PgListener&) = delete;
     PgListener& operator=(const PgListener&) = delete;
@@ -34,6 +40,9 @@ class PgListener {
     std::unique_ptr<PgConnection> conn_;
     int stop_fd_ = -1;  // an eventfd that wakes the thread to stop
     std::atomic<bool> stopping_{false};
+    std::mutex ready_mu_;
+    std::condition_variable ready_cv_;
+    int first_attempt_ = 0;  // 0 pending, 1 listening, -1 failed
     std::thread thread_;
 };
 
