@@ -237,6 +237,26 @@ TEST(Queue, DeletingAnAppStopsItsRunsAndEmptiesItsQueue) {
     EXPECT_EQ(fake.request_count(), 7u);  // nothing of the deleted app was retried or resumed
 }
 
+// queue.workers bounds how many background jobs run at once on an instance, also when a run's end claims the next
+// job in its own transaction; and the workers are all used.
+TEST(Queue, WorkersBoundHowManyJobsRunAtOnce) {
+    FakeOpenAi fake;
+    fake.set_default([](const std::string& text) {
+        FakeOpenAi::Reply r;
+        r.text = "done: " + text;
+        r.delay = 150ms;
+        return r;
+    });
+    auto config = config_for(fake);
+    config.replace(config.find("workers: 4"), 10, "workers: 2");
+    HectorServer server({.config_yaml = config, .args = {"--auth-secret", "queue-test-secret"}});
+    std::vector<std::string> ids;
+    for (int i = 0; i < 12; ++i) ids.push_back(send_background(server.port(), "worker", "job " + std::to_string(i)));
+    for (const auto& id : ids) EXPECT_EQ(wait_terminal(server.port(), "worker", id), "completed") << id;
+    EXPECT_EQ(fake.request_count(), 12u);
+    EXPECT_EQ(fake.max_concurrent(), 2u);
+}
+
 TEST(Queue, QueueRoutesAreAdminOnly) {
     FakeOpenAi fake;
     HectorServer server({.config_yaml = config_for(fake), .args = {"--auth-secret", "queue-test-secret"}});

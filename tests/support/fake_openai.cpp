@@ -25,6 +25,8 @@ struct FakeOpenAi::Impl {
     std::function<Reply(const std::string&)> rule;
     std::vector<Request> requests;
     int disconnects = 0;
+    std::size_t waiting = 0;       // requests in their reply's delay now
+    std::size_t most_waiting = 0;  // the most there were at once
 
     asio::awaitable<http::Response> handle(http::Request& req);
 };
@@ -99,7 +101,15 @@ asio::awaitable<http::Response> FakeOpenAi::Impl::handle(http::Request& req) {
         cv.notify_all();
     }
     if (req.path != "/v1/chat/completions") co_return http::Response::json(404, json::object{{"error", "not found"}});
+    {
+        std::lock_guard lock(mu);
+        most_waiting = std::max(most_waiting, ++waiting);
+    }
     co_await sleep_for(reply.delay);
+    {
+        std::lock_guard lock(mu);
+        --waiting;
+    }
 
     if (reply.hang) {
         // Hold the request open, writing nothing useful, until the client gives up.
@@ -265,6 +275,11 @@ void FakeOpenAi::set_default(std::function<Reply(const std::string&)> rule) {
 std::vector<FakeOpenAi::Request> FakeOpenAi::requests() const {
     std::lock_guard lock(impl_->mu);
     return impl_->requests;
+}
+
+std::size_t FakeOpenAi::max_concurrent() const {
+    std::lock_guard lock(impl_->mu);
+    return impl_->most_waiting;
 }
 
 std::size_t FakeOpenAi::request_count() const {

@@ -56,6 +56,8 @@ class FakeOpenAi {
     void set_default(std::function<Reply(const std::string& last_user_text)> rule);
     std::vector<Request> requests() const;
     std::size_t request_count() const;
+    /// The most requests that were in their reply's delay at the same time (how many runs a server had going).
+    std::size_t max_concurrent() const;
     /// Waits until at least n requests arrived.
     bool wait_for_requests(std::size_t n, std::chrono::milliseconds timeout) const;
     /// Waits until a streamed response found its client gone (a write failed or the connection closed).
