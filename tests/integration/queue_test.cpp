@@ -39,6 +39,16 @@ queue:
 )" + extra;
 }
 
+// The fake answers "done: <text>" after `delay`.
+void answer_after(FakeOpenAi& fake, std::chrono::milliseconds delay) {
+    fake.set_default([delay](const std::string& text) {
+        FakeOpenAi::Reply r;
+        r.text = "done: " + text;
+        r.delay = delay;
+        return r;
+    });
+}
+
 json::value rpc(int port, const std::string& agent, const std::string& method, const json::value& params) {
     json::object req{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
     auto r = post_json(port, "/agents/" + agent, json::serialize(req));
@@ -241,12 +251,7 @@ TEST(Queue, DeletingAnAppStopsItsRunsAndEmptiesItsQueue) {
 // job in its own transaction; and the workers are all used.
 TEST(Queue, WorkersBoundHowManyJobsRunAtOnce) {
     FakeOpenAi fake;
-    fake.set_default([](const std::string& text) {
-        FakeOpenAi::Reply r;
-        r.text = "done: " + text;
-        r.delay = 150ms;
-        return r;
-    });
+    answer_after(fake, 150ms);
     auto config = config_for(fake);
     config.replace(config.find("workers: 4"), 10, "workers: 2");
     HectorServer server({.config_yaml = config, .args = {"--auth-secret", "queue-test-secret"}});
@@ -272,12 +277,7 @@ TEST(Queue, QueueRoutesAreAdminOnly) {
 // exactly once.
 TEST(Recovery, KillNineMidRunLosesNothing) {
     FakeOpenAi fake;
-    fake.set_default([](const std::string& text) {
-        FakeOpenAi::Reply r;
-        r.text = "done: " + text;
-        r.delay = 150ms;
-        return r;
-    });
+    answer_after(fake, 150ms);
     TempDir dir;
     const std::string config = config_for(fake);
     std::vector<std::string> ids;
