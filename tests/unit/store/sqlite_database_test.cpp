@@ -118,7 +118,8 @@ TEST(SqliteDatabase, DataSurvivesReopening) {
 
 // Checkpoints run beside the writer: under writes that never pause, the WAL is still copied into the database
 // file and started over, so it stays a few MB however much is written (without them it would hold every page
-// written since the start: here ~40 MB).
+// written since the start: here ~80 MB). The file keeps its largest size, which depends on how soon the
+// checkpointer thread gets a core: on two busy cores it has reached 25 MB, hence the margin.
 TEST(SqliteDatabase, TheWalStaysBoundedUnderContinuousWrites) {
     TempDir dir;
     asio::thread_pool pool(4);
@@ -126,21 +127,21 @@ TEST(SqliteDatabase, TheWalStaysBoundedUnderContinuousWrites) {
     auto db = open_db(path, pool);
     ASSERT_TRUE(db.ok()) << db.error().message;
     sql::SqlTaskStore tasks(**db);
-    // 4 writers, 2,500 tasks of ~16 KB each (four pages or more per task), with no pause between them.
+    // 4 writers, 2,500 tasks of ~32 KB each (eight pages or more per task), with no pause between them.
     std::vector<std::future<void>> writers;
     std::atomic<int> failures{0};
     for (int w = 0; w < 4; ++w)
         writers.push_back(std::async(std::launch::async, [&, w] {
             for (int i = 0; i < 625; ++i)
-                if (!sync(tasks.create(task("t-" + std::to_string(w) + "-" + std::to_string(i), 16000))).ok())
+                if (!sync(tasks.create(task("t-" + std::to_string(w) + "-" + std::to_string(i), 32000))).ok())
                     ++failures;
         }));
     for (auto& f : writers) f.get();
     EXPECT_EQ(failures.load(), 0);
     EXPECT_EQ(query_text(**db, "SELECT COUNT(*) FROM a2a_tasks"), "2500");
     const auto wal = std::filesystem::file_size(path + "-wal");
-    EXPECT_LT(wal, 20u * 1024 * 1024) << "the WAL was never started over";
-    EXPECT_GT(std::filesystem::file_size(path), 30u * 1024 * 1024);  // the data reached the database file
+    EXPECT_LT(wal, 40u * 1024 * 1024) << "the WAL was never started over";
+    EXPECT_GT(std::filesystem::file_size(path), 60u * 1024 * 1024);  // the data reached the database file
 }
 
 TEST(SqliteMigrations, EveryStepIsRecordedOnceInOrder) {
