@@ -86,6 +86,17 @@ std::string send_background(int port, const std::string& text) {
             .as_string());
 }
 
+std::string send_background_in(int port, const std::string& text, const std::string& context_id) {
+    json::object m{{"role", "user"},
+                   {"contextId", context_id},
+                   {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
+    return std::string(
+        rpc(port, "message/send", json::object{{"message", m}, {"configuration", json::object{{"blocking", false}}}})
+            .at("result")
+            .at("id")
+            .as_string());
+}
+
 std::string state_of(int port, const std::string& id) {
     return std::string(
         rpc(port, "tasks/get", json::object{{"id", id}}).at("result").at("status").at("state").as_string());
@@ -211,6 +222,38 @@ TEST_F(Postgres, NotificationsCarryWorkEventsAndCancelsBetweenInstances) {
     EXPECT_EQ(canceled.at("result").at("status").at("state"), "canceled");
     EXPECT_TRUE(fake_.wait_for_disconnect(5s));
     EXPECT_EQ(state_of(a.port(), slow), "canceled");
+}
+
+// DECISIONS 20 across instances: a conversation runs one job at a time wherever its messages were sent. The
+// second message, sent to B while A still runs the first, starts only after the first has answered, and its model
+// sees that answer.
+TEST_F(Postgres, AConversationRunsOneJobAtATimeAcrossInstances) {
+    fake_.set_default([](const std::string& text) {
+        FakeOpenAi::Reply r;
+        r.text = "done: " + text;
+        r.delay = text == "first" ? 1500ms : 10ms;
+        return r;
+    });
+    HectorServer a({.config_yaml = config_for(fake_, dsn_, "a")});
+    HectorServer b({.config_yaml = config_for(fake_, dsn_, "b")});
+    const auto first = send_background_in(a.port(), "first", "conv-1");
+    ASSERT_TRUE(fake_.wait_for_requests(1, 5s));  // "first" is running
+    const auto second = send_background_in(b.port(), "second", "conv-1");
+    const auto other = send_background_in(b.port(), "other", "conv-2");  // another conversation does not wait
+    EXPECT_EQ(wait_terminal(b.port(), other, 5s), "completed");
+    EXPECT_EQ(state_of(b.port(), first), "working");
+    EXPECT_EQ(state_of(b.port(), second), "submitted");
+
+    EXPECT_EQ(wait_terminal(b.port(), second, 10s), "completed");
+    EXPECT_EQ(state_of(a.port(), first), "completed");
+    bool saw_second = false;
+    for (const auto& r : fake_.requests()) {
+        const auto body = json::serialize(r.body);
+        if (body.find("\"second\"") == std::string::npos) continue;
+        saw_second = true;
+        EXPECT_NE(body.find("done: first"), std::string::npos) << "the second run did not see the first's answer";
+    }
+    EXPECT_TRUE(saw_second);
 }
 
 TEST_F(Postgres, KillNineMidRunLosesNothing) {

@@ -262,6 +262,42 @@ TEST(Queue, WorkersBoundHowManyJobsRunAtOnce) {
     EXPECT_EQ(fake.max_concurrent(), 2u);
 }
 
+// A background message to a conversation whose blocking run is still going waits for it (DECISIONS 20), then starts
+// as soon as that run ends, with polling stretched to a minute, on SQLite and in memory; its model sees the answer.
+TEST(Queue, AQueuedJobOfAConversationStartsWhenItsRunningTurnEnds) {
+    const std::map<std::string, std::string> slow_polls{{"HECTOR_TEST_POLL_INTERVAL_MS", "60000"}};
+    for (const std::string storage :
+         {"", "storage:\n  tasks: {backend: inmemory}\n  sessions: {backend: inmemory}\n"}) {
+        SCOPED_TRACE(storage.empty() ? "sqlite" : "memory");
+        FakeOpenAi fake;
+        fake.set_default([](const std::string& text) {
+            FakeOpenAi::Reply r;
+            r.text = "done: " + text;
+            r.delay = text == "hold" ? 800ms : 10ms;
+            return r;
+        });
+        HectorServer server({.config_yaml = config_for(fake, storage), .env = slow_polls});
+        auto message = [](const std::string& text) {
+            return json::object{{"role", "user"},
+                                {"contextId", "conv-q"},
+                                {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
+        };
+        std::thread blocking([&] {
+            auto r = rpc(server.port(), "worker", "message/send", json::object{{"message", message("hold")}});
+            EXPECT_EQ(r.at("result").at("status").at("state"), "completed") << r;
+        });
+        ASSERT_TRUE(fake.wait_for_requests(1, 5s));
+        auto queued =
+            rpc(server.port(), "worker", "message/send",
+                json::object{{"message", message("next")}, {"configuration", json::object{{"blocking", false}}}});
+        const std::string id(queued.at("result").at("id").as_string());
+        blocking.join();
+        EXPECT_EQ(wait_terminal(server.port(), "worker", id, 5s), "completed");
+        ASSERT_EQ(fake.request_count(), 2u);
+        EXPECT_NE(json::serialize(fake.requests().back().body).find("done: hold"), std::string::npos);
+    }
+}
+
 TEST(Queue, QueueRoutesAreAdminOnly) {
     FakeOpenAi fake;
     HectorServer server({.config_yaml = config_for(fake), .args = {"--auth-secret", "queue-test-secret"}});

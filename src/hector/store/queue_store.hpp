@@ -20,6 +20,10 @@ struct QueueItem {
     enum class State { pending, running };
     std::string task_id;
     std::string app_id;
+    /// The task's conversation. A claim takes a pending item only when no other item of its (app, context) is
+    /// running and none older is pending, so a conversation runs one job at a time, in order, across every
+    /// instance sharing the queue (DECISIONS 20). Empty: no conversation, no ordering.
+    std::string context_id;
     Kind kind = Kind::background;
     State state = State::pending;
     int attempts = 0;  // runs started (a claim counts one)
@@ -55,7 +59,8 @@ class QueueStore {
     /// when the task already has one.
     virtual boost::asio::awaitable<Status> put(QueueItem item) = 0;
     /// Claims up to `max` pending items that are available at `now`, oldest first: they become running, leased by
-    /// `owner` until `lease_until`, with attempts + 1.
+    /// `owner` until `lease_until`, with attempts + 1. An item waits while another of its conversation is running or
+    /// an older one is pending (QueueItem::context_id).
     virtual boost::asio::awaitable<Result<std::vector<QueueItem>>> claim(std::string owner, std::size_t max,
                                                                          TimePoint now, TimePoint lease_until) = 0;
     /// Extends the leases `owner` holds on these tasks.

@@ -124,6 +124,7 @@ class TaskStore {
     struct RunEndStored {
         bool conversation = false;
         bool queue = false;
+        bool conversation_waits = false;  // with queue: a pending job of the run's conversation may start now
         bool claimed_next = false;        // RunEnd::claim_next was done here (found nothing when claimed is empty)
         std::vector<ClaimedRun> claimed;  // what it claimed
         std::optional<std::vector<a2a::PushNotificationConfig>> push_configs;  // as in RunStartStored

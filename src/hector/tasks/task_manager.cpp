@@ -175,6 +175,7 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
     store::QueueItem item;
     item.task_id = r.task.id;
     item.app_id = r.app_id;
+    item.context_id = r.task.context_id;
     item.input = queue_input(req.agent_id, r.user_id, msg);
     item.created_at = item.available_at = Clock::now();
     const bool background = !params.configuration.blocking && !req.subscribe;
@@ -263,6 +264,7 @@ asio::awaitable<Result<Started>> TaskManager::resume(StartRequest& req, store::T
     store::QueueItem item;
     item.task_id = t->record.task.id;
     item.app_id = t->record.app_id;
+    item.context_id = t->record.task.context_id;
     item.input = queue_input(req.agent_id, t->record.user_id, msg);
     item.input.as_object()["resume"] = boost::json::object{{"approved", decision->approved},
                                                            {"tool_call_id", decision->tool_call_id},

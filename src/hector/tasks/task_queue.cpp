@@ -468,6 +468,7 @@ asio::awaitable<Status> TaskManager::requeue(std::string id) {
     QueueItem item;
     item.task_id = letter.task_id;
     item.app_id = letter.app_id;
+    item.context_id = record->task.context_id;
     item.kind = QueueItem::Kind::background;
     item.state = QueueItem::State::pending;
     item.input = letter.input;

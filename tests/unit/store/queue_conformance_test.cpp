@@ -40,6 +40,11 @@ TaskRecord queued_task(const std::string& id, const std::string& app = "default"
     return r;
 }
 
+QueueItem in_conversation(QueueItem item, const std::string& context_id) {
+    item.context_id = context_id;
+    return item;
+}
+
 std::vector<std::string> ids_of(const std::vector<QueueItem>& items) {
     std::vector<std::string> out;
     for (const auto& i : items) out.push_back(i.task_id);
@@ -254,6 +259,78 @@ TEST_P(StoreConformance, QueueARunsEndClaimsTheNextJobAndReadsItsPushConfigs) {
     EXPECT_TRUE(last->claimed.empty());
     ASSERT_TRUE(last->push_configs.has_value());
     EXPECT_TRUE(last->push_configs->empty());
+}
+
+// DECISIONS 20 across instances: the queue itself keeps one job at a time per (app, context), in order, so no two
+// claimers (two instances on one database) ever run two jobs of one conversation at once.
+TEST_P(StoreConformance, QueueAConversationRunsOneJobAtATimeInItsOrder) {
+    PUT(in_conversation(pending("a1", kNow - 3s), "c1"));
+    PUT(in_conversation(pending("a2", kNow - 2s), "c1"));
+    PUT(in_conversation(pending("a3", kNow - 1s), "c1"));
+    PUT(in_conversation(pending("b1", kNow - 2500ms), "c2"));
+    PUT(in_conversation(pending("x1", kNow - 1900ms, "other-app"), "c1"));  // same context id, another app
+    PUT(pending("n1", kNow - 1500ms));                                      // no conversation: no order
+    PUT(pending("n2", kNow - 500ms));
+    auto first = sync(queue().claim("a", 10, kNow, kNow + 60s));
+    ASSERT_TRUE(first.ok()) << first.error().message;
+    EXPECT_EQ(ids_of(*first), (std::vector<std::string>{"a1", "b1", "x1", "n1", "n2"}));
+    EXPECT_EQ(first->front().context_id, "c1");
+    // Another claimer finds nothing: a2 and a3 wait for a1.
+    EXPECT_TRUE(sync(queue().claim("b", 10, kNow, kNow + 60s))->empty());
+
+    // a1 fails and waits for its retry: it is still the conversation's oldest, so a2 keeps waiting.
+    ASSERT_TRUE(sync(queue().reschedule("a1", kNow + 10s, "boom", false)).ok());
+    EXPECT_TRUE(sync(queue().claim("b", 10, kNow, kNow + 60s))->empty());
+    EXPECT_EQ(ids_of(*sync(queue().claim("b", 10, kNow + 11s, kNow + 60s))), (std::vector<std::string>{"a1"}));
+
+    // a1 is done: a2, and only a2, may go.
+    ASSERT_TRUE(sync(queue().remove("a1")).ok());
+    EXPECT_EQ(ids_of(*sync(queue().claim("b", 10, kNow, kNow + 60s))), (std::vector<std::string>{"a2"}));
+    ASSERT_TRUE(sync(queue().remove("a2")).ok());
+
+    // An interactive run of the conversation holds it too, although it is newer than a3.
+    auto interactive = in_conversation(pending("i1", kNow), "c1");
+    interactive.kind = QueueItem::Kind::interactive;
+    interactive.state = QueueItem::State::running;
+    interactive.lease_owner = "a";
+    interactive.lease_expires_at = kNow + 60s;
+    PUT(interactive);
+    EXPECT_TRUE(sync(queue().claim("b", 10, kNow, kNow + 60s))->empty());
+    ASSERT_TRUE(sync(queue().remove("i1")).ok());
+    EXPECT_EQ(ids_of(*sync(queue().claim("b", 10, kNow, kNow + 60s))), (std::vector<std::string>{"a3"}));
+    auto stored = sync(queue().get("a3"));
+    ASSERT_TRUE(stored.ok() && stored->has_value());
+    EXPECT_EQ((*stored)->context_id, "c1");
+}
+
+// Where the store holds the queue, a run's end says whether a job of its conversation is waiting, so the workers
+// (of every instance) look again at once.
+TEST_P(StoreConformance, QueueARunsEndSaysWhenItsConversationHasAJobWaiting) {
+    if (!tasks().claims_runs()) GTEST_SKIP() << "the queue is not in this task store";
+    auto interactive = in_conversation(pending("t1", kNow - 2s), "c1");
+    interactive.kind = QueueItem::Kind::interactive;
+    interactive.state = QueueItem::State::running;
+    interactive.lease_owner = "a";
+    interactive.lease_expires_at = kNow + 60s;
+    PUT(interactive);
+    PUT(in_conversation(pending("t2", kNow - 1s), "c1"));
+    PUT(in_conversation(pending("t3", kNow - 1s), "c3"));
+    EXPECT_EQ(ids_of(*sync(queue().claim("b", 10, kNow, kNow + 60s))), (std::vector<std::string>{"t3"}));
+
+    auto end_of = [&](const std::string& id) {
+        auto done = queued_task(id);
+        done.task.status.state = TaskState::completed;
+        return sync(
+            tasks().finish_run_with({done, {}, {"default", "u1", "ctx-" + id}, {}, true, std::nullopt, std::nullopt}));
+    };
+    auto t1 = end_of("t1");
+    ASSERT_TRUE(t1.ok()) << t1.error().message;
+    EXPECT_TRUE(t1->queue);
+    EXPECT_TRUE(t1->conversation_waits);  // t2
+    auto t3 = end_of("t3");
+    ASSERT_TRUE(t3.ok()) << t3.error().message;
+    EXPECT_FALSE(t3->conversation_waits);
+    EXPECT_EQ(ids_of(*sync(queue().claim("b", 10, kNow, kNow + 60s))), (std::vector<std::string>{"t2"}));
 }
 
 #undef PUT

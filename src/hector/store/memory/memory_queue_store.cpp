@@ -7,29 +7,56 @@ namespace hector::store {
 boost::asio::awaitable<Status> MemoryQueueStore::put(QueueItem item) {
     std::lock_guard lock(mu_);
     if (items_.contains(item.task_id)) co_return Error{Errc::conflict, "the task is already queued"};
-    if (item.state == QueueItem::State::pending) pending_.insert(key_of(item));
+    list(item);
     auto id = item.task_id;
     items_.emplace(std::move(id), std::move(item));
     co_return Status{};
 }
 
+void MemoryQueueStore::list(const QueueItem& item) {
+    if (item.state == QueueItem::State::pending) pending_.insert(key_of(item));
+    if (item.context_id.empty()) return;
+    auto& c = conversations_[{item.app_id, item.context_id}];
+    c.items.emplace(item.created_at, item.task_id);
+    if (item.state == QueueItem::State::running) ++c.running;
+}
+
 void MemoryQueueStore::unlist(const QueueItem& item) {
     if (item.state == QueueItem::State::pending) pending_.erase(key_of(item));
+    if (item.context_id.empty()) return;
+    auto it = conversations_.find({item.app_id, item.context_id});
+    if (it == conversations_.end()) return;
+    it->second.items.erase({item.created_at, item.task_id});
+    if (item.state == QueueItem::State::running) --it->second.running;
+    if (it->second.items.empty()) conversations_.erase(it);
+}
+
+bool MemoryQueueStore::waits_for_its_turn(const QueueItem& item) const {
+    if (item.context_id.empty()) return false;
+    auto it = conversations_.find({item.app_id, item.context_id});
+    if (it == conversations_.end()) return false;
+    return it->second.running > 0 || it->second.items.begin()->second != item.task_id;
 }
 
 boost::asio::awaitable<Result<std::vector<QueueItem>>> MemoryQueueStore::claim(std::string owner, std::size_t max,
                                                                                TimePoint now, TimePoint lease_until) {
     std::lock_guard lock(mu_);
     std::vector<QueueItem> out;
-    while (out.size() < max && !pending_.empty() && std::get<0>(*pending_.begin()) <= now) {
-        auto it = items_.find(std::get<2>(*pending_.begin()));
-        pending_.erase(pending_.begin());
-        if (it == items_.end()) continue;
+    for (auto p = pending_.begin(); p != pending_.end() && out.size() < max && std::get<0>(*p) <= now;) {
+        auto it = items_.find(std::get<2>(*p));
+        if (it == items_.end()) {
+            p = pending_.erase(p);
+            continue;
+        }
+        ++p;  // still valid after unlist(), which erases only this item's key
         auto* item = &it->second;
+        if (waits_for_its_turn(*item)) continue;
+        unlist(*item);
         item->state = QueueItem::State::running;
         item->attempts += 1;
         item->lease_owner = owner;
         item->lease_expires_at = lease_until;
+        list(*item);
         out.push_back(*item);
     }
     co_return out;
@@ -74,7 +101,7 @@ boost::asio::awaitable<Status> MemoryQueueStore::reschedule(std::string task_id,
     item.lease_expires_at = {};
     if (!error.empty()) item.last_error = std::move(error);
     if (refund && item.attempts > 0) --item.attempts;
-    pending_.insert(key_of(item));
+    list(item);
     co_return Status{};
 }
 

@@ -35,11 +35,21 @@ class MemoryQueueStore final : public QueueStore {
     // The claim order of pending items: when they become available, then the oldest first.
     using PendingKey = std::tuple<TimePoint, TimePoint, std::string>;
     static PendingKey key_of(const QueueItem& item) { return {item.available_at, item.created_at, item.task_id}; }
-    void unlist(const QueueItem& item);  // takes a pending item out of pending_ (no-op for running ones)
+    // The items of one conversation (QueueItem::context_id), oldest first, and how many of them run.
+    struct Conversation {
+        std::set<std::pair<TimePoint, std::string>> items;
+        std::size_t running = 0;
+    };
+    // list() files an item in pending_ and its conversation as its state says; unlist() takes it out. A change of
+    // state is unlist, change, list.
+    void list(const QueueItem& item);
+    void unlist(const QueueItem& item);
+    bool waits_for_its_turn(const QueueItem& item) const;
 
     std::mutex mu_;
     std::map<std::string, QueueItem> items_;
     std::set<PendingKey> pending_;  // every item in state pending, so a claim never scans the whole queue
+    std::map<std::pair<std::string, std::string>, Conversation> conversations_;  // by (app, context)
     std::map<std::string, DeadLetter> letters_;
 };
 

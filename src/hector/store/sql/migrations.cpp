@@ -217,6 +217,16 @@ std::vector<Migration> make_steps(Dialect d) {
              // HOT update, and the session listing sorts one user's sessions, read by the primary key.
              "DROP INDEX sessions_by_update",
          }},
+        {9,
+         "queue_context",
+         {
+             // A claim skips a job while another of its conversation is running or older (DECISIONS 20 across
+             // instances): the queue row carries the conversation, and this index answers that per candidate.
+             "ALTER TABLE task_queue ADD COLUMN context_id TEXT NOT NULL DEFAULT ''",
+             "UPDATE task_queue SET context_id = COALESCE((SELECT t.context_id FROM a2a_tasks t WHERE t.id = "
+             "task_queue.task_id), '')",
+             "CREATE INDEX task_queue_by_context ON task_queue (app_id, context_id, created_at)",
+         }},
 
     };
 }

@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "hector/store/sql/row_codec.hpp"
 
 namespace hector::store::sql {
@@ -13,26 +16,36 @@ namespace {
 
 constexpr std::string_view kColumns =
     "task_id, app_id, kind, state, attempts, available_at, lease_owner, lease_expires_at, last_error, input_json, "
-    "created_at";
+    "created_at, context_id";
 const std::string kInsert =
-    fmt::format("INSERT INTO task_queue ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kColumns);
-// The claim: the oldest available pending items become running under the caller's lease, in one statement.
+    fmt::format("INSERT INTO task_queue ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", kColumns);
+// The claim: the oldest available pending items become running under the caller's lease, in one statement. An
+// item is skipped while its conversation has a running item or an older pending one (DECISIONS 20). The check is
+// one probe of task_queue_by_context per candidate, so the claim stays an ordered scan of task_queue_claim that
+// stops at the limit. On PostgreSQL it is race-free across instances: an older item of the conversation that
+// another claimer has locked is still pending in this statement's snapshot, so its successors wait.
+constexpr std::string_view kClaimable =
+    "q.state = 'pending' AND q.available_at <= ? AND (q.context_id = '' OR NOT EXISTS (SELECT 1 FROM task_queue o "
+    "WHERE o.app_id = q.app_id AND o.context_id = q.context_id AND o.task_id <> q.task_id AND (o.state = 'running' "
+    "OR o.created_at < q.created_at OR (o.created_at = q.created_at AND o.task_id < q.task_id))))";
+// On PostgreSQL the chosen ids are an array computed once (= ANY (ARRAY(...))), then updated by primary key: with
+// `IN (subquery)`, generic plans (which cannot see the LIMIT) joined the ids against a scan of the whole queue.
 const std::string kClaimPg = fmt::format(
     "UPDATE task_queue SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ? "
-    "WHERE task_id IN (SELECT task_id FROM task_queue WHERE state = 'pending' AND available_at <= ? "
-    "ORDER BY available_at, created_at LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING {}",
-    kColumns);
+    "WHERE task_id = ANY (ARRAY(SELECT q.task_id FROM task_queue q WHERE {} "
+    "ORDER BY q.available_at, q.created_at LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING {}",
+    kClaimable, kColumns);
 const std::string kClaimSqlite = fmt::format(
     "UPDATE task_queue SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_expires_at = ? "
-    "WHERE task_id IN (SELECT task_id FROM task_queue WHERE state = 'pending' AND available_at <= ? "
-    "ORDER BY available_at, created_at LIMIT ?) RETURNING {}",
-    kColumns);
+    "WHERE task_id IN (SELECT q.task_id FROM task_queue q WHERE {} "
+    "ORDER BY q.available_at, q.created_at LIMIT ?) RETURNING {}",
+    kClaimable, kColumns);
 const std::string kRenew =
     "UPDATE task_queue SET lease_expires_at = ? WHERE task_id = ? AND lease_owner = ? AND state = 'running'";
 const std::string kReclaimPg = fmt::format(
     "UPDATE task_queue SET lease_owner = ?, lease_expires_at = ? "
-    "WHERE task_id IN (SELECT task_id FROM task_queue WHERE state = 'running' AND lease_expires_at < ? "
-    "LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING {}",
+    "WHERE task_id = ANY (ARRAY(SELECT task_id FROM task_queue WHERE state = 'running' AND lease_expires_at < ? "
+    "LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING {}",
     kColumns);
 const std::string kReclaimSqlite = fmt::format(
     "UPDATE task_queue SET lease_owner = ?, lease_expires_at = ? "
@@ -43,7 +56,16 @@ const std::string kReschedule =
     "UPDATE task_queue SET state = 'pending', kind = 'background', available_at = ?, lease_owner = NULL, "
     "lease_expires_at = NULL, last_error = CASE WHEN ? = '' THEN last_error ELSE ? END, "
     "attempts = CASE WHEN ? = 1 AND attempts > 0 THEN attempts - 1 ELSE attempts END WHERE task_id = ?";
-const std::string kDelete = "DELETE FROM task_queue WHERE task_id = ?";
+// Deleting a row tells whether a job of its conversation waits (and may now be claimed): one statement on
+// PostgreSQL (its CTE's DELETE is not visible to the outer query, so the row itself is excluded by id), two on
+// SQLite.
+const std::string kDeletePg =
+    "WITH gone AS (DELETE FROM task_queue WHERE task_id = ? RETURNING app_id, context_id) "
+    "SELECT COUNT(*) FROM gone g WHERE g.context_id <> '' AND EXISTS (SELECT 1 FROM task_queue q WHERE "
+    "q.app_id = g.app_id AND q.context_id = g.context_id AND q.state = 'pending' AND q.task_id <> ?)";
+const std::string kDeleteSqlite = "DELETE FROM task_queue WHERE task_id = ? RETURNING app_id, context_id";
+const std::string kWaitingInContext =
+    "SELECT COUNT(*) FROM task_queue WHERE app_id = ? AND context_id = ? AND state = 'pending'";
 const std::string kSelect = fmt::format("SELECT {} FROM task_queue WHERE task_id = ?", kColumns);
 const std::string kInsertLetter =
     "INSERT INTO dead_letters (id, task_id, app_id, error, failed_at, retry_count, input_json) "
@@ -77,6 +99,7 @@ QueueItem item_from(const Row& r) {
     q.last_error = r.text(8);
     q.input = parse_input(r.text(9));
     q.created_at = from_nanos(r.integer(10));
+    q.context_id = r.text(11);
     return q;
 }
 
@@ -108,7 +131,7 @@ Status insert_queue_row(Connection& c, const QueueItem& q) {
                              std::string(q.kind == QueueItem::Kind::interactive ? "interactive" : "background"),
                              std::string(q.state == QueueItem::State::running ? "running" : "pending"),
                              std::int64_t{q.attempts}, to_nanos(q.available_at), lease_owner, lease_expires,
-                             q.last_error, boost::json::serialize(q.input), to_nanos(q.created_at)});
+                             q.last_error, boost::json::serialize(q.input), to_nanos(q.created_at), q.context_id});
     if (!r) return std::move(r).error();
     return {};
 }
@@ -132,7 +155,14 @@ boost::asio::awaitable<Result<std::vector<QueueItem>>> SqlQueueStore::claim(std:
 Result<std::vector<QueueItem>> claim_queue_rows(Connection& c, const std::string& owner, std::size_t max, TimePoint now,
                                                 TimePoint lease_until) {
     const auto& sql = c.dialect() == Dialect::postgres ? kClaimPg : kClaimSqlite;
-    return items_of(c.run(sql, {owner, to_nanos(lease_until), to_nanos(now), static_cast<std::int64_t>(max)}));
+    auto items = items_of(c.run(sql, {owner, to_nanos(lease_until), to_nanos(now), static_cast<std::int64_t>(max)}));
+    // RETURNING follows the rows' physical order: the caller gets them in claim order, oldest first.
+    if (items)
+        std::sort(items->begin(), items->end(), [](const QueueItem& a, const QueueItem& b) {
+            return std::tie(a.available_at, a.created_at, a.task_id) <
+                   std::tie(b.available_at, b.created_at, b.task_id);
+        });
+    return items;
 }
 
 boost::asio::awaitable<Status> SqlQueueStore::renew(std::string owner, std::vector<std::string> task_ids,
@@ -168,10 +198,10 @@ boost::asio::awaitable<Status> SqlQueueStore::reschedule(std::string task_id, Ti
 }
 
 boost::asio::awaitable<Status> SqlQueueStore::remove(std::string task_id) {
-    return db_.write<void>([id = std::move(task_id)](Connection& c) -> Status {
-        auto r = c.run(kDelete, {id});
-        if (!r) return std::move(r).error();
-        return {};
+    return db_.write<void>([this, id = std::move(task_id)](Connection& c) -> Status {
+        auto ended = end_queue_row(c, id, std::nullopt);
+        if (!ended) return std::move(ended).error();
+        return *ended ? db_.signal(c, 'q', "") : Status{};
     });
 }
 
@@ -185,20 +215,36 @@ boost::asio::awaitable<Result<std::optional<QueueItem>>> SqlQueueStore::get(std:
         });
 }
 
-Status end_queue_row(Connection& c, const std::string& task_id, const std::optional<DeadLetter>& letter) {
-    if (auto r = c.run(kDelete, {task_id}); !r) return std::move(r).error();
-    if (!letter) return {};
+Result<bool> end_queue_row(Connection& c, const std::string& task_id, const std::optional<DeadLetter>& letter) {
+    bool waiting = false;
+    if (c.dialect() == Dialect::postgres) {
+        auto r = c.run(kDeletePg, {task_id, task_id});
+        if (!r) return std::move(r).error();
+        waiting = !r->rows.empty() && r->rows.front().integer(0) > 0;
+    } else {
+        auto r = c.run(kDeleteSqlite, {task_id});
+        if (!r) return std::move(r).error();
+        if (!r->rows.empty() && !r->rows.front().text(1).empty()) {
+            auto w = c.run(kWaitingInContext, {r->rows.front().text(0), r->rows.front().text(1)});
+            if (!w) return std::move(w).error();
+            waiting = !w->rows.empty() && w->rows.front().integer(0) > 0;
+        }
+    }
+    if (!letter) return waiting;
     const auto& l = *letter;
     auto r = c.run(kInsertLetter, {l.id, l.task_id, l.app_id, l.error, to_nanos(l.failed_at),
                                    std::int64_t{l.retry_count}, boost::json::serialize(l.input)});
     if (!r) return std::move(r).error();
-    return {};
+    return waiting;
 }
 
 boost::asio::awaitable<Status> SqlQueueStore::bury(std::string task_id, DeadLetter l) {
-    return db_.write<void>([id = std::move(task_id), l = std::optional<DeadLetter>(std::move(l))](Connection& c) {
-        return end_queue_row(c, id, l);
-    });
+    return db_.write<void>(
+        [this, id = std::move(task_id), l = std::optional<DeadLetter>(std::move(l))](Connection& c) -> Status {
+            auto ended = end_queue_row(c, id, l);
+            if (!ended) return std::move(ended).error();
+            return *ended ? db_.signal(c, 'q', "") : Status{};
+        });
 }
 
 boost::asio::awaitable<Result<std::vector<DeadLetter>>> SqlQueueStore::dead_letters(std::string app_id,

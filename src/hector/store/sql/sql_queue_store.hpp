@@ -11,8 +11,9 @@ namespace hector::store::sql {
 /// Inserts a queue row inside the caller's transaction (SqlTaskStore::create_queued).
 Status insert_queue_row(Connection& c, const QueueItem& item);
 /// Ends a task's queue row inside the caller's transaction: deletes it, and files `letter` in the dead-letter queue
-/// when given (SqlTaskStore::finish_run_with ends a run this way).
-Status end_queue_row(Connection& c, const std::string& task_id, const std::optional<DeadLetter>& letter);
+/// when given (SqlTaskStore::finish_run_with ends a run this way). True when a pending job of the same conversation
+/// waits, which the end may have let through (QueueItem::context_id): the caller tells the workers.
+Result<bool> end_queue_row(Connection& c, const std::string& task_id, const std::optional<DeadLetter>& letter);
 
 /// Claims queue rows inside the caller's transaction (SqlQueueStore::claim, SqlTaskStore::claim_runs).
 Result<std::vector<QueueItem>> claim_queue_rows(Connection& c, const std::string& owner, std::size_t max, TimePoint now,

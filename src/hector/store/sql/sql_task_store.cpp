@@ -365,8 +365,13 @@ asio::awaitable<Result<TaskStore::RunEndStored>> SqlTaskStore::finish_run_with(R
         }
         // The queue always lives in the tasks' database (DECISIONS 25).
         if (end.dequeue) {
-            if (auto st = end_queue_row(c, r.task.id, end.letter); !st) return st.error();
+            auto ended = end_queue_row(c, r.task.id, end.letter);
+            if (!ended) return std::move(ended).error();
             done.queue = true;
+            done.conversation_waits = *ended;
+            // Other instances' idle workers may take the conversation's next job.
+            if (*ended)
+                if (auto st = db_.signal(c, 'q', ""); !st) return st.error();
         }
         auto push = select_push_configs(c, r.task.id);
         if (!push) return std::move(push).error();
