@@ -65,6 +65,14 @@ TEST(Cli, ServeRunsWithALargerMallocCacheUnlessTheCallerDecides) {
     EXPECT_EQ(off.find("tcache_count"), std::string::npos);
 }
 
+// The re-executed server keeps its name ("exe" otherwise, after /proc/self/exe), so pgrep, killall and ps find it.
+TEST(Cli, ARestartedServeKeepsItsProcessName) {
+    HectorServer s({.env = {{"GLIBC_TUNABLES", ""}}});
+    const std::string pid = std::to_string(s.process().pid());
+    EXPECT_NE(slurp("/proc/" + pid + "/environ").find("tcache_count=100"), std::string::npos);  // re-executed
+    EXPECT_EQ(slurp("/proc/" + pid + "/comm"), "hector\n");
+}
+
 TEST(Cli, Version) {
     auto r = run({"version"});
     EXPECT_EQ(r.code, 0);

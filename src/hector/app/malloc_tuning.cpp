@@ -1,5 +1,6 @@
 #include "hector/app/malloc_tuning.hpp"
 
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -32,6 +33,13 @@ void tune_malloc(int argc, char** argv) {
         else
             setenv(kTunables, saved, 1);
         unsetenv(kSaved);
+        // The kernel named the process after the file executed, "exe": give it back the name it was started
+        // under, which ps, top, pgrep and killall show (threads started later inherit it).
+        if (argc > 0 && argv[0] != nullptr) {
+            std::string_view name(argv[0]);
+            if (auto slash = name.rfind('/'); slash != std::string_view::npos) name.remove_prefix(slash + 1);
+            if (!name.empty()) prctl(PR_SET_NAME, std::string(name.substr(0, 15)).c_str(), 0, 0, 0);
+        }
         return;
     }
     if (!serving(argc, argv)) return;
