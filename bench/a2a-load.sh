@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A2A load: message/send (blocking) and message/stream with the echo model at concurrency 1, 16 and 64, the
-# server's overhead over a 20 ms model at 1 and 16, then RSS with many open SSE streams (resubscriptions to tasks
+# server's overhead over a 20 ms model and over a model answering in 10-30 ms, at 1 and 16, then RSS with many open SSE streams (resubscriptions to tasks
 # kept running by a fake model that never answers).
 # Usage: bench/a2a-load.sh [seconds] [streams]      (release build first: cmake --build --preset release)
 set -euo pipefail
@@ -50,6 +50,9 @@ for c in 1 16 64; do "$LOAD" stream "$PORT" assistant "$c" "$SECONDS_PER_RUN"; d
 # What the server adds to a model of known latency (the fake answers "wait20 ..." after 20 ms), over HTTP to the
 # provider as in production.
 for c in 1 16; do "$LOAD" send "$PORT" waiting "$c" "$SECONDS_PER_RUN" 20; done
+# The same with each request's model time drawn from 10-30 ms: with a fixed time the 16 clients stay in lockstep
+# (the model answers all of them at once, and the last of the burst waits for the other 15).
+for c in 1 16; do "$LOAD" send "$PORT" waiting "$c" "$SECONDS_PER_RUN" 10-30; done
 rss() { awk '/VmRSS/{print $2}' /proc/$HPID/status; }
 echo "hector RSS before streams: $(( $(rss) / 1024 )) MB"
 TASKS=$(( (STREAMS + 63) / 64 ))

@@ -5,7 +5,10 @@
 //   a2a_load send   <port> <agent> <concurrency> <seconds> [model-ms]
 //   a2a_load stream <port> <agent> <concurrency> <seconds> [model-ms]
 //       with model-ms, every message reads "wait<model-ms> ..." (the fake OpenAI server then answers after that
-//       long) and the report is the server's overhead: each request's latency minus model-ms.
+//       long) and the report is the server's overhead: each request's latency minus model-ms. model-ms may be a
+//       range LO-HI: each request then asks for its own delay, drawn uniformly, and that is what is subtracted.
+//       With a fixed delay the closed-loop clients move in lockstep (the model answers all of them at once);
+//       varied delays, as real models have, spread them out.
 //   a2a_load hold   <port> <agent> <streams> <tasks> <seconds>   (needs a model that keeps tasks running)
 //   a2a_load queue  <ports> <agent> <tasks> <concurrency> <admin-secret> [model-ms]
 //       non-blocking sends spread over the comma-separated ports, then waits until the first port's
@@ -17,7 +20,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <iostream>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -45,6 +50,22 @@ http::request<http::string_body> make_request(const std::string& target, std::st
     return req;
 }
 
+// The model's answer time for a request: fixed, or drawn from [lo, hi] per request.
+struct ModelDelay {
+    int lo = 0, hi = 0;
+    bool on() const { return hi > 0; }
+    static ModelDelay parse(const char* text) {
+        ModelDelay d;
+        if (!text) return d;
+        d.lo = d.hi = std::atoi(text);
+        if (const char* dash = std::strchr(text, '-')) d.hi = std::max(d.lo, std::atoi(dash + 1));
+        return d;
+    }
+    std::string describe() const {
+        return lo == hi ? std::to_string(lo) + " ms" : std::to_string(lo) + "-" + std::to_string(hi) + " ms";
+    }
+};
+
 struct Stats {
     std::mutex mu;
     std::vector<double> latencies_ms;
@@ -52,13 +73,16 @@ struct Stats {
 };
 
 asio::awaitable<void> client(tcp::endpoint ep, std::string target, std::string method, Clock::time_point until,
-                             int model_ms, Stats& stats) {
+                             ModelDelay model, unsigned seed, Stats& stats) {
     beast::tcp_stream stream(co_await asio::this_coro::executor);
     co_await stream.async_connect(ep, asio::use_awaitable);
     beast::flat_buffer buffer;
     std::vector<double> mine;
     int n = 0;
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> draw(model.lo, model.hi);
     while (Clock::now() < until) {
+        const int model_ms = model.on() ? draw(rng) : 0;
         const std::string prefix = model_ms > 0 ? "wait" + std::to_string(model_ms) + " " : "";
         auto req = make_request(target, send_body(method, prefix + "load test message " + std::to_string(n++)));
         auto t0 = Clock::now();
@@ -86,23 +110,23 @@ double percentile(std::vector<double>& v, double p) {
 }
 
 int run_closed_loop(const std::string& method, int port, const std::string& agent, int concurrency, int seconds,
-                    int model_ms) {
+                    ModelDelay model) {
     asio::io_context io(1);
     Stats stats;
     tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
     auto until = Clock::now() + std::chrono::seconds(seconds);
     auto start = Clock::now();
     for (int i = 0; i < concurrency; ++i)
-        asio::co_spawn(io, client(ep, "/agents/" + agent, method, until, model_ms, stats), asio::detached);
+        asio::co_spawn(io, client(ep, "/agents/" + agent, method, until, model, static_cast<unsigned>(i) + 1, stats),
+                       asio::detached);
     io.run();
     double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     auto& l = stats.latencies_ms;
     std::size_t count = l.size();
-    if (model_ms > 0)
-        std::printf(
-            "%-15s c=%-4d %10.0f req/s   overhead over a %d ms model: p50 %7.3f ms   p99 %7.3f ms   errors %ld\n",
-            method.c_str(), concurrency, static_cast<double>(count) / elapsed, model_ms, percentile(l, 0.50),
-            percentile(l, 0.99), stats.errors.load());
+    if (model.on())
+        std::printf("%-15s c=%-4d %10.0f req/s   overhead over a %s model: p50 %7.3f ms   p99 %7.3f ms   errors %ld\n",
+                    method.c_str(), concurrency, static_cast<double>(count) / elapsed, model.describe().c_str(),
+                    percentile(l, 0.50), percentile(l, 0.99), stats.errors.load());
     else
         std::printf("%-15s c=%-4d %10.0f req/s   p50 %7.3f ms   p99 %7.3f ms   errors %ld\n", method.c_str(),
                     concurrency, static_cast<double>(count) / elapsed, percentile(l, 0.50), percentile(l, 0.99),
@@ -264,7 +288,7 @@ int run_queue(const std::string& ports, const std::string& agent, int tasks, int
 
 int main(int argc, char** argv) {
     if (argc < 6) {
-        std::cerr << "usage: a2a_load send|stream <port> <agent> <concurrency> <seconds> [model-ms]\n"
+        std::cerr << "usage: a2a_load send|stream <port> <agent> <concurrency> <seconds> [model-ms or lo-hi]\n"
                      "       a2a_load hold <port> <agent> <streams> <tasks> <seconds>\n"
                      "       a2a_load queue <port[,port...]> <agent> <tasks> <concurrency> <admin-secret> "
                      "[model-ms]\n";
@@ -276,11 +300,11 @@ int main(int argc, char** argv) {
                          argc >= 8 ? std::atoi(argv[7]) : 0);
     int port = std::atoi(argv[2]);
     std::string agent = argv[3];
-    const int model_ms = argc >= 7 ? std::atoi(argv[6]) : 0;
+    const auto model = ModelDelay::parse(argc >= 7 ? argv[6] : nullptr);
     if (mode == "send")
-        return run_closed_loop("message/send", port, agent, std::atoi(argv[4]), std::atoi(argv[5]), model_ms);
+        return run_closed_loop("message/send", port, agent, std::atoi(argv[4]), std::atoi(argv[5]), model);
     if (mode == "stream")
-        return run_closed_loop("message/stream", port, agent, std::atoi(argv[4]), std::atoi(argv[5]), model_ms);
+        return run_closed_loop("message/stream", port, agent, std::atoi(argv[4]), std::atoi(argv[5]), model);
     if (mode == "hold" && argc >= 7)
         return run_hold(port, agent, std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]));
     std::cerr << "unknown mode\n";
