@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A2A load: message/send (blocking) and message/stream with the echo model at concurrency 1, 16 and 64, the
-# server's overhead over a 20 ms model and over a model answering in 10-30 ms, at 1 and 16, then RSS with many open SSE streams (resubscriptions to tasks
-# kept running by a fake model that never answers).
+# server's overhead over a 20 ms model and over a model answering in 10-30 ms, at 1 and 16, then RSS with many
+# open SSE streams (resubscriptions to tasks kept running by a fake model that never answers).
 # Usage: bench/a2a-load.sh [seconds] [streams]      (release build first: cmake --build --preset release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
