@@ -1,6 +1,12 @@
 #include "hector/net/detail/curl_reactor.hpp"
 
 #include <pthread.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <stdexcept>
@@ -27,14 +33,70 @@ void init_curl_once() {
 
 CurlReactor::CurlReactor(HttpClientSettings settings) : settings_(std::move(settings)) {
     init_curl_once();
+    epoll_ = epoll_create1(EPOLL_CLOEXEC);
+    wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     multi_ = curl_multi_init();
-    if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
+    if (epoll_ < 0 || wake_fd_ < 0 || multi_ == nullptr) {
+        const std::string why = multi_ == nullptr ? "curl_multi_init failed" : std::strerror(errno);
+        if (multi_ != nullptr) curl_multi_cleanup(multi_);
+        if (epoll_ >= 0) close(epoll_);
+        if (wake_fd_ >= 0) close(wake_fd_);
+        throw std::runtime_error("HTTP client reactor: " + why);
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = wake_fd_;
+    epoll_ctl(epoll_, EPOLL_CTL_ADD, wake_fd_, &ev);
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlReactor::on_socket);
+    curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlReactor::on_timer);
+    curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
     thread_ = std::thread([this] { run(); });
 }
 
 CurlReactor::~CurlReactor() {
     stop();
     curl_multi_cleanup(multi_);
+    close(epoll_);
+    close(wake_fd_);
+}
+
+void CurlReactor::wake() {
+    const std::uint64_t one = 1;
+    // EAGAIN only when the counter is saturated, which still wakes the reactor.
+    [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);
+}
+
+// libcurl says which of a socket's events to wait for (reactor thread, inside a curl call).
+int CurlReactor::on_socket(CURL*, curl_socket_t s, int what, void* self, void*) {
+    const int epfd = static_cast<CurlReactor*>(self)->epoll_;
+    if (what == CURL_POLL_REMOVE) {
+        epoll_ctl(epfd, EPOLL_CTL_DEL, s, nullptr);  // may be closed already, which removed it
+        return 0;
+    }
+    epoll_event ev{};
+    ev.data.fd = s;
+    ev.events = ((what & CURL_POLL_IN) != 0 ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) != 0 ? EPOLLOUT : 0u);
+    if (epoll_ctl(epfd, EPOLL_CTL_MOD, s, &ev) != 0 && errno == ENOENT) epoll_ctl(epfd, EPOLL_CTL_ADD, s, &ev);
+    return 0;
+}
+
+// libcurl wants curl_multi_socket_action(CURL_SOCKET_TIMEOUT) in timeout_ms (-1: never).
+int CurlReactor::on_timer(CURLM*, long timeout_ms, void* self) {
+    auto& r = *static_cast<CurlReactor*>(self);
+    if (timeout_ms < 0)
+        r.curl_deadline_.reset();
+    else
+        r.curl_deadline_ = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    return 0;
+}
+
+void CurlReactor::fire_due_timer() {
+    if (!curl_deadline_ || Clock::now() < *curl_deadline_) return;
+    curl_deadline_.reset();
+    int running = 0;
+    CURLMcode rc = curl_multi_socket_action(multi_, CURL_SOCKET_TIMEOUT, 0, &running);
+    if (rc != CURLM_OK) log::error("http-client", "curl_multi_socket_action: {}", curl_multi_strerror(rc));
 }
 
 Status CurlReactor::submit(const std::shared_ptr<Transfer>& transfer) {
@@ -45,7 +107,7 @@ Status CurlReactor::submit(const std::shared_ptr<Transfer>& transfer) {
                               fmt::format("too many outbound requests in flight (max {})", settings_.max_concurrent));
     ++in_flight_;
     commands_.push_back({CommandKind::add, transfer});
-    curl_multi_wakeup(multi_);
+    wake();
     return {};
 }
 
@@ -64,11 +126,11 @@ void CurlReactor::resume(const std::shared_ptr<Transfer>& transfer) {
 }
 
 void CurlReactor::enqueue(CommandKind kind, const std::shared_ptr<Transfer>& transfer) {
-    // The wakeup stays under the lock so that it can never race with curl_multi_cleanup after stop().
+    // The wakeup stays under the lock so that it can never race with closing the eventfd after stop().
     std::lock_guard lock(mu_);
     if (stopping_) return;
     commands_.push_back({kind, transfer});
-    curl_multi_wakeup(multi_);
+    wake();
 }
 
 void CurlReactor::stop() {
@@ -76,7 +138,7 @@ void CurlReactor::stop() {
         std::lock_guard lock(mu_);
         if (!stopping_) {
             stopping_ = true;
-            curl_multi_wakeup(multi_);
+            wake();
         }
     }
     // Never called on the reactor thread: it holds no reference to the reactor.
@@ -85,14 +147,35 @@ void CurlReactor::stop() {
 
 void CurlReactor::run() {
     pthread_setname_np(pthread_self(), "hector-curl");
+    constexpr int kMaxEvents = 64;
+    epoll_event events[kMaxEvents];
     while (run_commands()) {
-        int running = 0;
-        CURLMcode rc = curl_multi_perform(multi_, &running);
-        if (rc != CURLM_OK) log::error("http-client", "curl_multi_perform: {}", curl_multi_strerror(rc));
+        fire_due_timer();
         collect_done();
         check_idle();
-        rc = curl_multi_poll(multi_, nullptr, 0, poll_timeout_ms(), nullptr);
-        if (rc != CURLM_OK) log::error("http-client", "curl_multi_poll: {}", curl_multi_strerror(rc));
+        int wait_ms = poll_timeout_ms();
+        if (curl_deadline_) {
+            const auto left = std::chrono::ceil<std::chrono::milliseconds>(*curl_deadline_ - Clock::now()).count();
+            wait_ms = static_cast<int>(std::clamp<long long>(left, 0, wait_ms));
+        }
+        const int n = epoll_wait(epoll_, events, kMaxEvents, wait_ms);
+        if (n < 0 && errno != EINTR) log::error("http-client", "epoll_wait: {}", std::strerror(errno));
+        for (int i = 0; i < n; ++i) {
+            const int fd = events[i].data.fd;
+            if (fd == wake_fd_) {
+                std::uint64_t count;
+                [[maybe_unused]] auto r = read(wake_fd_, &count, sizeof count);
+                continue;
+            }
+            int flags = 0;
+            if ((events[i].events & EPOLLIN) != 0) flags |= CURL_CSELECT_IN;
+            if ((events[i].events & EPOLLOUT) != 0) flags |= CURL_CSELECT_OUT;
+            if ((events[i].events & (EPOLLERR | EPOLLHUP)) != 0) flags |= CURL_CSELECT_ERR;
+            int running = 0;
+            CURLMcode rc = curl_multi_socket_action(multi_, fd, flags, &running);
+            if (rc != CURLM_OK) log::error("http-client", "curl_multi_socket_action: {}", curl_multi_strerror(rc));
+        }
+        collect_done();
     }
     while (!active_.empty()) {
         Transfer& t = *active_.begin()->second;

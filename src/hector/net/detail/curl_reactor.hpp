@@ -3,8 +3,10 @@
 #include <curl/curl.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -13,10 +15,12 @@
 
 namespace hector::net::detail {
 
-/// The curl multi reactor: one CURLM and every easy handle live on its own thread, which loops on curl_multi_poll.
-/// Other threads talk to it only through submit/cancel/resume, which queue a command under a mutex and call
-/// curl_multi_wakeup. Results travel back through each Transfer's shared state. All public methods are
-/// thread-safe and never block on network I/O.
+/// The curl multi reactor: one CURLM and every easy handle live on its own thread, which waits in epoll on the
+/// sockets libcurl asks it to watch (CURLMOPT_SOCKETFUNCTION) and hands each ready socket to
+/// curl_multi_socket_action, so an event costs the same however many transfers are open (curl_multi_perform
+/// checks every transfer's socket on each wake-up). Other threads talk to it only through submit/cancel/resume,
+/// which queue a command under a mutex and wake it through an eventfd. Results travel back through each
+/// Transfer's shared state. All public methods are thread-safe and never block on network I/O.
 class CurlReactor {
   public:
     explicit CurlReactor(HttpClientSettings settings);
@@ -44,7 +48,11 @@ class CurlReactor {
     };
 
     void enqueue(CommandKind kind, const std::shared_ptr<Transfer>& transfer);
+    void wake();  // with mu_ held
+    static int on_socket(CURL* easy, curl_socket_t s, int what, void* self, void* socket_data);
+    static int on_timer(CURLM* multi, long timeout_ms, void* self);
     void run();
+    void fire_due_timer();
     bool run_commands();  // false once stopping
     void add(const std::shared_ptr<Transfer>& transfer);
     void configure(Transfer& t);
@@ -57,6 +65,8 @@ class CurlReactor {
 
     const HttpClientSettings settings_;
     CURLM* multi_ = nullptr;
+    int epoll_ = -1;
+    int wake_fd_ = -1;  // eventfd: commands are waiting
 
     std::mutex mu_;  // guards commands_ and stopping_
     std::vector<Command> commands_;
@@ -65,6 +75,7 @@ class CurlReactor {
 
     // Reactor thread only.
     std::unordered_map<Transfer*, std::shared_ptr<Transfer>> active_;
+    std::optional<std::chrono::steady_clock::time_point> curl_deadline_;  // when libcurl wants its timeout action
 
     std::once_flag joined_;
     std::thread thread_;  // last: started after everything above exists
