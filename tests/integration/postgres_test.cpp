@@ -256,6 +256,48 @@ TEST_F(Postgres, AConversationRunsOneJobAtATimeAcrossInstances) {
     EXPECT_TRUE(saw_second);
 }
 
+// The same for interactive runs: a blocking send to B while A still streams the conversation's previous answer
+// waits for it (submitted meanwhile), then runs with that answer in its history.
+TEST_F(Postgres, AnInteractiveRunWaitsForItsConversationAcrossInstances) {
+    fake_.set_default([](const std::string& text) {
+        FakeOpenAi::Reply r;
+        r.text = "done: " + text;
+        r.delay = text == "first" ? 1500ms : 10ms;
+        return r;
+    });
+    HectorServer a({.config_yaml = config_for(fake_, dsn_, "a")});
+    HectorServer b({.config_yaml = config_for(fake_, dsn_, "b")});
+    auto message = [](const std::string& text) {
+        return json::object{{"role", "user"},
+                            {"contextId", "conv-i"},
+                            {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
+    };
+    std::string first_id;
+    std::thread first([&] {
+        auto r = rpc(a.port(), "message/send", json::object{{"message", message("first")}});
+        if (!r.as_object().contains("result")) {
+            ADD_FAILURE() << r;
+            return;
+        }
+        first_id = std::string(r.at("result").at("id").as_string());
+        EXPECT_EQ(r.at("result").at("status").at("state"), "completed") << r;
+    });
+    if (!fake_.wait_for_requests(1, 5s)) {
+        first.join();
+        FAIL() << "the first run did not reach the model";
+    }
+    auto second = rpc(b.port(), "message/send", json::object{{"message", message("second")}});
+    first.join();
+    ASSERT_TRUE(second.as_object().contains("result")) << second;
+    EXPECT_EQ(second.at("result").at("status").at("state"), "completed") << second;
+    ASSERT_FALSE(first_id.empty());
+    EXPECT_EQ(state_of(b.port(), first_id), "completed");
+    ASSERT_EQ(fake_.request_count(), 2u);
+    const auto body = json::serialize(fake_.requests().back().body);
+    EXPECT_NE(body.find("\"second\""), std::string::npos);
+    EXPECT_NE(body.find("done: first"), std::string::npos) << "the second run did not see the first's answer";
+}
+
 TEST_F(Postgres, KillNineMidRunLosesNothing) {
     std::vector<std::string> ids;
     {

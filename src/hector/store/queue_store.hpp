@@ -66,8 +66,9 @@ class QueueStore {
     /// Extends the leases `owner` holds on these tasks.
     virtual boost::asio::awaitable<Status> renew(std::string owner, std::vector<std::string> task_ids,
                                                  TimePoint lease_until) = 0;
-    /// Takes up to `max` running items whose lease expired before `now` (their owner died): they stay running,
-    /// now leased by `owner` until `lease_until`, so only one recoverer handles each.
+    /// Takes up to `max` leased items (running, or interactive runs waiting for their turn) whose lease expired
+    /// before `now` (their owner died): they keep their state, now leased by `owner` until `lease_until`, so only
+    /// one recoverer handles each.
     virtual boost::asio::awaitable<Result<std::vector<QueueItem>>> reclaim_expired(std::string owner, std::size_t max,
                                                                                    TimePoint now,
                                                                                    TimePoint lease_until) = 0;
@@ -77,6 +78,11 @@ class QueueStore {
                                                       bool refund) = 0;
     /// The run is over (completed, canceled, failed for good, waiting for input).
     virtual boost::asio::awaitable<Status> remove(std::string task_id) = 0;
+    /// An interactive run waiting for its conversation (TaskStore::Queued::waiting) becomes running, leased to
+    /// `owner`, when no other row of its conversation is running or older. True when it runs (now or already);
+    /// Errc::not_found when it has no row.
+    virtual boost::asio::awaitable<Result<bool>> take_turn(std::string task_id, std::string owner,
+                                                           TimePoint lease_until) = 0;
     virtual boost::asio::awaitable<Result<std::optional<QueueItem>>> get(std::string task_id) = 0;
 
     /// Removes the item and records the dead letter, in one transaction.

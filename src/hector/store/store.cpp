@@ -35,9 +35,9 @@ boost::asio::awaitable<Status> TaskStore::finish_run(TaskRecord record, std::vec
     co_return co_await replace_events(std::move(app), std::move(id), std::move(events));
 }
 
-boost::asio::awaitable<Result<bool>> TaskStore::create_queued(TaskRecord record, QueueItem) {
+boost::asio::awaitable<Result<TaskStore::Queued>> TaskStore::create_queued(TaskRecord record, QueueItem) {
     if (auto st = co_await create(std::move(record)); !st) co_return st.error();
-    co_return false;
+    co_return Queued::elsewhere;
 }
 
 boost::asio::awaitable<Result<TaskStore::RunStartStored>> TaskStore::start_run_with(TaskRecord record, SessionKey,

@@ -83,10 +83,18 @@ class TaskStore {
     /// A run's end: update(record) then replace_events with its compacted log. SQL stores do both in one
     /// transaction; a failed update leaves the log untouched.
     virtual boost::asio::awaitable<Status> finish_run(TaskRecord record, std::vector<TaskEvent> events);
+    /// How create_queued() stored the queue row.
+    enum class Queued {
+        elsewhere,  // only create() was done: the caller puts the row (QueueStore::put)
+        as_given,   // the row is stored as given
+        /// An interactive run (given as running) whose conversation already has a queued or running task
+        /// (DECISIONS 20, across instances): its row is stored pending, leased to the caller but never available to
+        /// claims, and the run starts once QueueStore::take_turn() succeeds.
+        waiting,
+    };
     /// create() and the task's queue row in one transaction where the engine allows it (SQL: the queue always lives
-    /// in the tasks' database), so a task is never stored without the row that gets it run. True: the row is stored
-    /// too; false: only create() was done and the caller puts the row (QueueStore::put).
-    virtual boost::asio::awaitable<Result<bool>> create_queued(TaskRecord record, QueueItem item);
+    /// in the tasks' database), so a task is never stored without the row that gets it run.
+    virtual boost::asio::awaitable<Result<Queued>> create_queued(TaskRecord record, QueueItem item);
     /// A run's start: update() to its working state and, when given, the user's message appended to the session, in
     /// one transaction where the sessions share this store's database. What comes back says what was done here;
     /// the caller appends the message itself (SessionStore::append) unless user_message is set.

@@ -16,7 +16,7 @@ namespace hector::tasks {
 
 struct TaskManager::Live {
     explicit Live(boost::asio::io_context& io)
-        : strand(boost::asio::make_strand(io)), deadline(strand), persisted(strand) {
+        : strand(boost::asio::make_strand(io)), deadline(strand), persisted(strand), turn(strand) {
         persisted.expires_at(boost::asio::steady_timer::time_point::max());
     }
 
@@ -34,18 +34,20 @@ struct TaskManager::Live {
     boost::asio::cancellation_signal cancel;  // emitted on `strand` only
     boost::asio::steady_timer deadline;       // run_timeout, on `strand`
     boost::asio::steady_timer persisted;      // on `strand`; expires (at min) once the committed state is stored
+    boost::asio::steady_timer turn;           // on `strand`: wait_for_turn() sleeps on it; wake_workers() cancels it
     bool persisting = false;                  // a commit started persist()
     bool stored = false;                      // persist() wrote the committed state (under mu)
     std::vector<std::shared_ptr<Subscription>> store_waiters;  // readers waiting for `stored` (under mu)
 
-    bool finished = false;    // a terminal (or interrupted) state was committed
-    bool confirmed = false;   // the store took this run's working state: until then (or finished) the store is
-                              // what readers see, since a cancel may have ended the task as a worker claimed it
-    bool background = false;  // a queue job (retried, dead-lettered) rather than an interactive run
-    int attempt = 1;          // which run of the job this is
-    bool timed_out = false;   // the per-attempt limit passed (queue.task_timeout)
-    bool released = false;    // shutdown: back to the queue, not failed
-    bool dropped = false;     // its app was deleted: the run stops and nothing is stored
+    bool finished = false;      // a terminal (or interrupted) state was committed
+    bool confirmed = false;     // the store took this run's working state: until then (or finished) the store is
+                                // what readers see, since a cancel may have ended the task as a worker claimed it
+    bool background = false;    // a queue job (retried, dead-lettered) rather than an interactive run
+    int attempt = 1;            // which run of the job this is
+    bool timed_out = false;     // the per-attempt limit passed (queue.task_timeout)
+    bool released = false;      // shutdown: back to the queue, not failed
+    bool dropped = false;       // its app was deleted: the run stops and nothing is stored
+    bool waiting_turn = false;  // an interactive run whose queue row waits for its conversation (under mu)
 
     std::int64_t flushed_seq = 0;  // events up to here are in the store
 

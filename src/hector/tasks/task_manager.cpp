@@ -194,9 +194,11 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
     // The task and its queue row in one transaction where the store allows it.
     auto created = co_await store_.create_queued(r, item);
     if (!created) co_return created.error();
-    if (!*created) {
+    if (*created == store::TaskStore::Queued::elsewhere) {
         if (auto st = co_await queue_.put(std::move(item)); !st) co_return st.error();
     }
+    // Another run or job of the conversation is queued or running (maybe on another instance): this one waits.
+    t->waiting_turn = *created == store::TaskStore::Queued::waiting;
     if (params.configuration.push_notification_config) {
         auto cfg = *params.configuration.push_notification_config;
         if (cfg.id.empty()) cfg.id = r.task.id;

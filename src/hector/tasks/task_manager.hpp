@@ -223,7 +223,11 @@ class TaskManager {
     boost::asio::awaitable<void> feed_loop(std::string task_id, std::shared_ptr<RemoteFeed> feed);
     boost::asio::awaitable<void> until_stored(std::shared_ptr<Live> task);
     static bool join_live(Live& task, const std::shared_ptr<Subscription>& sub, std::int64_t& after_seq);
+    /// Wakes the dispatcher, and the interactive runs waiting for their conversation's turn.
     void wake_workers();
+    /// An interactive run whose row waits (TaskStore::Queued::waiting): until its conversation's earlier runs and
+    /// jobs, on any instance, are over (DECISIONS 20). False when the task ended meanwhile (canceled, shut down).
+    boost::asio::awaitable<bool> wait_for_turn(std::shared_ptr<Live> task);
 
     std::chrono::milliseconds backoff(int attempt) const;
     std::size_t background_running() const;
@@ -240,6 +244,7 @@ class TaskManager {
     boost::asio::steady_timer wake_;  // on dispatch_strand_
     std::atomic<bool> stopping_{false};
     std::atomic<std::size_t> starting_{0};  // claimed by the dispatcher, not yet in live_
+    std::atomic<int> turn_waiters_{0};      // runs in wait_for_turn()
 
     mutable std::mutex mu_;
     std::unordered_map<std::string, std::shared_ptr<Live>> live_;

@@ -75,6 +75,45 @@ std::size_t TaskManager::background_running() const {
 
 void TaskManager::wake_workers() {
     asio::post(dispatch_strand_, [this] { wake_.cancel(); });
+    if (turn_waiters_.load() == 0) return;
+    std::vector<std::shared_ptr<Live>> waiting;
+    {
+        std::lock_guard lock(mu_);
+        for (const auto& [id, t] : live_)
+            if (t->waiting_turn) waiting.push_back(t);
+    }
+    for (auto& t : waiting) asio::post(t->strand, [t] { t->turn.cancel(); });
+}
+
+asio::awaitable<bool> TaskManager::wait_for_turn(std::shared_ptr<Live> t) {
+    ++turn_waiters_;
+    struct Counted {
+        std::atomic<int>& n;
+        ~Counted() { --n; }
+    } counted{turn_waiters_};
+    const auto id = t->record.task.id;
+    for (;;) {
+        {
+            std::lock_guard lock(t->mu);
+            if (t->finished || t->dropped) {
+                t->waiting_turn = false;
+                co_return false;
+            }
+        }
+        auto took = co_await queue_.take_turn(id, settings_.instance_id, Clock::now() + settings_.lease_timeout);
+        if (took && *took) break;
+        if (!took && took.error().code == Errc::not_found) {
+            log::warn("tasks", "task {}: its queue row is gone while it waited for its turn; running it", id);
+            break;
+        }
+        if (!took) log::warn("tasks", "task {}: could not take its turn: {}", id, took.error().message);
+        // Woken by the end of a run or job (here, or a notification from another instance); polled as well.
+        t->turn.expires_after(settings_.poll_interval);
+        co_await t->turn.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    std::lock_guard lock(t->mu);
+    t->waiting_turn = false;
+    co_return true;
 }
 
 void TaskManager::start_background_work() {

@@ -224,10 +224,10 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
         if (auto it = live_.find(id); it != live_.end() && it->second == t) live_.erase(it);
     }
     asio::post(t->strand, [t] { t->persisted.expires_at(asio::steady_timer::time_point::min()); });
-    // A worker slot is free, unless the claim above filled it or found the queue empty. An interactive run's end
-    // may let a queued job of its conversation through (DECISIONS 20): the store says so where it holds the queue;
-    // the in-memory claim costs nothing, so it is simply tried.
-    if (t->background ? !refilled : (joined.queue ? joined.conversation_waits : true)) wake_workers();
+    // A worker slot is free, unless the claim above filled it or found the queue empty. A run's end may let a
+    // queued job or a waiting interactive run of its conversation through (DECISIONS 20): the store says so where
+    // it holds the queue; the in-memory claim costs nothing, so it is simply tried.
+    if ((t->background && !refilled) || joined.conversation_waits || (!t->background && !joined.queue)) wake_workers();
 }
 
 namespace {
@@ -243,6 +243,15 @@ bool transient(Errc code) {
 asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     store::TaskRecord working;
     bool dropped_while_waiting = false;
+    bool waits_for_turn;
+    {
+        std::lock_guard lock(t->mu);
+        waits_for_turn = t->waiting_turn;
+    }
+    if (waits_for_turn && !co_await wait_for_turn(t)) {
+        run_finished(t);
+        co_return;
+    }
     {
         std::lock_guard lock(t->mu);
         if (t->finished) {

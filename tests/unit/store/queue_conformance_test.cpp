@@ -186,7 +186,7 @@ TEST_P(StoreConformance, QueueRemovingAnAppDropsItsItemsAndLettersOnly) {
 TEST_P(StoreConformance, QueueClaimRunsCarryTheirTasksWhereTheStoreHoldsTheQueue) {
     auto created = sync(tasks().create_queued(queued_task("t1"), pending("t1", kNow - 1s)));
     ASSERT_TRUE(created.ok()) << created.error().message;
-    if (!*created) ASSERT_TRUE(sync(queue().put(pending("t1", kNow - 1s))).ok());
+    if (*created == TaskStore::Queued::elsewhere) ASSERT_TRUE(sync(queue().put(pending("t1", kNow - 1s))).ok());
     auto runs = sync(tasks().claim_runs({"w", 4, kNow, kNow + 60s}));
     if (!tasks().claims_runs()) {
         ASSERT_FALSE(runs.ok());
@@ -208,7 +208,7 @@ TEST_P(StoreConformance, QueueARunsEndClaimsTheNextJobAndReadsItsPushConfigs) {
     for (const auto* id : {"t1", "t2"}) {
         auto created = sync(tasks().create_queued(queued_task(id), pending(id, kNow - 1s)));
         ASSERT_TRUE(created.ok()) << created.error().message;
-        if (!*created) ASSERT_TRUE(sync(queue().put(pending(id, kNow - 1s))).ok());
+        if (*created == TaskStore::Queued::elsewhere) ASSERT_TRUE(sync(queue().put(pending(id, kNow - 1s))).ok());
     }
     auto cfg = a2a::PushNotificationConfig{};
     cfg.id = "c1";
@@ -301,6 +301,61 @@ TEST_P(StoreConformance, QueueAConversationRunsOneJobAtATimeInItsOrder) {
     auto stored = sync(queue().get("a3"));
     ASSERT_TRUE(stored.ok() && stored->has_value());
     EXPECT_EQ((*stored)->context_id, "c1");
+}
+
+QueueItem interactive_run(const std::string& task_id, const std::string& context_id, TimePoint created,
+                          TimePoint lease_until) {
+    auto q = in_conversation(pending(task_id, created), context_id);
+    q.kind = QueueItem::Kind::interactive;
+    q.state = QueueItem::State::running;
+    q.attempts = 1;
+    q.lease_owner = "a";
+    q.lease_expires_at = lease_until;
+    return q;
+}
+
+// An interactive run that arrives while its conversation has a queued or running task (on any instance) waits for
+// its turn (DECISIONS 20): its row is pending, leased, never claimed, and take_turn lets it run once the earlier
+// ones are over. A lapsed lease (its instance died) is reclaimed like a running one's.
+TEST_P(StoreConformance, QueueAnInteractiveRunWaitsForItsConversationsTurn) {
+    PUT(in_conversation(pending("b1", kNow - 2s), "c1"));
+    auto created = sync(tasks().create_queued(queued_task("i1"), interactive_run("i1", "c1", kNow - 1s, kNow + 1s)));
+    ASSERT_TRUE(created.ok()) << created.error().message;
+    if (*created == TaskStore::Queued::elsewhere) GTEST_SKIP() << "the queue is not in this task store";
+    EXPECT_EQ(*created, TaskStore::Queued::waiting);
+    auto i1 = sync(queue().get("i1"));
+    ASSERT_TRUE(i1.ok() && i1->has_value());
+    EXPECT_EQ((*i1)->state, QueueItem::State::pending);
+    EXPECT_EQ((*i1)->kind, QueueItem::Kind::interactive);
+    EXPECT_EQ((*i1)->lease_owner, "a");
+
+    // Claims never take it, even far in the future; they take b1, the older job.
+    EXPECT_EQ(ids_of(*sync(queue().claim("w", 10, kNow + 24h, kNow + 25h))), (std::vector<std::string>{"b1"}));
+    EXPECT_FALSE(*sync(queue().take_turn("i1", "a", kNow + 60s)));  // b1 runs
+    // Its lease is renewed while it waits, and lapses like any other when its instance dies.
+    ASSERT_TRUE(sync(queue().renew("a", {"i1"}, kNow + 10s)).ok());
+    EXPECT_TRUE(sync(queue().reclaim_expired("r", 10, kNow + 5s, kNow + 60s))->empty());
+    auto lapsed = sync(queue().reclaim_expired("r", 10, kNow + 11s, kNow + 60s));
+    ASSERT_TRUE(lapsed.ok()) << lapsed.error().message;
+    EXPECT_EQ(ids_of(*lapsed), (std::vector<std::string>{"i1"}));
+    EXPECT_EQ(lapsed->front().state, QueueItem::State::pending);
+
+    // b1 is over: i1 takes its turn, and a job queued after it waits for it.
+    ASSERT_TRUE(sync(queue().remove("b1")).ok());
+    EXPECT_TRUE(*sync(queue().take_turn("i1", "a", kNow + 60s)));
+    i1 = sync(queue().get("i1"));
+    EXPECT_EQ((*i1)->state, QueueItem::State::running);
+    EXPECT_EQ((*i1)->lease_owner, "a");
+    EXPECT_TRUE(*sync(queue().take_turn("i1", "a", kNow + 60s)));  // already running
+    PUT(in_conversation(pending("b2", kNow), "c1"));
+    EXPECT_TRUE(sync(queue().claim("w", 10, kNow + 1s, kNow + 60s))->empty());
+
+    // Alone in its conversation, an interactive run starts at once.
+    auto alone = sync(tasks().create_queued(queued_task("i2"), interactive_run("i2", "c2", kNow, kNow + 60s)));
+    ASSERT_TRUE(alone.ok()) << alone.error().message;
+    EXPECT_EQ(*alone, TaskStore::Queued::as_given);
+    EXPECT_EQ((*sync(queue().get("i2")))->state, QueueItem::State::running);
+    EXPECT_EQ(sync(queue().take_turn("gone", "a", kNow + 60s)).error().code, Errc::not_found);
 }
 
 // Where the store holds the queue, a run's end says whether a job of its conversation is waiting, so the workers

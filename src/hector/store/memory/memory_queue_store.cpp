@@ -79,7 +79,8 @@ boost::asio::awaitable<Result<std::vector<QueueItem>>> MemoryQueueStore::reclaim
     std::vector<QueueItem> out;
     for (auto& [id, item] : items_) {
         if (out.size() >= max) break;
-        if (item.state != QueueItem::State::running || item.lease_expires_at >= now) continue;
+        const bool leased = item.state == QueueItem::State::running || item.kind == QueueItem::Kind::interactive;
+        if (!leased || item.lease_owner.empty() || item.lease_expires_at >= now) continue;
         item.lease_owner = owner;
         item.lease_expires_at = lease_until;
         out.push_back(item);
@@ -103,6 +104,23 @@ boost::asio::awaitable<Status> MemoryQueueStore::reschedule(std::string task_id,
     if (refund && item.attempts > 0) --item.attempts;
     list(item);
     co_return Status{};
+}
+
+boost::asio::awaitable<Result<bool>> MemoryQueueStore::take_turn(std::string task_id, std::string owner,
+                                                                 TimePoint lease_until) {
+    std::lock_guard lock(mu_);
+    auto it = items_.find(task_id);
+    if (it == items_.end()) co_return Error{Errc::not_found, "not queued"};
+    auto& item = it->second;
+    if (item.state == QueueItem::State::running) co_return true;
+    if (item.kind != QueueItem::Kind::interactive || waits_for_its_turn(item)) co_return false;
+    unlist(item);
+    item.state = QueueItem::State::running;
+    item.available_at = Clock::now();
+    item.lease_owner = std::move(owner);
+    item.lease_expires_at = lease_until;
+    list(item);
+    co_return true;
 }
 
 boost::asio::awaitable<Status> MemoryQueueStore::remove(std::string task_id) {

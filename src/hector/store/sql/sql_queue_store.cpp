@@ -40,17 +40,32 @@ const std::string kClaimSqlite = fmt::format(
     "WHERE task_id IN (SELECT q.task_id FROM task_queue q WHERE {} "
     "ORDER BY q.available_at, q.created_at LIMIT ?) RETURNING {}",
     kClaimable, kColumns);
-const std::string kRenew =
-    "UPDATE task_queue SET lease_expires_at = ? WHERE task_id = ? AND lease_owner = ? AND state = 'running'";
+// Leases of running rows and of interactive runs waiting for their turn (QueueStore::take_turn).
+const std::string kRenew = "UPDATE task_queue SET lease_expires_at = ? WHERE task_id = ? AND lease_owner = ?";
+// An interactive run's row: running, unless its conversation already has a row (an older run or job, here or on
+// another instance); then pending, leased to its instance, never available to claims (available_at is the largest
+// time), until take_turn.
+const std::string kInsertInteractive = fmt::format(
+    "INSERT INTO task_queue ({}) SELECT ?, ?, 'interactive', CASE WHEN waits.w THEN 'pending' ELSE 'running' END, ?, "
+    "CASE WHEN waits.w THEN 9223372036854775807 ELSE ? END, ?, ?, ?, ?, ?, ? FROM (SELECT EXISTS (SELECT 1 FROM "
+    "task_queue o WHERE o.app_id = ? AND o.context_id = ? AND ? <> '') AS w) AS waits RETURNING state",
+    kColumns);
+const std::string kTakeTurn =
+    "UPDATE task_queue SET state = 'running', available_at = ?, lease_owner = ?, lease_expires_at = ? "
+    "WHERE task_id = ? AND state = 'pending' AND kind = 'interactive' AND NOT EXISTS (SELECT 1 FROM task_queue o "
+    "WHERE o.app_id = task_queue.app_id AND o.context_id = task_queue.context_id AND o.task_id <> task_queue.task_id "
+    "AND (o.state = 'running' OR o.created_at < task_queue.created_at OR (o.created_at = task_queue.created_at AND "
+    "o.task_id < task_queue.task_id)))";
+const std::string kQueued = "SELECT state FROM task_queue WHERE task_id = ?";
 const std::string kReclaimPg = fmt::format(
     "UPDATE task_queue SET lease_owner = ?, lease_expires_at = ? "
-    "WHERE task_id = ANY (ARRAY(SELECT task_id FROM task_queue WHERE state = 'running' AND lease_expires_at < ? "
-    "LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING {}",
+    "WHERE task_id = ANY (ARRAY(SELECT task_id FROM task_queue WHERE state IN ('running', 'pending') AND "
+    "lease_expires_at < ? LIMIT ? FOR UPDATE SKIP LOCKED)) RETURNING {}",
     kColumns);
 const std::string kReclaimSqlite = fmt::format(
     "UPDATE task_queue SET lease_owner = ?, lease_expires_at = ? "
-    "WHERE task_id IN (SELECT task_id FROM task_queue WHERE state = 'running' AND lease_expires_at < ? LIMIT ?) "
-    "RETURNING {}",
+    "WHERE task_id IN (SELECT task_id FROM task_queue WHERE state IN ('running', 'pending') AND "
+    "lease_expires_at < ? LIMIT ?) RETURNING {}",
     kColumns);
 const std::string kReschedule =
     "UPDATE task_queue SET state = 'pending', kind = 'background', available_at = ?, lease_owner = NULL, "
@@ -134,6 +149,29 @@ Status insert_queue_row(Connection& c, const QueueItem& q) {
                              q.last_error, boost::json::serialize(q.input), to_nanos(q.created_at), q.context_id});
     if (!r) return std::move(r).error();
     return {};
+}
+
+Result<bool> insert_interactive_row(Connection& c, const QueueItem& q) {
+    auto r = c.run(kInsertInteractive,
+                   {q.task_id, q.app_id, std::int64_t{q.attempts}, to_nanos(q.available_at), q.lease_owner,
+                    to_nanos(q.lease_expires_at), q.last_error, boost::json::serialize(q.input), to_nanos(q.created_at),
+                    q.context_id, q.app_id, q.context_id, q.context_id});
+    if (!r) return std::move(r).error();
+    return !r->rows.empty() && r->rows.front().text(0) == "running";
+}
+
+boost::asio::awaitable<Result<bool>> SqlQueueStore::take_turn(std::string task_id, std::string owner,
+                                                              TimePoint lease_until) {
+    return db_.write<bool>(
+        [id = std::move(task_id), owner = std::move(owner), lease_until](Connection& c) -> Result<bool> {
+            auto r = c.run(kTakeTurn, {to_nanos(Clock::now()), owner, to_nanos(lease_until), id});
+            if (!r) return std::move(r).error();
+            if (r->affected > 0) return true;
+            auto q = c.run(kQueued, {id});
+            if (!q) return std::move(q).error();
+            if (q->rows.empty()) return Error{Errc::not_found, "not queued"};
+            return q->rows.front().text(0) == "running";
+        });
 }
 
 boost::asio::awaitable<Status> SqlQueueStore::put(QueueItem q) {

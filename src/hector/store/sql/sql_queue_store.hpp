@@ -15,6 +15,10 @@ Status insert_queue_row(Connection& c, const QueueItem& item);
 /// waits, which the end may have let through (QueueItem::context_id): the caller tells the workers.
 Result<bool> end_queue_row(Connection& c, const std::string& task_id, const std::optional<DeadLetter>& letter);
 
+/// Inserts an interactive run's row (given running) inside the caller's transaction: true when it is running, false
+/// when it waits for its turn (TaskStore::Queued::waiting).
+Result<bool> insert_interactive_row(Connection& c, const QueueItem& item);
+
 /// Claims queue rows inside the caller's transaction (SqlQueueStore::claim, SqlTaskStore::claim_runs).
 Result<std::vector<QueueItem>> claim_queue_rows(Connection& c, const std::string& owner, std::size_t max, TimePoint now,
                                                 TimePoint lease_until);
@@ -34,6 +38,8 @@ class SqlQueueStore final : public QueueStore {
     boost::asio::awaitable<Status> reschedule(std::string task_id, TimePoint available_at, std::string error,
                                               bool refund) override;
     boost::asio::awaitable<Status> remove(std::string task_id) override;
+    boost::asio::awaitable<Result<bool>> take_turn(std::string task_id, std::string owner,
+                                                   TimePoint lease_until) override;
     boost::asio::awaitable<Result<std::optional<QueueItem>>> get(std::string task_id) override;
     boost::asio::awaitable<Status> bury(std::string task_id, DeadLetter letter) override;
     boost::asio::awaitable<Result<std::vector<DeadLetter>>> dead_letters(std::string app_id,

@@ -299,14 +299,20 @@ asio::awaitable<Status> SqlTaskStore::finish_run(TaskRecord record, std::vector<
     });
 }
 
-asio::awaitable<Result<bool>> SqlTaskStore::create_queued(TaskRecord record, QueueItem item) {
-    return db_.write<bool>([this, r = std::move(record), q = std::move(item)](Connection& c) -> Result<bool> {
+asio::awaitable<Result<TaskStore::Queued>> SqlTaskStore::create_queued(TaskRecord record, QueueItem item) {
+    return db_.write<Queued>([this, r = std::move(record), q = std::move(item)](Connection& c) -> Result<Queued> {
         if (auto st = do_create(c, r); !st) return st.error();
+        // The queue always lives in the tasks' database (DECISIONS 25).
+        if (q.kind == QueueItem::Kind::interactive && q.state == QueueItem::State::running) {
+            auto started = insert_interactive_row(c, q);
+            if (!started) return std::move(started).error();
+            return *started ? Queued::as_given : Queued::waiting;
+        }
         if (auto st = insert_queue_row(c, q); !st) return st.error();
         // Idle workers of other instances may take it.
         if (q.state == QueueItem::State::pending && q.announce)
             if (auto st = db_.signal(c, 'q', ""); !st) return st.error();
-        return true;  // the queue always lives in the tasks' database (DECISIONS 25)
+        return Queued::as_given;
     });
 }
 

@@ -48,7 +48,7 @@ class SqlTaskStore final : public TaskStore {
     bool claims_runs() const override { return true; }
     boost::asio::awaitable<Result<std::vector<ClaimedRun>>> claim_runs(ClaimRequest request) override;
     boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end) override;
-    boost::asio::awaitable<Result<bool>> create_queued(TaskRecord record, QueueItem item) override;
+    boost::asio::awaitable<Result<Queued>> create_queued(TaskRecord record, QueueItem item) override;
     boost::asio::awaitable<Result<RunStartStored>> start_run_with(TaskRecord record, SessionKey key,
                                                                   std::optional<SessionEvent> user_message) override;
     boost::asio::awaitable<Result<RunStartStored>> start_run_in_session(TaskRecord record, SessionKey key,
