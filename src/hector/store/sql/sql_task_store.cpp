@@ -43,7 +43,6 @@ const std::string kInsertMessage =
     "ON CONFLICT (app_id, user_id, context_id, message_id) DO NOTHING";
 const std::string kBumpLastSeq =
     "UPDATE a2a_tasks SET last_seq = CASE WHEN last_seq < ? THEN ? ELSE last_seq END WHERE id = ? AND app_id = ?";
-const std::string kInsertEvent = "INSERT INTO task_events (task_id, seq, kind, payload, final) VALUES (?, ?, ?, ?, ?)";
 const std::string kSelectEvents =
     "SELECT seq, kind, payload, final FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq";
 const std::string kDeleteEvents = "DELETE FROM task_events WHERE task_id = ?";
@@ -113,13 +112,42 @@ Status require_task(Connection& c, const std::string& app_id, const std::string&
     return {};
 }
 
+// INSERT of n events in one statement (one round trip on PostgreSQL); n is at most kEventsPerInsert, so the
+// connection's statement cache holds a few texts only.
+constexpr std::size_t kEventsPerInsert = 16;
+
+const std::string& insert_events_sql(std::size_t n) {
+    static const std::vector<std::string> texts = [] {
+        std::vector<std::string> out(kEventsPerInsert + 1);
+        for (std::size_t i = 1; i <= kEventsPerInsert; ++i) {
+            out[i] = "INSERT INTO task_events (task_id, seq, kind, payload, final) VALUES (?, ?, ?, ?, ?)";
+            for (std::size_t k = 1; k < i; ++k) out[i] += ", (?, ?, ?, ?, ?)";
+        }
+        return out;
+    }();
+    return texts[n];
+}
+
 Status insert_events(Connection& c, const std::string& task_id, const std::vector<TaskEvent>& events) {
-    for (const auto& e : events) {
-        auto r = c.run(kInsertEvent, {task_id, e.seq, std::string(event_kind_name(e.kind)), to_json(e.payload),
-                                      std::int64_t{e.final ? 1 : 0}});
+    for (std::size_t first = 0; first < events.size(); first += kEventsPerInsert) {
+        const std::size_t n = std::min(kEventsPerInsert, events.size() - first);
+        std::vector<Param> params;
+        params.reserve(n * 5);
+        for (std::size_t i = first; i < first + n; ++i) {
+            const auto& e = events[i];
+            params.emplace_back(task_id);
+            params.emplace_back(e.seq);
+            params.emplace_back(std::string(event_kind_name(e.kind)));
+            params.emplace_back(to_json(e.payload));
+            params.emplace_back(std::int64_t{e.final ? 1 : 0});
+        }
+        auto r = c.run(insert_events_sql(n), params);
         if (!r) {
             if (r.error().code == Errc::conflict)
-                return Error{Errc::conflict, fmt::format("task {}: event {} is already stored", task_id, e.seq)};
+                return Error{Errc::conflict,
+                             n == 1 ? fmt::format("task {}: event {} is already stored", task_id, events[first].seq)
+                                    : fmt::format("task {}: one of events {}..{} is already stored", task_id,
+                                                  events[first].seq, events[first + n - 1].seq)};
             return std::move(r).error();
         }
     }
