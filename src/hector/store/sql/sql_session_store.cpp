@@ -34,13 +34,12 @@ const std::string kSelectEvents =
     "SELECT sequence_num, id, invocation_id, author, branch, partial, turn_complete, content_json, tool_calls_json, "
     "tool_results_json, state_delta_json, error_code, error_message, created_at FROM session_events "
     "WHERE app_name = ? AND user_id = ? AND session_id = ? AND sequence_num > ? ORDER BY sequence_num";
-const std::string kCreateSession =
-    "INSERT INTO sessions (app_name, user_id, id, state_json, event_count, created_at, updated_at) "
-    "VALUES (?, ?, ?, '{}', 0, ?, ?) ON CONFLICT (app_name, user_id, id) DO NOTHING";
-// Takes the next sequence number; on PostgreSQL the UPDATE also locks the row until the append commits.
+// Creates the session when it has none yet and takes the next sequence number, in one statement; on PostgreSQL the
+// upsert also locks the row until the append commits.
 const std::string kNextSeq =
-    "UPDATE sessions SET event_count = event_count + 1, updated_at = ? WHERE app_name = ? AND user_id = ? AND id = ? "
-    "RETURNING event_count, state_json";
+    "INSERT INTO sessions (app_name, user_id, id, state_json, event_count, created_at, updated_at) "
+    "VALUES (?, ?, ?, '{}', 1, ?, ?) ON CONFLICT (app_name, user_id, id) DO UPDATE SET "
+    "event_count = sessions.event_count + 1, updated_at = excluded.updated_at RETURNING event_count, state_json";
 const std::string kStoreState = "UPDATE sessions SET state_json = ? WHERE app_name = ? AND user_id = ? AND id = ?";
 const std::string kInsertEvent =
     "INSERT INTO session_events (app_name, user_id, session_id, sequence_num, id, invocation_id, author, branch, "
@@ -140,9 +139,7 @@ Result<Session> do_get(Connection& c, const SessionKey& key, std::optional<std::
 Result<SessionEvent> do_append_impl(Connection& c, const SessionKey& key, SessionEvent event) {
     const auto now = Clock::now();
     const auto now_ns = to_nanos(now);
-    if (auto r = c.run(kCreateSession, {key.app_id, key.user_id, key.id, now_ns, now_ns}); !r)
-        return std::move(r).error();
-    auto next = c.run(kNextSeq, {now_ns, key.app_id, key.user_id, key.id});
+    auto next = c.run(kNextSeq, {key.app_id, key.user_id, key.id, now_ns, now_ns});
     if (!next) return std::move(next).error();
     if (next->rows.empty()) return Error{Errc::internal, "session vanished while appending"};
     event.seq = next->rows.front().integer(0);
