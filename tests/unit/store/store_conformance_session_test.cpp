@@ -1,4 +1,5 @@
 // The session half of the store contract (same suite as store_conformance_test.cpp).
+#include <algorithm>
 #include <thread>
 
 #include "hector/common/json.hpp"
@@ -36,6 +37,28 @@ std::vector<std::string> ids(const std::vector<SessionSummary>& rows) {
 void touch(SessionStore& store, const SessionKey& key) {
     ASSERT_TRUE(sync(store.append(key, text_event("user", "hi"))).ok());
     std::this_thread::sleep_for(2ms);
+}
+
+// Appends racing on one session (several instances, or runs of one conversation) each get their own number, and
+// the first of them creates the session.
+TEST_P(StoreConformance, ConcurrentAppendsToANewSessionGetDistinctSequenceNumbers) {
+    const SessionKey key{"default", "u1", "raced"};
+    std::vector<std::thread> threads;
+    std::vector<std::int64_t> got(24, 0);
+    for (std::size_t i = 0; i < got.size(); ++i)
+        threads.emplace_back([&, i] {
+            auto e = sync(sessions().append(key, text_event("user", "m" + std::to_string(i))));
+            if (e.ok()) got[i] = e->seq;
+        });
+    for (auto& t : threads) t.join();
+    std::sort(got.begin(), got.end());
+    std::vector<std::int64_t> expected(got.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) expected[i] = static_cast<std::int64_t>(i + 1);
+    EXPECT_EQ(got, expected);
+    auto s = sync(sessions().get(key, std::nullopt));
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(s->event_count, 24);
+    EXPECT_EQ(seqs(*s), expected);
 }
 
 TEST_P(StoreConformance, SessionAppendAssignsSequenceIdAndTime) {
