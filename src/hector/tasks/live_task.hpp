@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <atomic>
 #include <mutex>
 #include <unordered_map>
 
@@ -39,15 +40,15 @@ struct TaskManager::Live {
     bool stored = false;                      // persist() wrote the committed state (under mu)
     std::vector<std::shared_ptr<Subscription>> store_waiters;  // readers waiting for `stored` (under mu)
 
-    bool finished = false;      // a terminal (or interrupted) state was committed
-    bool confirmed = false;     // the store took this run's working state: until then (or finished) the store is
-                                // what readers see, since a cancel may have ended the task as a worker claimed it
-    bool background = false;    // a queue job (retried, dead-lettered) rather than an interactive run
-    int attempt = 1;            // which run of the job this is
-    bool timed_out = false;     // the per-attempt limit passed (queue.task_timeout)
-    bool released = false;      // shutdown: back to the queue, not failed
-    bool dropped = false;       // its app was deleted: the run stops and nothing is stored
-    bool waiting_turn = false;  // an interactive run whose queue row waits for its conversation (under mu)
+    bool finished = false;    // a terminal (or interrupted) state was committed
+    bool confirmed = false;   // the store took this run's working state: until then (or finished) the store is
+                              // what readers see, since a cancel may have ended the task as a worker claimed it
+    bool background = false;  // a queue job (retried, dead-lettered) rather than an interactive run
+    int attempt = 1;          // which run of the job this is
+    bool timed_out = false;   // the per-attempt limit passed (queue.task_timeout)
+    bool released = false;    // shutdown: back to the queue, not failed
+    bool dropped = false;     // its app was deleted: the run stops and nothing is stored
+    std::atomic<bool> waiting_turn{false};  // an interactive run whose queue row waits for its conversation
 
     std::int64_t flushed_seq = 0;  // events up to here are in the store
 

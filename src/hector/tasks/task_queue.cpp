@@ -95,10 +95,11 @@ asio::awaitable<bool> TaskManager::wait_for_turn(std::shared_ptr<Live> t) {
     for (;;) {
         {
             std::lock_guard lock(t->mu);
-            if (t->finished || t->dropped) {
+            if (t->finished) {
                 t->waiting_turn = false;
                 co_return false;
             }
+            if (t->dropped) break;  // its app is gone: run() releases it
         }
         auto took = co_await queue_.take_turn(id, settings_.instance_id, Clock::now() + settings_.lease_timeout);
         if (took && *took) break;
@@ -111,7 +112,6 @@ asio::awaitable<bool> TaskManager::wait_for_turn(std::shared_ptr<Live> t) {
         t->turn.expires_after(settings_.poll_interval);
         co_await t->turn.async_wait(asio::as_tuple(asio::use_awaitable));
     }
-    std::lock_guard lock(t->mu);
     t->waiting_turn = false;
     co_return true;
 }

@@ -243,12 +243,7 @@ bool transient(Errc code) {
 asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     store::TaskRecord working;
     bool dropped_while_waiting = false;
-    bool waits_for_turn;
-    {
-        std::lock_guard lock(t->mu);
-        waits_for_turn = t->waiting_turn;
-    }
-    if (waits_for_turn && !co_await wait_for_turn(t)) {
+    if (t->waiting_turn.load() && !co_await wait_for_turn(t)) {
         run_finished(t);
         co_return;
     }
