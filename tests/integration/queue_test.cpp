@@ -298,6 +298,71 @@ TEST(Queue, AQueuedJobOfAConversationStartsWhenItsRunningTurnEnds) {
     }
 }
 
+// And the other way round: a blocking send to a conversation whose earlier message still waits in the queue (its
+// only worker is busy elsewhere) waits for that job, then answers with it in the history (DECISIONS 20, FIFO).
+TEST(Queue, ABlockingSendWaitsForTheQueuedJobOfItsConversation) {
+    FakeOpenAi fake;
+    fake.set_default([](const std::string& text) {
+        FakeOpenAi::Reply r;
+        r.text = "done: " + text;
+        r.delay = text == "busy" ? 600ms : 10ms;
+        return r;
+    });
+    auto config = config_for(fake);
+    config.replace(config.find("workers: 4"), 10, "workers: 1");
+    HectorServer server({.config_yaml = config});
+    auto message = [](const std::string& text, const std::string& context) {
+        return json::object{{"role", "user"},
+                            {"contextId", context},
+                            {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
+    };
+    const json::object background{{"blocking", false}};
+    auto busy = rpc(server.port(), "worker", "message/send",
+                    json::object{{"message", message("busy", "elsewhere")}, {"configuration", background}});
+    ASSERT_TRUE(fake.wait_for_requests(1, 5s));  // the only worker is taken
+    auto queued = rpc(server.port(), "worker", "message/send",
+                      json::object{{"message", message("queued", "conv-f")}, {"configuration", background}});
+    const std::string queued_id(queued.at("result").at("id").as_string());
+    auto answer = rpc(server.port(), "worker", "message/send", json::object{{"message", message("now", "conv-f")}});
+    ASSERT_TRUE(answer.as_object().contains("result")) << answer;
+    EXPECT_EQ(answer.at("result").at("status").at("state"), "completed");
+    EXPECT_EQ(wait_terminal(server.port(), "worker", queued_id, 1s), "completed");  // it ran first
+    ASSERT_EQ(fake.request_count(), 3u);
+    const auto last = json::serialize(fake.requests().back().body);
+    EXPECT_NE(last.find("\"now\""), std::string::npos) << last;
+    EXPECT_NE(last.find("done: queued"), std::string::npos) << last;
+}
+
+// Two blocking sends to one conversation at once (a double submit): the second waits for the first and sees its
+// answer; both complete.
+TEST(Queue, TwoBlockingSendsToOneConversationRunOneAfterTheOther) {
+    FakeOpenAi fake;
+    fake.set_default([](const std::string& text) {
+        FakeOpenAi::Reply r;
+        r.text = "done: " + text;
+        r.delay = text == "one" ? 400ms : 10ms;
+        return r;
+    });
+    HectorServer server({.config_yaml = config_for(fake)});
+    auto send = [&](const std::string& text) {
+        json::object m{{"role", "user"},
+                       {"contextId", "conv-d"},
+                       {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
+        return rpc(server.port(), "worker", "message/send", json::object{{"message", m}});
+    };
+    json::value first;
+    std::thread t([&] { first = send("one"); });
+    ASSERT_TRUE(fake.wait_for_requests(1, 5s));
+    auto second = send("two");
+    t.join();
+    ASSERT_TRUE(first.as_object().contains("result")) << first;
+    ASSERT_TRUE(second.as_object().contains("result")) << second;
+    EXPECT_EQ(first.at("result").at("status").at("state"), "completed");
+    EXPECT_EQ(second.at("result").at("status").at("state"), "completed");
+    ASSERT_EQ(fake.request_count(), 2u);
+    EXPECT_NE(json::serialize(fake.requests().back().body).find("done: one"), std::string::npos);
+}
+
 TEST(Queue, QueueRoutesAreAdminOnly) {
     FakeOpenAi fake;
     HectorServer server({.config_yaml = config_for(fake), .args = {"--auth-secret", "queue-test-secret"}});

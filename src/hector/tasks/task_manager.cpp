@@ -230,7 +230,12 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
         live_[r.task.id] = t;
     }
     notify(out_record(t));
-    schedule(t);
+    if (t->waiting_turn.load()) {
+        // Its turn comes before its lane: a queued job of the conversation may still have to enter the lane first.
+        asio::co_spawn(t->strand, schedule_in_turn(t), asio::detached);
+    } else {
+        schedule(t);
+    }
     co_return out;
 }
 

@@ -228,6 +228,9 @@ class TaskManager {
     /// An interactive run whose row waits (TaskStore::Queued::waiting): until its conversation's earlier runs and
     /// jobs, on any instance, are over (DECISIONS 20). False when the task ended meanwhile (canceled, shut down).
     boost::asio::awaitable<bool> wait_for_turn(std::shared_ptr<Live> task);
+    /// wait_for_turn(), then schedule(): a run waits for its turn outside its lane, where a job of its conversation
+    /// claimed meanwhile has to go first.
+    boost::asio::awaitable<void> schedule_in_turn(std::shared_ptr<Live> task);
 
     std::chrono::milliseconds backoff(int attempt) const;
     std::size_t background_running() const;

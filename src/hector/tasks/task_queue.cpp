@@ -85,6 +85,13 @@ void TaskManager::wake_workers() {
     for (auto& t : waiting) asio::post(t->strand, [t] { t->turn.cancel(); });
 }
 
+asio::awaitable<void> TaskManager::schedule_in_turn(std::shared_ptr<Live> t) {
+    // (A co_await inside the if's condition, with no co_return after it, is miscompiled by g++ 12: SIGILL.)
+    const bool turn = co_await wait_for_turn(t);
+    if (turn) schedule(t);  // else it ended while it waited: nothing is left to do
+    co_return;
+}
+
 asio::awaitable<bool> TaskManager::wait_for_turn(std::shared_ptr<Live> t) {
     ++turn_waiters_;
     struct Counted {

@@ -243,10 +243,6 @@ bool transient(Errc code) {
 asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     store::TaskRecord working;
     bool dropped_while_waiting = false;
-    if (t->waiting_turn.load() && !co_await wait_for_turn(t)) {
-        run_finished(t);
-        co_return;
-    }
     {
         std::lock_guard lock(t->mu);
         if (t->finished) {
