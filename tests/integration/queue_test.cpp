@@ -333,6 +333,44 @@ TEST(Queue, ABlockingSendWaitsForTheQueuedJobOfItsConversation) {
     EXPECT_NE(last.find("done: queued"), std::string::npos) << last;
 }
 
+// A canceled job that waited for a worker no longer holds back its conversation: the next message runs at once,
+// while the only worker is still busy elsewhere.
+TEST(Queue, ACanceledQueuedJobDoesNotHoldBackItsConversation) {
+    FakeOpenAi fake;
+    fake.set_default([](const std::string& text) {
+        FakeOpenAi::Reply r;
+        r.text = "done: " + text;
+        r.delay = text == "busy" ? 3s : 10ms;
+        return r;
+    });
+    auto config = config_for(fake);
+    config.replace(config.find("workers: 4"), 10, "workers: 1");
+    config.replace(config.find("task_timeout: 3s"), 16, "task_timeout: 9s");
+    HectorServer server({.config_yaml = config});
+    auto message = [](const std::string& text, const std::string& context) {
+        return json::object{{"role", "user"},
+                            {"contextId", context},
+                            {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
+    };
+    const json::object background{{"blocking", false}};
+    auto busy = rpc(server.port(), "worker", "message/send",
+                    json::object{{"message", message("busy", "elsewhere")}, {"configuration", background}});
+    const std::string busy_id(busy.at("result").at("id").as_string());
+    ASSERT_TRUE(fake.wait_for_requests(1, 5s));
+    auto queued = rpc(server.port(), "worker", "message/send",
+                      json::object{{"message", message("queued", "conv-g")}, {"configuration", background}});
+    const std::string queued_id(queued.at("result").at("id").as_string());
+    auto canceled = rpc(server.port(), "worker", "tasks/cancel", json::object{{"id", queued_id}});
+    EXPECT_EQ(canceled.at("result").at("status").at("state"), "canceled") << canceled;
+    auto answer = rpc(server.port(), "worker", "message/send", json::object{{"message", message("now", "conv-g")}});
+    ASSERT_TRUE(answer.as_object().contains("result")) << answer;
+    EXPECT_EQ(answer.at("result").at("status").at("state"), "completed");
+    auto still = rpc(server.port(), "worker", "tasks/get", json::object{{"id", busy_id}});
+    EXPECT_EQ(still.at("result").at("status").at("state"), "working");  // the worker never got to the canceled job
+    EXPECT_EQ(wait_terminal(server.port(), "worker", busy_id), "completed");
+    EXPECT_EQ(fake.request_count(), 2u);  // "queued" never reached the model
+}
+
 // Two blocking sends to one conversation at once (a double submit): the second waits for the first and sees its
 // answer; both complete.
 TEST(Queue, TwoBlockingSendsToOneConversationRunOneAfterTheOther) {

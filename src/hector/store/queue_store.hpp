@@ -78,6 +78,10 @@ class QueueStore {
                                                       bool refund) = 0;
     /// The run is over (completed, canceled, failed for good, waiting for input).
     virtual boost::asio::awaitable<Status> remove(std::string task_id) = 0;
+    /// Removes a background job's row if no worker has claimed it yet (its task was canceled while it waited), so
+    /// it no longer holds back its conversation. True when a pending job of the same conversation is waiting (the
+    /// caller wakes the workers).
+    virtual boost::asio::awaitable<Result<bool>> drop_pending(std::string task_id) = 0;
     /// An interactive run waiting for its conversation (TaskStore::Queued::waiting) becomes running, leased to
     /// `owner`, when no other row of its conversation is running or older. True when it runs (now or already);
     /// Errc::not_found when it has no row.

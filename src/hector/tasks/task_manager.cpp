@@ -383,6 +383,13 @@ asio::awaitable<Result<a2a::Task>> TaskManager::cancel(const Caller& caller, std
     }
 
     notify(*done);
+    // A job no worker has claimed yet leaves the queue now rather than when a worker gets to it, so the rest of its
+    // conversation does not wait for a free worker to discard it.
+    if (auto dropped = co_await queue_.drop_pending(task_id); !dropped)
+        log::warn("tasks", "task {}: canceled, but its queue row stays until a worker takes it: {}", task_id,
+                  dropped.error().message);
+    else if (*dropped)
+        wake_workers();
 
     co_return std::move(done->task);
 }

@@ -358,6 +358,27 @@ TEST_P(StoreConformance, QueueAnInteractiveRunWaitsForItsConversationsTurn) {
     EXPECT_EQ(sync(queue().take_turn("gone", "a", kNow + 60s)).error().code, Errc::not_found);
 }
 
+// A canceled job that no worker took leaves at once (its conversation stops waiting for it); claimed jobs and
+// interactive runs keep their rows.
+TEST_P(StoreConformance, QueueACanceledJobNotYetClaimedLeavesAtOnce) {
+    PUT(in_conversation(pending("b1", kNow - 2s), "c1"));
+    PUT(in_conversation(pending("b2", kNow - 1s), "c1"));
+    PUT(in_conversation(pending("b3", kNow - 1s), "c3"));
+    auto dropped = sync(queue().drop_pending("b1"));
+    ASSERT_TRUE(dropped.ok()) << dropped.error().message;
+    EXPECT_TRUE(*dropped);  // b2 waits in its conversation
+    EXPECT_FALSE(sync(queue().get("b1"))->has_value());
+    EXPECT_FALSE(*sync(queue().drop_pending("b1")));  // gone already
+    EXPECT_EQ(ids_of(*sync(queue().claim("w", 10, kNow, kNow + 60s))), (std::vector<std::string>{"b2", "b3"}));
+    EXPECT_FALSE(*sync(queue().drop_pending("b2")));  // claimed: its run ends it
+    EXPECT_TRUE(sync(queue().get("b2"))->has_value());
+    auto waiting = interactive_run("i1", "c1", kNow, kNow + 60s);
+    waiting.state = QueueItem::State::pending;
+    PUT(waiting);
+    EXPECT_FALSE(*sync(queue().drop_pending("i1")));
+    EXPECT_TRUE(sync(queue().get("i1"))->has_value());
+}
+
 // Where the store holds the queue, a run's end says whether a job of its conversation is waiting, so the workers
 // (of every instance) look again at once.
 TEST_P(StoreConformance, QueueARunsEndSaysWhenItsConversationHasAJobWaiting) {

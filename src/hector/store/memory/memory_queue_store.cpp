@@ -106,6 +106,19 @@ boost::asio::awaitable<Status> MemoryQueueStore::reschedule(std::string task_id,
     co_return Status{};
 }
 
+boost::asio::awaitable<Result<bool>> MemoryQueueStore::drop_pending(std::string task_id) {
+    std::lock_guard lock(mu_);
+    auto it = items_.find(task_id);
+    if (it == items_.end() || it->second.state != QueueItem::State::pending ||
+        it->second.kind != QueueItem::Kind::background)
+        co_return false;
+    const auto key = std::make_pair(it->second.app_id, it->second.context_id);
+    unlist(it->second);
+    items_.erase(it);
+    auto c = conversations_.find(key);
+    co_return c != conversations_.end() && !key.second.empty();
+}
+
 boost::asio::awaitable<Result<bool>> MemoryQueueStore::take_turn(std::string task_id, std::string owner,
                                                                  TimePoint lease_until) {
     std::lock_guard lock(mu_);

@@ -57,6 +57,9 @@ const std::string kTakeTurn =
     "AND (o.state = 'running' OR o.created_at < task_queue.created_at OR (o.created_at = task_queue.created_at AND "
     "o.task_id < task_queue.task_id)))";
 const std::string kQueued = "SELECT state FROM task_queue WHERE task_id = ?";
+const std::string kDropPending =
+    "DELETE FROM task_queue WHERE task_id = ? AND state = 'pending' AND kind = 'background' "
+    "RETURNING app_id, context_id";
 const std::string kReclaimPg = fmt::format(
     "UPDATE task_queue SET lease_owner = ?, lease_expires_at = ? "
     "WHERE task_id = ANY (ARRAY(SELECT task_id FROM task_queue WHERE state IN ('running', 'pending') AND "
@@ -158,6 +161,20 @@ Result<bool> insert_interactive_row(Connection& c, const QueueItem& q) {
                     q.context_id, q.app_id, q.context_id, q.context_id});
     if (!r) return std::move(r).error();
     return !r->rows.empty() && r->rows.front().text(0) == "running";
+}
+
+boost::asio::awaitable<Result<bool>> SqlQueueStore::drop_pending(std::string task_id) {
+    return db_.write<bool>([this, id = std::move(task_id)](Connection& c) -> Result<bool> {
+        auto r = c.run(kDropPending, {id});
+        if (!r) return std::move(r).error();
+        if (r->rows.empty() || r->rows.front().text(1).empty()) return false;
+        auto w = c.run(kWaitingInContext, {r->rows.front().text(0), r->rows.front().text(1)});
+        if (!w) return std::move(w).error();
+        const bool waiting = !w->rows.empty() && w->rows.front().integer(0) > 0;
+        if (waiting)
+            if (auto st = db_.signal(c, 'q', ""); !st) return st.error();
+        return waiting;
+    });
 }
 
 boost::asio::awaitable<Result<bool>> SqlQueueStore::take_turn(std::string task_id, std::string owner,

@@ -38,6 +38,7 @@ class SqlQueueStore final : public QueueStore {
     boost::asio::awaitable<Status> reschedule(std::string task_id, TimePoint available_at, std::string error,
                                               bool refund) override;
     boost::asio::awaitable<Status> remove(std::string task_id) override;
+    boost::asio::awaitable<Result<bool>> drop_pending(std::string task_id) override;
     boost::asio::awaitable<Result<bool>> take_turn(std::string task_id, std::string owner,
                                                    TimePoint lease_until) override;
     boost::asio::awaitable<Result<std::optional<QueueItem>>> get(std::string task_id) override;
