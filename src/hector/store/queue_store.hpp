@@ -82,6 +82,10 @@ class QueueStore {
     /// it no longer holds back its conversation. True when a pending job of the same conversation is waiting (the
     /// caller wakes the workers).
     virtual boost::asio::awaitable<Result<bool>> drop_pending(std::string task_id) = 0;
+    /// Where a store parks the jobs queued behind another of their conversation (SQL: out of the claims' way until
+    /// the one before ends), makes claimable those left parked although nothing is before them any more (a race
+    /// between an insert and that end). Run periodically; returns how many it released.
+    virtual boost::asio::awaitable<Result<std::size_t>> release_parked() = 0;
     /// An interactive run waiting for its conversation (TaskStore::Queued::waiting) becomes running, leased to
     /// `owner`, when no other row of its conversation is running or older. True when it runs (now or already);
     /// Errc::not_found when it has no row.

@@ -384,6 +384,12 @@ asio::awaitable<void> TaskManager::renew_leases() {
 // DECISIONS 25: runs whose lease expired belonged to an instance that died. Background jobs go back to pending
 // (the expired run counted as an attempt); interactive runs fail "interrupted" unless auto_resume re-queues them.
 asio::awaitable<void> TaskManager::recover_expired() {
+    if (auto released = co_await queue_.release_parked(); !released)
+        log::warn("queue", "could not release parked jobs: {}", released.error().message);
+    else if (*released > 0) {
+        log::info("queue", "{} queued job(s) released from waiting behind a finished one", *released);
+        wake_workers();
+    }
     for (;;) {
         const auto now = Clock::now();
         auto items = co_await queue_.reclaim_expired(settings_.instance_id, 100, now, now + settings_.lease_timeout);

@@ -15,6 +15,7 @@
 #include "hector/a2a/types.hpp"
 #include "hector/store/sql/migrations.hpp"
 #include "hector/store/sql/row_codec.hpp"
+#include "hector/store/sql/sql_queue_store.hpp"
 #include "hector/store/sql/sql_session_store.hpp"
 #include "hector/store/sql/sql_task_store.hpp"
 #include "hector/store/sqlite/sqlite_database.hpp"
@@ -114,6 +115,56 @@ TEST(SqliteDatabase, DataSurvivesReopening) {
     ASSERT_TRUE(s.ok());
     EXPECT_EQ(s->event_count, 1);
     EXPECT_EQ(s->state.at("k"), "v");
+}
+
+// Jobs queued behind another of their conversation are parked out of the claims' way until it ends. A row left
+// parked with nothing before it (on PostgreSQL, an insert racing with the end of the row before it; here, that row
+// deleted behind the store's back) is released by release_parked, which recovery runs periodically.
+TEST(SqliteQueue, ParkedJobsWaitOutOfTheClaimsWayAndStrandedOnesAreReleased) {
+    TempDir dir;
+    asio::thread_pool pool(2);
+    auto db = open_db(dir.file("hector.db"), pool);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    sql::SqlTaskStore tasks(**db);
+    sql::SqlQueueStore queue(**db);
+    const auto now = Clock::now();
+    auto job = [&](const std::string& id, int age_s) {
+        QueueItem q;
+        q.task_id = id;
+        q.app_id = "default";
+        q.context_id = "c1";
+        q.created_at = q.available_at = now - std::chrono::seconds(age_s);
+        q.input = boost::json::object{{"n", id}};
+        return q;
+    };
+    for (const auto& [id, age] : std::vector<std::pair<std::string, int>>{{"b1", 3}, {"b2", 2}, {"b3", 1}}) {
+        auto r = task(id);
+        r.app_id = "default";
+        ASSERT_TRUE(sync(tasks.create(r)).ok());
+        ASSERT_TRUE(sync(queue.put(job(id, age))).ok());
+    }
+    auto parked = [&](const std::string& id) {
+        auto q = sync(queue.get(id));
+        return q.ok() && q->has_value() && (*q)->available_at > now + std::chrono::hours(24 * 365);
+    };
+    EXPECT_FALSE(parked("b1"));
+    EXPECT_TRUE(parked("b2"));
+    EXPECT_TRUE(parked("b3"));
+    // b1's end lets b2, and only b2, out of the parking, available from its creation.
+    ASSERT_EQ(sync(queue.claim("w", 10, now, now + std::chrono::minutes(1)))->size(), 1u);
+    ASSERT_TRUE(sync(queue.remove("b1")).ok());
+    EXPECT_FALSE(parked("b2"));
+    EXPECT_EQ((*sync(queue.get("b2")))->available_at, now - std::chrono::seconds(2));
+    EXPECT_TRUE(parked("b3"));
+    // b2 vanishes without its end: b3 stays parked until release_parked finds nothing before it.
+    EXPECT_EQ(query_text(**db, "DELETE FROM task_queue WHERE task_id = 'b2' RETURNING task_id", sql::TxMode::write),
+              "b2");
+    EXPECT_TRUE(sync(queue.claim("w", 10, now, now + std::chrono::minutes(1)))->empty());
+    EXPECT_EQ(*sync(queue.release_parked()), 1u);
+    EXPECT_EQ(*sync(queue.release_parked()), 0u);
+    auto claimed = sync(queue.claim("w", 10, now, now + std::chrono::minutes(1)));
+    ASSERT_EQ(claimed->size(), 1u);
+    EXPECT_EQ(claimed->front().task_id, "b3");
 }
 
 // Checkpoints run beside the writer: under writes that never pause, the WAL is still copied into the database

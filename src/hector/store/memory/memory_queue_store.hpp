@@ -24,6 +24,8 @@ class MemoryQueueStore final : public QueueStore {
                                               bool refund) override;
     boost::asio::awaitable<Status> remove(std::string task_id) override;
     boost::asio::awaitable<Result<bool>> drop_pending(std::string task_id) override;
+    /// Nothing is parked here: claims skip a conversation's blocked items in memory.
+    boost::asio::awaitable<Result<std::size_t>> release_parked() override { co_return std::size_t{0}; }
     boost::asio::awaitable<Result<bool>> take_turn(std::string task_id, std::string owner,
                                                    TimePoint lease_until) override;
     boost::asio::awaitable<Result<std::optional<QueueItem>>> get(std::string task_id) override;

@@ -57,6 +57,26 @@ const std::string kTakeTurn =
     "AND (o.state = 'running' OR o.created_at < task_queue.created_at OR (o.created_at = task_queue.created_at AND "
     "o.task_id < task_queue.task_id)))";
 const std::string kQueued = "SELECT state FROM task_queue WHERE task_id = ?";
+// A pending job whose conversation already has a row is parked: available_at is the largest time, so claims,
+// which scan the available rows in order, never read it while it waits (a backlog of thousands in one
+// conversation would otherwise be read by every claim). The end of the row before it unparks it (available from
+// its creation, so it keeps its place); release_parked() unparks what a race between an insert and that end left
+// parked (on PostgreSQL, the ending transaction does not see a row inserted concurrently).
+const std::string kInsertPending = fmt::format(
+    "INSERT INTO task_queue ({}) SELECT ?, ?, ?, 'pending', ?, CASE WHEN waits.w THEN 9223372036854775807 ELSE ? "
+    "END, ?, ?, ?, ?, ?, ? FROM (SELECT EXISTS (SELECT 1 FROM task_queue o WHERE o.app_id = ? AND o.context_id = ? "
+    "AND ? <> '') AS w) AS waits",
+    kColumns);
+const std::string kUnparkNext =
+    "UPDATE task_queue SET available_at = created_at WHERE task_id = (SELECT task_id FROM task_queue WHERE app_id = ? "
+    "AND context_id = ? AND state = 'pending' AND kind = 'background' ORDER BY created_at, task_id LIMIT 1) AND "
+    "available_at = 9223372036854775807";
+const std::string kReleaseParked =
+    "UPDATE task_queue SET available_at = created_at WHERE state = 'pending' AND kind = 'background' AND "
+    "available_at = 9223372036854775807 AND NOT EXISTS (SELECT 1 FROM task_queue o WHERE o.app_id = "
+    "task_queue.app_id AND o.context_id = task_queue.context_id AND o.task_id <> task_queue.task_id AND "
+    "(o.created_at < task_queue.created_at OR (o.created_at = task_queue.created_at AND o.task_id < "
+    "task_queue.task_id)))";
 const std::string kDropPending =
     "DELETE FROM task_queue WHERE task_id = ? AND state = 'pending' AND kind = 'background' "
     "RETURNING app_id, context_id";
@@ -79,8 +99,8 @@ const std::string kReschedule =
 // SQLite.
 const std::string kDeletePg =
     "WITH gone AS (DELETE FROM task_queue WHERE task_id = ? RETURNING app_id, context_id) "
-    "SELECT COUNT(*) FROM gone g WHERE g.context_id <> '' AND EXISTS (SELECT 1 FROM task_queue q WHERE "
-    "q.app_id = g.app_id AND q.context_id = g.context_id AND q.state = 'pending' AND q.task_id <> ?)";
+    "SELECT g.app_id, g.context_id FROM gone g WHERE g.context_id <> '' AND EXISTS (SELECT 1 FROM task_queue q "
+    "WHERE q.app_id = g.app_id AND q.context_id = g.context_id AND q.state = 'pending' AND q.task_id <> ?)";
 const std::string kDeleteSqlite = "DELETE FROM task_queue WHERE task_id = ? RETURNING app_id, context_id";
 const std::string kWaitingInContext =
     "SELECT COUNT(*) FROM task_queue WHERE app_id = ? AND context_id = ? AND state = 'pending'";
@@ -143,6 +163,14 @@ Result<std::vector<QueueItem>> items_of(Result<QueryResult> r) {
 }  // namespace
 
 Status insert_queue_row(Connection& c, const QueueItem& q) {
+    if (q.state == QueueItem::State::pending && q.kind == QueueItem::Kind::background) {
+        auto r = c.run(kInsertPending, {q.task_id, q.app_id, std::string("background"), std::int64_t{q.attempts},
+                                        to_nanos(q.available_at), Param(nullptr), Param(nullptr), q.last_error,
+                                        boost::json::serialize(q.input), to_nanos(q.created_at), q.context_id, q.app_id,
+                                        q.context_id, q.context_id});
+        if (!r) return std::move(r).error();
+        return {};
+    }
     Param lease_owner = q.lease_owner.empty() ? Param(nullptr) : Param(q.lease_owner);
     Param lease_expires = q.lease_expires_at == TimePoint{} ? Param(nullptr) : Param(to_nanos(q.lease_expires_at));
     auto r = c.run(kInsert, {q.task_id, q.app_id,
@@ -168,12 +196,22 @@ boost::asio::awaitable<Result<bool>> SqlQueueStore::drop_pending(std::string tas
         auto r = c.run(kDropPending, {id});
         if (!r) return std::move(r).error();
         if (r->rows.empty() || r->rows.front().text(1).empty()) return false;
-        auto w = c.run(kWaitingInContext, {r->rows.front().text(0), r->rows.front().text(1)});
+        const std::string app_id = r->rows.front().text(0), context_id = r->rows.front().text(1);
+        auto w = c.run(kWaitingInContext, {app_id, context_id});
         if (!w) return std::move(w).error();
         const bool waiting = !w->rows.empty() && w->rows.front().integer(0) > 0;
-        if (waiting)
-            if (auto st = db_.signal(c, 'q', ""); !st) return st.error();
-        return waiting;
+        if (!waiting) return false;
+        if (auto u = c.run(kUnparkNext, {app_id, context_id}); !u) return std::move(u).error();
+        if (auto st = db_.signal(c, 'q', ""); !st) return st.error();
+        return true;
+    });
+}
+
+boost::asio::awaitable<Result<std::size_t>> SqlQueueStore::release_parked() {
+    return db_.write<std::size_t>([](Connection& c) -> Result<std::size_t> {
+        auto r = c.run(kReleaseParked);
+        if (!r) return std::move(r).error();
+        return static_cast<std::size_t>(r->affected);
     });
 }
 
@@ -272,19 +310,29 @@ boost::asio::awaitable<Result<std::optional<QueueItem>>> SqlQueueStore::get(std:
 
 Result<bool> end_queue_row(Connection& c, const std::string& task_id, const std::optional<DeadLetter>& letter) {
     bool waiting = false;
+    std::string app_id, context_id;
     if (c.dialect() == Dialect::postgres) {
         auto r = c.run(kDeletePg, {task_id, task_id});
         if (!r) return std::move(r).error();
-        waiting = !r->rows.empty() && r->rows.front().integer(0) > 0;
+        if (!r->rows.empty()) {
+            waiting = true;
+            app_id = r->rows.front().text(0);
+            context_id = r->rows.front().text(1);
+        }
     } else {
         auto r = c.run(kDeleteSqlite, {task_id});
         if (!r) return std::move(r).error();
         if (!r->rows.empty() && !r->rows.front().text(1).empty()) {
-            auto w = c.run(kWaitingInContext, {r->rows.front().text(0), r->rows.front().text(1)});
+            app_id = r->rows.front().text(0);
+            context_id = r->rows.front().text(1);
+            auto w = c.run(kWaitingInContext, {app_id, context_id});
             if (!w) return std::move(w).error();
             waiting = !w->rows.empty() && w->rows.front().integer(0) > 0;
         }
     }
+    // The conversation's next job may go now: out of the parking.
+    if (waiting)
+        if (auto u = c.run(kUnparkNext, {app_id, context_id}); !u) return std::move(u).error();
     if (!letter) return waiting;
     const auto& l = *letter;
     auto r = c.run(kInsertLetter, {l.id, l.task_id, l.app_id, l.error, to_nanos(l.failed_at),

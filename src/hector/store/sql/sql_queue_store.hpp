@@ -39,6 +39,7 @@ class SqlQueueStore final : public QueueStore {
                                               bool refund) override;
     boost::asio::awaitable<Status> remove(std::string task_id) override;
     boost::asio::awaitable<Result<bool>> drop_pending(std::string task_id) override;
+    boost::asio::awaitable<Result<std::size_t>> release_parked() override;
     boost::asio::awaitable<Result<bool>> take_turn(std::string task_id, std::string owner,
                                                    TimePoint lease_until) override;
     boost::asio::awaitable<Result<std::optional<QueueItem>>> get(std::string task_id) override;
