@@ -86,15 +86,30 @@ std::string send_background(int port, const std::string& text) {
             .as_string());
 }
 
+// A user's text message in the conversation `context_id`.
+json::object message_in(const std::string& text, const std::string& context_id) {
+    return json::object{{"role", "user"},
+                        {"contextId", context_id},
+                        {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
+}
+
 std::string send_background_in(int port, const std::string& text, const std::string& context_id) {
-    json::object m{{"role", "user"},
-                   {"contextId", context_id},
-                   {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
-    return std::string(
-        rpc(port, "message/send", json::object{{"message", m}, {"configuration", json::object{{"blocking", false}}}})
-            .at("result")
-            .at("id")
-            .as_string());
+    return std::string(rpc(port, "message/send",
+                           json::object{{"message", message_in(text, context_id)},
+                                        {"configuration", json::object{{"blocking", false}}}})
+                           .at("result")
+                           .at("id")
+                           .as_string());
+}
+
+// The fake answers "done: first" after 1.5 s and any other message after 10 ms.
+void first_answers_slowly(FakeOpenAi& fake) {
+    fake.set_default([](const std::string& text) {
+        FakeOpenAi::Reply r;
+        r.text = "done: " + text;
+        r.delay = text == "first" ? 1500ms : 10ms;
+        return r;
+    });
 }
 
 std::string state_of(int port, const std::string& id) {
@@ -228,12 +243,7 @@ TEST_F(Postgres, NotificationsCarryWorkEventsAndCancelsBetweenInstances) {
 // second message, sent to B while A still runs the first, starts only after the first has answered, and its model
 // sees that answer.
 TEST_F(Postgres, AConversationRunsOneJobAtATimeAcrossInstances) {
-    fake_.set_default([](const std::string& text) {
-        FakeOpenAi::Reply r;
-        r.text = "done: " + text;
-        r.delay = text == "first" ? 1500ms : 10ms;
-        return r;
-    });
+    first_answers_slowly(fake_);
     HectorServer a({.config_yaml = config_for(fake_, dsn_, "a")});
     HectorServer b({.config_yaml = config_for(fake_, dsn_, "b")});
     const auto first = send_background_in(a.port(), "first", "conv-1");
@@ -259,19 +269,10 @@ TEST_F(Postgres, AConversationRunsOneJobAtATimeAcrossInstances) {
 // The same for interactive runs: a blocking send to B while A still streams the conversation's previous answer
 // waits for it (submitted meanwhile), then runs with that answer in its history.
 TEST_F(Postgres, AnInteractiveRunWaitsForItsConversationAcrossInstances) {
-    fake_.set_default([](const std::string& text) {
-        FakeOpenAi::Reply r;
-        r.text = "done: " + text;
-        r.delay = text == "first" ? 1500ms : 10ms;
-        return r;
-    });
+    first_answers_slowly(fake_);
     HectorServer a({.config_yaml = config_for(fake_, dsn_, "a")});
     HectorServer b({.config_yaml = config_for(fake_, dsn_, "b")});
-    auto message = [](const std::string& text) {
-        return json::object{{"role", "user"},
-                            {"contextId", "conv-i"},
-                            {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
-    };
+    auto message = [](const std::string& text) { return message_in(text, "conv-i"); };
     std::string first_id;
     std::thread first([&] {
         auto r = rpc(a.port(), "message/send", json::object{{"message", message("first")}});

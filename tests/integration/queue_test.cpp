@@ -49,6 +49,23 @@ void answer_after(FakeOpenAi& fake, std::chrono::milliseconds delay) {
     });
 }
 
+// The fake answers "done: <text>" after `delay` to the message `slow_text`, and after 10 ms to any other.
+void answer_slowly_to(FakeOpenAi& fake, std::string slow_text, std::chrono::milliseconds delay) {
+    fake.set_default([slow_text = std::move(slow_text), delay](const std::string& text) {
+        FakeOpenAi::Reply r;
+        r.text = "done: " + text;
+        r.delay = text == slow_text ? delay : 10ms;
+        return r;
+    });
+}
+
+// A user's text message in the conversation `context`.
+json::object message_in(const std::string& text, const std::string& context) {
+    return json::object{{"role", "user"},
+                        {"contextId", context},
+                        {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
+}
+
 json::value rpc(int port, const std::string& agent, const std::string& method, const json::value& params) {
     json::object req{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
     auto r = post_json(port, "/agents/" + agent, json::serialize(req));
@@ -270,18 +287,9 @@ TEST(Queue, AQueuedJobOfAConversationStartsWhenItsRunningTurnEnds) {
          {"", "storage:\n  tasks: {backend: inmemory}\n  sessions: {backend: inmemory}\n"}) {
         SCOPED_TRACE(storage.empty() ? "sqlite" : "memory");
         FakeOpenAi fake;
-        fake.set_default([](const std::string& text) {
-            FakeOpenAi::Reply r;
-            r.text = "done: " + text;
-            r.delay = text == "hold" ? 800ms : 10ms;
-            return r;
-        });
+        answer_slowly_to(fake, "hold", 800ms);
         HectorServer server({.config_yaml = config_for(fake, storage), .env = slow_polls});
-        auto message = [](const std::string& text) {
-            return json::object{{"role", "user"},
-                                {"contextId", "conv-q"},
-                                {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
-        };
+        auto message = [](const std::string& text) { return message_in(text, "conv-q"); };
         std::thread blocking([&] {
             auto r = rpc(server.port(), "worker", "message/send", json::object{{"message", message("hold")}});
             EXPECT_EQ(r.at("result").at("status").at("state"), "completed") << r;
@@ -302,20 +310,11 @@ TEST(Queue, AQueuedJobOfAConversationStartsWhenItsRunningTurnEnds) {
 // only worker is busy elsewhere) waits for that job, then answers with it in the history (DECISIONS 20, FIFO).
 TEST(Queue, ABlockingSendWaitsForTheQueuedJobOfItsConversation) {
     FakeOpenAi fake;
-    fake.set_default([](const std::string& text) {
-        FakeOpenAi::Reply r;
-        r.text = "done: " + text;
-        r.delay = text == "busy" ? 600ms : 10ms;
-        return r;
-    });
+    answer_slowly_to(fake, "busy", 600ms);
     auto config = config_for(fake);
     config.replace(config.find("workers: 4"), 10, "workers: 1");
     HectorServer server({.config_yaml = config});
-    auto message = [](const std::string& text, const std::string& context) {
-        return json::object{{"role", "user"},
-                            {"contextId", context},
-                            {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
-    };
+    const auto& message = message_in;
     const json::object background{{"blocking", false}};
     auto busy = rpc(server.port(), "worker", "message/send",
                     json::object{{"message", message("busy", "elsewhere")}, {"configuration", background}});
@@ -337,21 +336,12 @@ TEST(Queue, ABlockingSendWaitsForTheQueuedJobOfItsConversation) {
 // while the only worker is still busy elsewhere.
 TEST(Queue, ACanceledQueuedJobDoesNotHoldBackItsConversation) {
     FakeOpenAi fake;
-    fake.set_default([](const std::string& text) {
-        FakeOpenAi::Reply r;
-        r.text = "done: " + text;
-        r.delay = text == "busy" ? 3s : 10ms;
-        return r;
-    });
+    answer_slowly_to(fake, "busy", 3s);
     auto config = config_for(fake);
     config.replace(config.find("workers: 4"), 10, "workers: 1");
     config.replace(config.find("task_timeout: 3s"), 16, "task_timeout: 9s");
     HectorServer server({.config_yaml = config});
-    auto message = [](const std::string& text, const std::string& context) {
-        return json::object{{"role", "user"},
-                            {"contextId", context},
-                            {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
-    };
+    const auto& message = message_in;
     const json::object background{{"blocking", false}};
     auto busy = rpc(server.port(), "worker", "message/send",
                     json::object{{"message", message("busy", "elsewhere")}, {"configuration", background}});
@@ -375,18 +365,10 @@ TEST(Queue, ACanceledQueuedJobDoesNotHoldBackItsConversation) {
 // answer; both complete.
 TEST(Queue, TwoBlockingSendsToOneConversationRunOneAfterTheOther) {
     FakeOpenAi fake;
-    fake.set_default([](const std::string& text) {
-        FakeOpenAi::Reply r;
-        r.text = "done: " + text;
-        r.delay = text == "one" ? 400ms : 10ms;
-        return r;
-    });
+    answer_slowly_to(fake, "one", 400ms);
     HectorServer server({.config_yaml = config_for(fake)});
     auto send = [&](const std::string& text) {
-        json::object m{{"role", "user"},
-                       {"contextId", "conv-d"},
-                       {"parts", json::array{json::object{{"kind", "text"}, {"text", text}}}}};
-        return rpc(server.port(), "worker", "message/send", json::object{{"message", m}});
+        return rpc(server.port(), "worker", "message/send", json::object{{"message", message_in(text, "conv-d")}});
     };
     json::value first;
     std::thread t([&] { first = send("one"); });
