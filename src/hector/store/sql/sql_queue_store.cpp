@@ -24,6 +24,10 @@ const std::string kInsert =
 // one probe of task_queue_by_context per candidate, so the claim stays an ordered scan of task_queue_claim that
 // stops at the limit. On PostgreSQL it is race-free across instances: an older item of the conversation that
 // another claimer has locked is still pending in this statement's snapshot, so its successors wait.
+// available_at of rows no claim may take (they scan available rows only): interactive runs waiting for their turn,
+// and parked jobs (kInsertPending). The largest BIGINT.
+constexpr std::string_view kParked = "9223372036854775807";
+
 constexpr std::string_view kClaimable =
     "q.state = 'pending' AND q.available_at <= ? AND (q.context_id = '' OR NOT EXISTS (SELECT 1 FROM task_queue o "
     "WHERE o.app_id = q.app_id AND o.context_id = q.context_id AND o.task_id <> q.task_id AND (o.state = 'running' "
@@ -47,9 +51,9 @@ const std::string kRenew = "UPDATE task_queue SET lease_expires_at = ? WHERE tas
 // time), until take_turn.
 const std::string kInsertInteractive = fmt::format(
     "INSERT INTO task_queue ({}) SELECT ?, ?, 'interactive', CASE WHEN waits.w THEN 'pending' ELSE 'running' END, ?, "
-    "CASE WHEN waits.w THEN 9223372036854775807 ELSE ? END, ?, ?, ?, ?, ?, ? FROM (SELECT EXISTS (SELECT 1 FROM "
+    "CASE WHEN waits.w THEN {} ELSE ? END, ?, ?, ?, ?, ?, ? FROM (SELECT EXISTS (SELECT 1 FROM "
     "task_queue o WHERE o.app_id = ? AND o.context_id = ? AND ? <> '') AS w) AS waits RETURNING state",
-    kColumns);
+    kColumns, kParked);
 const std::string kTakeTurn =
     "UPDATE task_queue SET state = 'running', available_at = ?, lease_owner = ?, lease_expires_at = ? "
     "WHERE task_id = ? AND state = 'pending' AND kind = 'interactive' AND NOT EXISTS (SELECT 1 FROM task_queue o "
@@ -63,20 +67,22 @@ const std::string kQueued = "SELECT state FROM task_queue WHERE task_id = ?";
 // its creation, so it keeps its place); release_parked() unparks what a race between an insert and that end left
 // parked (on PostgreSQL, the ending transaction does not see a row inserted concurrently).
 const std::string kInsertPending = fmt::format(
-    "INSERT INTO task_queue ({}) SELECT ?, ?, ?, 'pending', ?, CASE WHEN waits.w THEN 9223372036854775807 ELSE ? "
+    "INSERT INTO task_queue ({}) SELECT ?, ?, ?, 'pending', ?, CASE WHEN waits.w THEN {} ELSE ? "
     "END, ?, ?, ?, ?, ?, ? FROM (SELECT EXISTS (SELECT 1 FROM task_queue o WHERE o.app_id = ? AND o.context_id = ? "
     "AND ? <> '') AS w) AS waits",
-    kColumns);
-const std::string kUnparkNext =
+    kColumns, kParked);
+const std::string kUnparkNext = fmt::format(
     "UPDATE task_queue SET available_at = created_at WHERE task_id = (SELECT task_id FROM task_queue WHERE app_id = ? "
     "AND context_id = ? AND state = 'pending' AND kind = 'background' ORDER BY created_at, task_id LIMIT 1) AND "
-    "available_at = 9223372036854775807";
-const std::string kReleaseParked =
+    "available_at = {}",
+    kParked);
+const std::string kReleaseParked = fmt::format(
     "UPDATE task_queue SET available_at = created_at WHERE state = 'pending' AND kind = 'background' AND "
-    "available_at = 9223372036854775807 AND NOT EXISTS (SELECT 1 FROM task_queue o WHERE o.app_id = "
+    "available_at = {} AND NOT EXISTS (SELECT 1 FROM task_queue o WHERE o.app_id = "
     "task_queue.app_id AND o.context_id = task_queue.context_id AND o.task_id <> task_queue.task_id AND "
     "(o.created_at < task_queue.created_at OR (o.created_at = task_queue.created_at AND o.task_id < "
-    "task_queue.task_id)))";
+    "task_queue.task_id)))",
+    kParked);
 const std::string kDropPending =
     "DELETE FROM task_queue WHERE task_id = ? AND state = 'pending' AND kind = 'background' "
     "RETURNING app_id, context_id";
@@ -153,6 +159,17 @@ DeadLetter letter_from(const Row& r) {
     return l;
 }
 
+// After a row of the conversation (app_id, context_id) left: whether a pending row of it waits, and if so the next
+// job is out of the parking.
+Result<bool> let_next_in(Connection& c, const std::string& app_id, const std::string& context_id) {
+    if (context_id.empty()) return false;
+    auto w = c.run(kWaitingInContext, {app_id, context_id});
+    if (!w) return std::move(w).error();
+    if (w->rows.empty() || w->rows.front().integer(0) == 0) return false;
+    if (auto u = c.run(kUnparkNext, {app_id, context_id}); !u) return std::move(u).error();
+    return true;
+}
+
 Result<std::vector<QueueItem>> items_of(Result<QueryResult> r) {
     if (!r) return std::move(r).error();
     std::vector<QueueItem> out;
@@ -195,13 +212,9 @@ boost::asio::awaitable<Result<bool>> SqlQueueStore::drop_pending(std::string tas
     return db_.write<bool>([this, id = std::move(task_id)](Connection& c) -> Result<bool> {
         auto r = c.run(kDropPending, {id});
         if (!r) return std::move(r).error();
-        if (r->rows.empty() || r->rows.front().text(1).empty()) return false;
-        const std::string app_id = r->rows.front().text(0), context_id = r->rows.front().text(1);
-        auto w = c.run(kWaitingInContext, {app_id, context_id});
-        if (!w) return std::move(w).error();
-        const bool waiting = !w->rows.empty() && w->rows.front().integer(0) > 0;
-        if (!waiting) return false;
-        if (auto u = c.run(kUnparkNext, {app_id, context_id}); !u) return std::move(u).error();
+        if (r->rows.empty()) return false;
+        auto next = let_next_in(c, r->rows.front().text(0), r->rows.front().text(1));
+        if (!next || !*next) return next;
         if (auto st = db_.signal(c, 'q', ""); !st) return st.error();
         return true;
     });
@@ -310,29 +323,24 @@ boost::asio::awaitable<Result<std::optional<QueueItem>>> SqlQueueStore::get(std:
 
 Result<bool> end_queue_row(Connection& c, const std::string& task_id, const std::optional<DeadLetter>& letter) {
     bool waiting = false;
-    std::string app_id, context_id;
     if (c.dialect() == Dialect::postgres) {
+        // One round trip tells whether the conversation has a pending row; only then is the next one unparked.
         auto r = c.run(kDeletePg, {task_id, task_id});
         if (!r) return std::move(r).error();
         if (!r->rows.empty()) {
             waiting = true;
-            app_id = r->rows.front().text(0);
-            context_id = r->rows.front().text(1);
+            if (auto u = c.run(kUnparkNext, {r->rows.front().text(0), r->rows.front().text(1)}); !u)
+                return std::move(u).error();
         }
     } else {
         auto r = c.run(kDeleteSqlite, {task_id});
         if (!r) return std::move(r).error();
-        if (!r->rows.empty() && !r->rows.front().text(1).empty()) {
-            app_id = r->rows.front().text(0);
-            context_id = r->rows.front().text(1);
-            auto w = c.run(kWaitingInContext, {app_id, context_id});
-            if (!w) return std::move(w).error();
-            waiting = !w->rows.empty() && w->rows.front().integer(0) > 0;
+        if (!r->rows.empty()) {
+            auto next = let_next_in(c, r->rows.front().text(0), r->rows.front().text(1));
+            if (!next) return std::move(next).error();
+            waiting = *next;
         }
     }
-    // The conversation's next job may go now: out of the parking.
-    if (waiting)
-        if (auto u = c.run(kUnparkNext, {app_id, context_id}); !u) return std::move(u).error();
     if (!letter) return waiting;
     const auto& l = *letter;
     auto r = c.run(kInsertLetter, {l.id, l.task_id, l.app_id, l.error, to_nanos(l.failed_at),
