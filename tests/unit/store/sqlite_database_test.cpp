@@ -169,8 +169,9 @@ TEST(SqliteQueue, ParkedJobsWaitOutOfTheClaimsWayAndStrandedOnesAreReleased) {
 
 // Checkpoints run beside the writer: under writes that never pause, the WAL is still copied into the database
 // file and started over, so it stays a few MB however much is written (without them it would hold every page
-// written since the start: here ~80 MB). The file keeps its largest size, which depends on how soon the
-// checkpointer thread gets a core: on two busy cores it has reached 25 MB, hence the margin.
+// written since the start: here ~80 MB). The checkpoint thread may not get a core or the write lock in time (on
+// two busy cores it let the WAL reach 46 MB); the writer then checkpoints itself, and the file is cut back to 16 MB
+// when the WAL starts over.
 TEST(SqliteDatabase, TheWalStaysBoundedUnderContinuousWrites) {
     TempDir dir;
     asio::thread_pool pool(4);
@@ -191,7 +192,7 @@ TEST(SqliteDatabase, TheWalStaysBoundedUnderContinuousWrites) {
     EXPECT_EQ(failures.load(), 0);
     EXPECT_EQ(query_text(**db, "SELECT COUNT(*) FROM a2a_tasks"), "2500");
     const auto wal = std::filesystem::file_size(path + "-wal");
-    EXPECT_LT(wal, 40u * 1024 * 1024) << "the WAL was never started over";
+    EXPECT_LT(wal, 32u * 1024 * 1024) << "the WAL was never started over";
     EXPECT_GT(std::filesystem::file_size(path), 60u * 1024 * 1024);  // the data reached the database file
 }
 

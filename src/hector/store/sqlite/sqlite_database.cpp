@@ -15,10 +15,12 @@ namespace hector::store::sqlite {
 
 namespace {
 
-// SQLite's own automatic checkpoint starts at 1,000 pages; past 16 times that the writer stops waiting for the
-// checkpoint thread.
+// SQLite's own automatic checkpoint starts at 1,000 pages; past 4 times that the writer stops waiting for the
+// checkpoint thread (which may not get a core soon, or may not get the write lock between groups: a std::mutex is not
+// fair). Once started over, a WAL file larger than kWalSizeLimit bytes is cut back to it.
 constexpr int kCheckpointFrames = 1000;
-constexpr int kWriterCheckpointFrames = 16000;
+constexpr int kWriterCheckpointFrames = 4000;
+constexpr const char* kWalSizeLimit = "PRAGMA journal_size_limit = 16777216";
 
 Status make_parent_dir(const std::string& path) {
     const auto parent = std::filesystem::path(path).parent_path();
@@ -51,6 +53,7 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::open(SqliteSettings sett
     auto wal = db->writer_->run("PRAGMA journal_mode = WAL");
     if (!wal) return std::move(wal).error();
     if (auto st = db->writer_->exec("PRAGMA synchronous = NORMAL"); !st) return std::move(st).error();
+    if (auto st = db->writer_->exec(kWalSizeLimit); !st) return std::move(st).error();
     if (auto st = sql::migrate(*db, sql::migrations(sql::Dialect::sqlite)); !st) return std::move(st).error();
 
     // Replaces SQLite's automatic checkpoints on the writer (a WAL hook turns them off).

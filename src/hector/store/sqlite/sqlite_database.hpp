@@ -41,7 +41,8 @@ struct SqliteSettings {
 ///
 /// Checkpoints: once the WAL holds kCheckpointFrames pages after a commit, a checkpoint thread copies it into the
 /// database file (PASSIVE: it never blocks the writer or readers). Should the WAL reach kWriterCheckpointFrames all
-/// the same (readers holding old snapshots, a slow disk), the writer checkpoints itself, which bounds the file.
+/// the same (the checkpoint thread kept from a core or from the write lock, a slow disk), the writer checkpoints
+/// itself, which bounds the file; the first commit after the WAL starts over cuts a file grown past 16 MB back.
 
 class SqliteDatabase final : public sql::Database {
   public:
