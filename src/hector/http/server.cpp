@@ -290,13 +290,19 @@ asio::awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Re
         res.keep_alive(!close);
     };
     if (resp.stream && !head) {
-        stream.expires_after(settings.write_timeout);
-        bhttp::response<bhttp::empty_body> res;
-        fill(res);
-        res.chunked(true);
-        bhttp::response_serializer<bhttp::empty_body> sr(res);
-        auto [ec, n] = co_await bhttp::async_write_header(stream, sr, as_tuple(use_awaitable));
-        if (ec) co_return false;
+        bool sent = false;
+        {
+            // In a scope of its own: a stream may stay open for hours, without its header's fields.
+            stream.expires_after(settings.write_timeout);
+            bhttp::response<bhttp::empty_body> res;
+            fill(res);
+            res.chunked(true);
+            bhttp::response_serializer<bhttp::empty_body> sr(res);
+            auto [ec, n] = co_await bhttp::async_write_header(stream, sr, as_tuple(use_awaitable));
+            sent = !ec;
+        }
+        if (!sent) co_return false;
+        resp.headers = Headers{};
         ChunkWriter writer(stream, settings.write_timeout);
         co_await resp.stream(writer);
         if (!writer.open()) co_return false;
