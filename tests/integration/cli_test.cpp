@@ -41,36 +41,22 @@ std::string slurp(const std::string& path) {
     return ss.str();
 }
 
-// `hector serve` re-executes itself once with a larger per-thread malloc cache; a caller's own tcache_count and
-// HECTOR_MALLOC_TUNING=off leave it alone, and other tunables the caller set are kept. /proc/<pid>/environ holds the
-// environment the running image started with.
-TEST(Cli, ServeRunsWithALargerMallocCacheUnlessTheCallerDecides) {
-    auto started_with = [](std::map<std::string, std::string> env) {
-        HectorServer s({.env = std::move(env)});
-        std::string text = slurp("/proc/" + std::to_string(s.process().pid()) + "/environ");
-        std::replace(text.begin(), text.end(), '\0', '\n');
-        return text;
-    };
-    EXPECT_NE(started_with({{"GLIBC_TUNABLES", ""}}).find("\nGLIBC_TUNABLES=glibc.malloc.tcache_count=100\n"),
-              std::string::npos);
-    // Other tunables of the caller's: re-executed all the same, with theirs kept aside to be given back to the
-    // processes hector starts (glibc rewrites the variable it read, so its own copy says little).
-    EXPECT_NE(started_with({{"GLIBC_TUNABLES", "glibc.malloc.mmap_max=65536"}})
-                  .find("\nHECTOR_CALLER_GLIBC_TUNABLES=glibc.malloc.mmap_max=65536\n"),
-              std::string::npos);
-    const auto chosen = started_with({{"GLIBC_TUNABLES", "glibc.malloc.tcache_count=9"}});
-    EXPECT_NE(chosen.find("\nGLIBC_TUNABLES=glibc.malloc.tcache_count=9\n"), std::string::npos);
-    EXPECT_EQ(chosen.find("tcache_count=100"), std::string::npos);
-    const auto off = started_with({{"GLIBC_TUNABLES", ""}, {"HECTOR_MALLOC_TUNING", "off"}});
-    EXPECT_EQ(off.find("tcache_count"), std::string::npos);
-}
-
-// The re-executed server keeps its name ("exe" otherwise, after /proc/self/exe), so pgrep, killall and ps find it.
-TEST(Cli, ARestartedServeKeepsItsProcessName) {
-    HectorServer s({.env = {{"GLIBC_TUNABLES", ""}}});
+// The binary runs on tcmalloc (docs/adr/allocator.md) when built with it, and it is the process the caller started:
+// no re-execution, its name and environment as given, so pgrep, killall and ps find it and the processes it starts
+// inherit what the caller set.
+TEST(Cli, ServeRunsAsStartedOnItsAllocator) {
+    HectorServer s({.env = {{"GLIBC_TUNABLES", "glibc.malloc.mmap_max=65536"}}});
     const std::string pid = std::to_string(s.process().pid());
-    EXPECT_NE(slurp("/proc/" + pid + "/environ").find("tcache_count=100"), std::string::npos);  // re-executed
     EXPECT_EQ(slurp("/proc/" + pid + "/comm"), "hector\n");
+    std::string env = slurp("/proc/" + pid + "/environ");
+    std::replace(env.begin(), env.end(), '\0', '\n');
+    EXPECT_NE(("\n" + env).find("\nGLIBC_TUNABLES=glibc.malloc.mmap_max=65536\n"), std::string::npos);
+    const bool tcmalloc = slurp("/proc/" + pid + "/maps").find("libtcmalloc_minimal") != std::string::npos;
+#ifdef HECTOR_WITH_TCMALLOC
+    EXPECT_TRUE(tcmalloc);
+#else
+    EXPECT_FALSE(tcmalloc);
+#endif
 }
 
 TEST(Cli, Version) {
