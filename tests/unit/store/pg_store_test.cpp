@@ -3,7 +3,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <functional>
+#include <future>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <libpq-fe.h>
@@ -12,6 +15,7 @@
 #include "hector/store/factory.hpp"
 #include "hector/store/postgres/pg_database.hpp"
 #include "hector/store/sql/migrations.hpp"
+#include "hector/store/sql/sql_queue_store.hpp"
 #include "hector/store/sql/sql_task_store.hpp"
 #include "store_conformance.hpp"
 
@@ -162,6 +166,116 @@ TEST_F(PgTest, AnExhaustedPoolAnswersUnavailableAfterItsTimeout) {
         EXPECT_LT(waited, 3s);
     }
     EXPECT_EQ(sync(store.get("default", "t1")).error().code, Errc::task_not_found);  // usable again
+}
+
+// BEGIN travels with a transaction's first statement. Whatever the first statement meets, what follows stays inside
+// the transaction: a failed statement's writes and those before or after it go with a rollback, a statement that
+// could not even be prepared does not leave the next one outside the transaction, and a transaction that runs
+// nothing succeeds without sending anything.
+TEST_F(PgTest, TransactionsStayWholeWithBeginSentWithTheFirstStatement) {
+    auto db = open(settings(1));
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    auto& d = **db;
+    auto write = [&](const std::function<Status(sql::Connection&)>& fn) { return d.transact(sql::TxMode::write, fn); };
+    auto count = [&] {
+        std::int64_t n = -1;
+        EXPECT_TRUE(d.transact(sql::TxMode::read, [&](sql::Connection& c) -> Status {
+                         auto r = c.run("SELECT COUNT(*) FROM scratch");
+                         if (!r) return std::move(r).error();
+                         n = r->rows.at(0).integer(0);
+                         return {};
+                     }).ok());
+        return n;
+    };
+    ASSERT_TRUE(write([](sql::Connection& c) -> Status {
+                    if (auto r = c.run("CREATE TABLE scratch (n BIGINT PRIMARY KEY)"); !r) return std::move(r).error();
+                    return {};
+                }).ok());
+    EXPECT_TRUE(write([](sql::Connection&) -> Status { return {}; }).ok());
+    // The first statement fails to prepare; the insert after it is still in a transaction, rolled back.
+    auto st = write([](sql::Connection& c) -> Status {
+        EXPECT_FALSE(c.run("SELEKT 1").ok());
+        EXPECT_TRUE(c.run("INSERT INTO scratch (n) VALUES (?)", {sql::Param{std::int64_t{1}}}).ok());
+        return Error{Errc::internal, "changed my mind"};
+    });
+    EXPECT_FALSE(st.ok());
+    EXPECT_EQ(count(), 0);
+    // The first statement carries BEGIN and succeeds; the second fails: neither stays.
+    st = write([](sql::Connection& c) -> Status {
+        if (auto r = c.run("INSERT INTO scratch (n) VALUES (?)", {sql::Param{std::int64_t{2}}}); !r)
+            return std::move(r).error();
+        if (auto r = c.run("INSERT INTO scratch (n) VALUES (?)", {sql::Param{std::int64_t{2}}}); !r)
+            return std::move(r).error();
+        return {};
+    });
+    ASSERT_FALSE(st.ok());
+    EXPECT_EQ(st.error().code, Errc::conflict) << st.error().message;
+    EXPECT_EQ(count(), 0);
+    // The first statement itself fails on the server: the transaction is aborted, the connection still serves.
+    st = write([](sql::Connection& c) -> Status {
+        if (auto r = c.run("SELECT 1 / (? - 1)", {sql::Param{std::int64_t{1}}}); !r) return std::move(r).error();
+        return {};
+    });
+    EXPECT_FALSE(st.ok());
+    ASSERT_TRUE(write([](sql::Connection& c) -> Status {
+                    for (std::int64_t n : {3, 4})
+                        if (auto r = c.run("INSERT INTO scratch (n) VALUES (?)", {sql::Param{n}}); !r)
+                            return std::move(r).error();
+                    return {};
+                }).ok());
+    EXPECT_EQ(count(), 2);
+    EXPECT_EQ(d.pool().stats().open, 1u);  // the one connection served all of it
+}
+
+// Two interactive runs of one conversation inserted at the same moment (on two instances) must not both run
+// (DECISIONS 20): the second's insert waits for the first's transaction and then finds its row, so it waits its turn.
+// Without the conversation's lock it would not see the uncommitted row and would run beside it.
+TEST_F(PgTest, InteractiveRunsOfAConversationInsertedAtOnceTakeTurns) {
+    auto db = open(settings(4));
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    auto& d = **db;
+    sql::SqlTaskStore store(d);
+    auto row = [](const std::string& id) {
+        QueueItem q;
+        q.task_id = id;
+        q.app_id = "default";
+        q.context_id = "c1";
+        q.kind = QueueItem::Kind::interactive;
+        q.state = QueueItem::State::running;
+        q.attempts = 1;
+        q.lease_owner = "instance-" + id;
+        q.created_at = q.available_at = Clock::now();
+        q.lease_expires_at = q.created_at + std::chrono::minutes(1);
+        return q;
+    };
+    for (const char* id : {"a", "b"}) ASSERT_TRUE(sync(store.create(task(id))).ok());
+    std::promise<void> a_inserted, a_may_commit;
+    std::optional<bool> a_runs, b_runs;
+    std::thread first([&] {
+        EXPECT_TRUE(d.transact(sql::TxMode::write, [&](sql::Connection& c) -> Status {
+                         auto r = sql::insert_interactive_row(c, row("a"));
+                         if (!r) return std::move(r).error();
+                         a_runs = *r;
+                         a_inserted.set_value();
+                         a_may_commit.get_future().wait();
+                         return {};
+                     }).ok());
+    });
+    a_inserted.get_future().wait();
+    std::thread second([&] {
+        EXPECT_TRUE(d.transact(sql::TxMode::write, [&](sql::Connection& c) -> Status {
+                         auto r = sql::insert_interactive_row(c, row("b"));
+                         if (!r) return std::move(r).error();
+                         b_runs = *r;
+                         return {};
+                     }).ok());
+    });
+    std::this_thread::sleep_for(300ms);  // b's insert reaches the server while a's is uncommitted
+    a_may_commit.set_value();
+    first.join();
+    second.join();
+    EXPECT_EQ(a_runs, std::optional<bool>(true));
+    EXPECT_EQ(b_runs, std::optional<bool>(false));  // pending: it runs after a
 }
 
 TEST_F(PgTest, KilledConnectionsAreReplaced) {

@@ -4,17 +4,14 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <utility>
+#include <vector>
 
 #include "hector/common/logging.hpp"
 
 namespace hector::store::postgres {
 
 namespace {
-
-struct ResultDeleter {
-    void operator()(PGresult* r) const { PQclear(r); }
-};
-using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
 /// Server notices ("relation already exists, skipping") go to the debug log instead of stderr.
 void log_notice(void*, const char* message) {
@@ -116,12 +113,16 @@ Result<std::unique_ptr<PgConnection>> PgConnection::connect(const PgConnectSetti
     return conn;
 }
 
+void PgConnection::ResultFree::operator()(pg_result* r) const {
+    PQclear(r);
+}
+
 PgConnection::~PgConnection() {
     PQfinish(conn_);
 }
 
 bool PgConnection::broken() const {
-    return PQstatus(conn_) != CONNECTION_OK;
+    return unusable_ || PQstatus(conn_) != CONNECTION_OK;
 }
 
 int PgConnection::backend_pid() const {
@@ -138,20 +139,93 @@ Error PgConnection::error(const pg_result* res) const {
 }
 
 Status PgConnection::exec(const char* sql) {
-    ResultPtr res(PQexec(conn_, sql));
+    ResultHandle res(PQexec(conn_, sql));
     const auto status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error(res.get());
     return {};
 }
 
+void PgConnection::begin_lazily(const char* begin) {
+    pending_begin_ = begin;
+    failed_before_start_ = false;
+}
+
+Status PgConnection::finish(const char* sql) {
+    if (pending_begin_) {
+        pending_begin_ = nullptr;  // no statement ran: there is no transaction to end
+        return {};
+    }
+    return exec(sql);
+}
+
+Result<PgConnection::ResultHandle> PgConnection::exec_with_begin(const std::string& name, int n,
+                                                                 const char* const* values) {
+    using Owned = ResultHandle;
+    const char* begin = std::exchange(pending_begin_, nullptr);
+    if (PQenterPipelineMode(conn_) != 1) {
+        // Not idle (cannot happen between statements) or a libpq without pipelines: two round trips.
+        if (auto st = exec(begin); !st) {
+            unusable_ = true;
+            return std::move(st).error();
+        }
+        return Owned(PQexecPrepared(conn_, name.c_str(), n, values, nullptr, nullptr, 0));
+    }
+    if (PQsendQueryParams(conn_, begin, 0, nullptr, nullptr, nullptr, nullptr, 0) != 1 ||
+        PQsendQueryPrepared(conn_, name.c_str(), n, values, nullptr, nullptr, 0) != 1 || PQpipelineSync(conn_) != 1) {
+        unusable_ = true;
+        return error(nullptr);
+    }
+    // In order: BEGIN's result, a null, the statement's result, a null, then the sync point. A dead connection
+    // answers with an error and then nulls only.
+    std::vector<Owned> results;
+    bool synced = false;
+    for (int nulls = 0; nulls < 2 && !synced;) {
+        PGresult* r = PQgetResult(conn_);
+        if (!r) {
+            ++nulls;
+            continue;
+        }
+        nulls = 0;
+        if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+            synced = true;
+            PQclear(r);
+        } else {
+            results.emplace_back(r);
+        }
+    }
+    if (!synced || PQexitPipelineMode(conn_) != 1) unusable_ = true;
+    const auto ok = [](const Owned& r) {
+        const auto st = PQresultStatus(r.get());
+        return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+    };
+    if (results.empty()) return error(nullptr);
+    if (!ok(results[0])) {
+        unusable_ = true;  // no transaction: what follows must not run on its own
+        return error(results[0].get());
+    }
+    if (results.size() < 2) return error(nullptr);
+    if (unusable_ && ok(results[1])) return error(nullptr);
+    return std::move(results[1]);
+}
+
 Result<sql::QueryResult> PgConnection::run(std::string_view sql, std::span<const sql::Param> params) {
+    const bool carries_begin = pending_begin_ != nullptr;
+    auto out = run_statement(sql, params);
+    // The statement that was to carry BEGIN met a dead connection: the transaction never started.
+    if (!out && carries_begin && broken()) failed_before_start_ = true;
+    return out;
+}
+
+Result<sql::QueryResult> PgConnection::run_statement(std::string_view sql, std::span<const sql::Param> params) {
+    // Never a statement outside the transaction it belongs to, after a pipeline went wrong.
+    if (unusable_) return Error{Errc::unavailable, "postgres: the connection was left unusable"};
     std::string key(sql);
     auto it = prepared_.find(key);
     if (it == prepared_.end()) {
         std::string name = fmt::format("h{}", prepared_.size() + 1);
         const std::string text = number_placeholders(sql);
-        ResultPtr res(PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(params.size()), nullptr));
-        if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) return error(res.get());
+        ResultHandle res(PQprepare(conn_, name.c_str(), text.c_str(), static_cast<int>(params.size()), nullptr));
+        if (!res || PQresultStatus(res.get()) != PGRES_COMMAND_OK) return error(res.get());  // BEGIN still waits
         it = prepared_.emplace(std::move(key), std::move(name)).first;
     }
 
@@ -167,8 +241,16 @@ Result<sql::QueryResult> PgConnection::run(std::string_view sql, std::span<const
             values[i] = s->c_str();
         }
     }
-    ResultPtr res(
-        PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()), values.data(), nullptr, nullptr, 0));
+    if (pending_begin_) {
+        auto sent = exec_with_begin(it->second, static_cast<int>(params.size()), values.data());
+        if (!sent) return std::move(sent).error();
+        return to_result(std::move(sent).value());
+    }
+    return to_result(ResultHandle(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
+                                                 values.data(), nullptr, nullptr, 0)));
+}
+
+Result<sql::QueryResult> PgConnection::to_result(ResultHandle res) const {
     const auto status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) return error(res.get());
 

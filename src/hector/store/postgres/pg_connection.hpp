@@ -41,8 +41,16 @@ class PgConnection final : public sql::Connection {
     Result<sql::QueryResult> run(std::string_view sql, std::span<const sql::Param> params) override;
     using sql::Connection::run;
 
-    /// Runs a parameterless command (BEGIN, COMMIT, SET) with the simple query protocol.
+    /// Runs a parameterless command (COMMIT, SET, LISTEN) with the simple query protocol.
     Status exec(const char* sql);
+    /// Opens a transaction with `begin` (a static string), sent in one pipeline with the transaction's first
+    /// statement: one round trip for both. A transaction that runs no statement sends nothing.
+    void begin_lazily(const char* begin);
+    /// Ends the transaction with `sql` (COMMIT or ROLLBACK); nothing to send when it never started.
+    Status finish(const char* sql);
+    /// True when the statement that carried BEGIN failed on a connection found dead: nothing of the transaction
+    /// reached the server, so it may be run again on another connection.
+    bool failed_before_start() const { return failed_before_start_; }
     /// True once libpq has seen the connection fail; such a connection is never reused.
     bool broken() const;
     /// The server process serving this connection (tests terminate it to simulate a failure).
@@ -53,11 +61,24 @@ class PgConnection final : public sql::Connection {
 
   private:
     explicit PgConnection(pg_conn* conn) : conn_(conn), opened_at_(std::chrono::steady_clock::now()) {}
+    struct ResultFree {
+        void operator()(pg_result* r) const;
+    };
+    using ResultHandle = std::unique_ptr<pg_result, ResultFree>;
+
     Error error(const pg_result* res) const;
+    Result<sql::QueryResult> run_statement(std::string_view sql, std::span<const sql::Param> params);
+    /// Sends BEGIN and the prepared statement in one pipeline; the statement's result, or the error of the first
+    /// of the two that failed.
+    Result<ResultHandle> exec_with_begin(const std::string& name, int n, const char* const* values);
+    Result<sql::QueryResult> to_result(ResultHandle res) const;
 
     pg_conn* conn_;
     std::chrono::steady_clock::time_point opened_at_;
     std::unordered_map<std::string, std::string> prepared_;  // SQL text → statement name
+    const char* pending_begin_ = nullptr;                    // BEGIN not sent yet (begin_lazily)
+    bool failed_before_start_ = false;
+    bool unusable_ = false;  // a pipeline left in a state the connection cannot be reused from
 };
 
 /// `?` placeholders → `$1, $2, ...`, leaving quoted literals and identifiers alone.

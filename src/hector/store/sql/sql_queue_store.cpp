@@ -54,6 +54,8 @@ const std::string kInsertInteractive = fmt::format(
     "CASE WHEN waits.w THEN {} ELSE ? END, ?, ?, ?, ?, ?, ? FROM (SELECT EXISTS (SELECT 1 FROM "
     "task_queue o WHERE o.app_id = ? AND o.context_id = ? AND ? <> '') AS w) AS waits RETURNING state",
     kColumns, kParked);
+// Held to the end of the transaction (PostgreSQL only).
+const std::string kLockConversation = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
 const std::string kTakeTurn =
     "UPDATE task_queue SET state = 'running', available_at = ?, lease_owner = ?, lease_expires_at = ? "
     "WHERE task_id = ? AND state = 'pending' AND kind = 'interactive' AND NOT EXISTS (SELECT 1 FROM task_queue o "
@@ -200,6 +202,12 @@ Status insert_queue_row(Connection& c, const QueueItem& q) {
 }
 
 Result<bool> insert_interactive_row(Connection& c, const QueueItem& q) {
+    if (c.dialect() == Dialect::postgres && !q.context_id.empty()) {
+        // Two runs of one conversation inserted at once on two instances would each miss the other's uncommitted
+        // row and both run. With the conversation's lock the second waits for the first's commit; the insert below
+        // is a new statement, so it then sees the first's row and waits its turn (SQLite has one writer).
+        if (auto l = c.run(kLockConversation, {q.app_id + "\n" + q.context_id}); !l) return std::move(l).error();
+    }
     auto r = c.run(kInsertInteractive,
                    {q.task_id, q.app_id, std::int64_t{q.attempts}, to_nanos(q.available_at), q.lease_owner,
                     to_nanos(q.lease_expires_at), q.last_error, boost::json::serialize(q.input), to_nanos(q.created_at),
