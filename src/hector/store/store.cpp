@@ -42,13 +42,22 @@ boost::asio::awaitable<Result<TaskStore::Queued>> TaskStore::create_queued(TaskR
 
 boost::asio::awaitable<Result<TaskStore::RunStartStored>> TaskStore::start_run_with(TaskRecord record, SessionKey,
                                                                                     std::optional<SessionEvent>) {
+    auto app = record.app_id;
+    auto id = record.task.id;
     if (auto st = co_await update(std::move(record)); !st) co_return st.error();
-    co_return RunStartStored{};
+    RunStartStored done;
+    // Read here so that a notification of the change needs no read of its own (none, mostly: nobody asked).
+    if (auto push = co_await push_configs(std::move(app), std::move(id)); push) done.push_configs = std::move(*push);
+    co_return done;
 }
 
 boost::asio::awaitable<Result<TaskStore::RunEndStored>> TaskStore::finish_run_with(RunEnd end) {
+    auto app = end.record.app_id;
+    auto id = end.record.task.id;
     if (auto st = co_await finish_run(std::move(end.record), std::move(end.events)); !st) co_return st.error();
-    co_return RunEndStored{};
+    RunEndStored done;
+    if (auto push = co_await push_configs(std::move(app), std::move(id)); push) done.push_configs = std::move(*push);
+    co_return done;
 }
 
 boost::asio::awaitable<Result<TaskStore::RunStartStored>> TaskStore::start_run_in_session(TaskRecord, SessionKey,

@@ -103,8 +103,8 @@ class TaskStore {
         /// The run's session as the transaction saw it before the user's message (RunStart::open_session), with
         /// that message taken out when an earlier attempt had recorded it; none: the caller opens it itself.
         std::optional<Session> session;
-        /// The task's push configs as the transaction saw them, when the store read them (SQL), so a notification
-        /// of the change needs no read of its own.
+        /// The task's push configs as the store saw them (SQL: in the transaction; others: just after), so a
+        /// notification of the change needs no read of its own.
         std::optional<std::vector<a2a::PushNotificationConfig>> push_configs;
     };
     virtual boost::asio::awaitable<Result<RunStartStored>> start_run_with(TaskRecord record, SessionKey key,
