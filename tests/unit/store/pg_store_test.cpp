@@ -278,6 +278,54 @@ TEST_F(PgTest, InteractiveRunsOfAConversationInsertedAtOnceTakeTurns) {
     EXPECT_EQ(b_runs, std::optional<bool>(false));  // pending: it runs after a
 }
 
+// A job queued into a conversation while an interactive run of it is being inserted on another instance: the put
+// waits for the run's commit, so no claim can take the job while the run is still invisible to it (both would run).
+TEST_F(PgTest, AJobPutBesideAnInteractiveInsertIsNotClaimedBesideTheRun) {
+    auto db = open(settings(4));
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    auto& d = **db;
+    sql::SqlTaskStore store(d);
+    sql::SqlQueueStore queue(d);
+    for (const char* id : {"run", "job"}) ASSERT_TRUE(sync(store.create(task(id))).ok());
+    const auto now = Clock::now();
+    QueueItem run;
+    run.task_id = "run";
+    run.app_id = "default";
+    run.context_id = "c1";
+    run.kind = QueueItem::Kind::interactive;
+    run.state = QueueItem::State::running;
+    run.attempts = 1;
+    run.lease_owner = "instance-a";
+    run.created_at = run.available_at = now - 1s;
+    run.lease_expires_at = now + 1min;
+    QueueItem job;
+    job.task_id = "job";
+    job.app_id = "default";
+    job.context_id = "c1";
+    job.created_at = job.available_at = now;
+    job.input = boost::json::object{{"n", 1}};
+    std::promise<void> run_inserted, run_may_commit;
+    std::thread first([&] {
+        EXPECT_TRUE(d.transact(sql::TxMode::write, [&](sql::Connection& c) -> Status {
+                         auto r = sql::insert_interactive_row(c, run);
+                         if (!r) return std::move(r).error();
+                         run_inserted.set_value();
+                         run_may_commit.get_future().wait();
+                         return {};
+                     }).ok());
+    });
+    run_inserted.get_future().wait();
+    std::thread second([&] { EXPECT_TRUE(sync(queue.put(job)).ok()); });
+    std::this_thread::sleep_for(300ms);  // the put reaches the server while the run is uncommitted
+    auto claimed = sync(queue.claim("instance-b", 10, now + 1s, now + 1min));
+    run_may_commit.set_value();
+    first.join();
+    second.join();
+    ASSERT_TRUE(claimed.ok()) << claimed.error().message;
+    EXPECT_TRUE(claimed->empty()) << "the job was claimed while its conversation's run was starting";
+    EXPECT_TRUE(sync(queue.claim("instance-b", 10, now + 1s, now + 1min))->empty());  // and it waits for the run
+}
+
 TEST_F(PgTest, KilledConnectionsAreReplaced) {
     auto db = open(settings(4));
     ASSERT_TRUE(db.ok()) << db.error().message;

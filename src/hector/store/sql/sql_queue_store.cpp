@@ -179,9 +179,20 @@ Result<std::vector<QueueItem>> items_of(Result<QueryResult> r) {
     return out;
 }
 
+// Two rows of one conversation inserted at once on two instances would each miss the other's uncommitted row: two
+// interactive runs would both run, or a job put beside an interactive run's insert could be claimed while that run
+// is still uncommitted. With the conversation's lock the second insert waits for the first's commit; its own
+// statement, a new one, then sees the first's row (SQLite has one writer). Held to the end of the transaction.
+Status lock_conversation(Connection& c, const QueueItem& q) {
+    if (c.dialect() != Dialect::postgres || q.context_id.empty()) return {};
+    if (auto l = c.run(kLockConversation, {q.app_id + "\n" + q.context_id}); !l) return std::move(l).error();
+    return {};
+}
+
 }  // namespace
 
 Status insert_queue_row(Connection& c, const QueueItem& q) {
+    if (auto st = lock_conversation(c, q); !st) return st;
     if (q.state == QueueItem::State::pending && q.kind == QueueItem::Kind::background) {
         auto r = c.run(kInsertPending, {q.task_id, q.app_id, std::string("background"), std::int64_t{q.attempts},
                                         to_nanos(q.available_at), Param(nullptr), Param(nullptr), q.last_error,
@@ -202,12 +213,7 @@ Status insert_queue_row(Connection& c, const QueueItem& q) {
 }
 
 Result<bool> insert_interactive_row(Connection& c, const QueueItem& q) {
-    if (c.dialect() == Dialect::postgres && !q.context_id.empty()) {
-        // Two runs of one conversation inserted at once on two instances would each miss the other's uncommitted
-        // row and both run. With the conversation's lock the second waits for the first's commit; the insert below
-        // is a new statement, so it then sees the first's row and waits its turn (SQLite has one writer).
-        if (auto l = c.run(kLockConversation, {q.app_id + "\n" + q.context_id}); !l) return std::move(l).error();
-    }
+    if (auto st = lock_conversation(c, q); !st) return std::move(st).error();
     auto r = c.run(kInsertInteractive,
                    {q.task_id, q.app_id, std::int64_t{q.attempts}, to_nanos(q.available_at), q.lease_owner,
                     to_nanos(q.lease_expires_at), q.last_error, boost::json::serialize(q.input), to_nanos(q.created_at),
