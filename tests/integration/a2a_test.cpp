@@ -218,6 +218,31 @@ TEST_F(A2a, EnvelopeErrorsInTheSpecOrder) {
     EXPECT_EQ(error_code(call("agent/getAuthenticatedExtendedCard", json::object{})), -32007);
 }
 
+// A blocking send waits for the end only: however many events the run makes before it, none queues up for the
+// caller, so a subscriber queue of one event never drops the caller before the answer (JSON-RPC and REST alike).
+TEST(A2aBlocking, ASendWaitsForTheEndWhateverTheEventsBeforeIt) {
+    HectorServer server({.config_yaml = std::string(kConfig) + "server:\n  limits: {subscriber_queue: 1}\n"});
+    const std::string text(400, 'x');  // the echo model answers in several chunks: several events
+    auto params = [&](const std::string& message_id) {
+        json::object message{{"role", "user"}, {"messageId", message_id}};
+        message["parts"] = json::array{json::object{{"kind", "text"}, {"text", text}}};
+        return json::object{{"message", message}};
+    };
+    for (int i = 0; i < 10; ++i) {
+        json::object req{{"jsonrpc", "2.0"}, {"id", i}, {"method", "message/send"}};
+        req["params"] = params("m" + std::to_string(i));
+        auto r = post_json(server.port(), "/agents/assistant", json::serialize(req));
+        ASSERT_EQ(r.status, 200) << r.body;
+        auto task = json::parse(r.body).at("result");
+        EXPECT_EQ(task.at("status").at("state"), "completed") << r.body;
+        EXPECT_EQ(task.at("artifacts").at(0).at("parts").at(0).at("text").as_string(), "Echo: " + text);
+        auto rest = post_json(server.port(), "/agents/assistant/message:send",
+                              json::serialize(params("r" + std::to_string(i))));
+        ASSERT_EQ(rest.status, 200) << rest.body;
+        EXPECT_EQ(json::parse(rest.body).at("status").at("state"), "completed") << rest.body;
+    }
+}
+
 TEST_F(A2a, AliasesReachTheSameHandlers) {
     auto r = call("message:send", json::object{{"message", user_message("alias")}});
     EXPECT_EQ(r.at("result").at("status").at("state"), "completed");

@@ -26,6 +26,16 @@ namespace {
 
 constexpr auto kBlockingPoll = std::chrono::seconds(15);
 
+// A blocking send's wait for a terminal or interrupted state (its subscription delivers the final event only).
+boost::asio::awaitable<void> await_final(tasks::Subscription& sub) {
+    for (;;) {
+        auto next = co_await sub.next(kBlockingPoll);
+        if (next.kind == tasks::Subscription::Next::Kind::closed) break;
+        if (next.kind == tasks::Subscription::Next::Kind::event && next.event.final) break;
+    }
+    sub.detach();
+}
+
 a2a::Limits limits_of(const runtime::AppRuntime& app) {
     const auto& l = app.config().server.limits;
     return {static_cast<std::size_t>(l.max_id_length), static_cast<std::size_t>(l.max_parts)};
@@ -130,8 +140,10 @@ class RpcCall {
         return error_stream(a2a::serialize_response(a2a::make_error(rpc_.id, a2a::error_from(e)), rpc_.id_text));
     }
 
-    tasks::StartRequest start_request(a2a::MessageSendParams params, bool subscribe) const {
-        return tasks::StartRequest{target_.app, target_.agent, caller_of(req_), std::move(params), subscribe};
+    /// `blocking_send`: the caller waits for the end only (tasks::StartRequest::finals_only).
+    tasks::StartRequest start_request(a2a::MessageSendParams params, bool subscribe, bool blocking_send) const {
+        return tasks::StartRequest{target_.app,       target_.agent, caller_of(req_),
+                                   std::move(params), subscribe,     blocking_send};
     }
 
     Awaitable send() {
@@ -141,19 +153,12 @@ class RpcCall {
         if (admission_.refusal) co_return std::move(*admission_.refusal);
         const bool blocking = params->configuration.blocking;
         const auto history = params->configuration.history_length;
-        auto started = co_await ctx_.tasks->start(start_request(std::move(params).value(), blocking));
+        auto started = co_await ctx_.tasks->start(start_request(std::move(params).value(), blocking, blocking));
         if (!started) co_return error(started.error());
         bind_invocation(ctx_, admission_, started->task.id);
         if (!blocking) co_return result(a2a::to_json(started->task, history));
         // Wait for a terminal or interrupted state, then answer with the task as it stands.
-        if (auto& sub = started->subscription) {
-            for (;;) {
-                auto next = co_await sub->next(kBlockingPoll);
-                if (next.kind == tasks::Subscription::Next::Kind::closed) break;
-                if (next.kind == tasks::Subscription::Next::Kind::event && next.event.final) break;
-            }
-            sub->detach();
-        }
+        if (started->subscription) co_await await_final(*started->subscription);
         auto task = co_await ctx_.tasks->get(caller_of(req_), target_.agent, started->task.id);
         if (!task) co_return error(task.error());
         co_return result(a2a::to_json(*task, history));
@@ -165,7 +170,7 @@ class RpcCall {
         admission_ = co_await admit_invocation(ctx_, req_, params->message.context_id);
         if (admission_.refusal) co_return std::move(*admission_.refusal);
         const auto history = params->configuration.history_length;
-        auto started = co_await ctx_.tasks->start(start_request(std::move(params).value(), true));
+        auto started = co_await ctx_.tasks->start(start_request(std::move(params).value(), true, false));
         if (!started) co_return stream_error(started.error());
         bind_invocation(ctx_, admission_, started->task.id);
         co_return task_stream(std::move(started).value(), StreamFraming::jsonrpc, id_json_, history);
@@ -286,8 +291,12 @@ Awaitable rest_route(Context& ctx, Request& req, bool streaming) {
     if (admission.refusal) co_return std::move(*admission.refusal);
     const bool blocking = params->configuration.blocking;
     const auto history = params->configuration.history_length;
-    tasks::StartRequest start{target.app, target.agent, caller_of(req), std::move(params).value(),
-                              streaming || blocking};
+    tasks::StartRequest start{target.app,
+                              target.agent,
+                              caller_of(req),
+                              std::move(params).value(),
+                              streaming || blocking,
+                              !streaming && blocking};
     auto started = co_await ctx.tasks->start(std::move(start));
     if (!started) co_return rest_failure(started.error());
     bind_invocation(ctx, admission, started->task.id);
@@ -296,14 +305,7 @@ Awaitable rest_route(Context& ctx, Request& req, bool streaming) {
         apply_rate_limit(admission, stream);
         co_return stream;
     }
-    if (blocking && started->subscription) {
-        for (;;) {
-            auto next = co_await started->subscription->next(kBlockingPoll);
-            if (next.kind == tasks::Subscription::Next::Kind::closed) break;
-            if (next.kind == tasks::Subscription::Next::Kind::event && next.event.final) break;
-        }
-        started->subscription->detach();
-    }
+    if (blocking && started->subscription) co_await await_final(*started->subscription);
     auto task = co_await ctx.tasks->get(caller_of(req), target.agent, started->task.id);
     if (!task) co_return rest_failure(task.error());
     auto response = Response::json(200, a2a::to_json(*task, history));

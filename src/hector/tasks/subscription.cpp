@@ -15,10 +15,12 @@ namespace {
 constexpr std::int64_t kEndOfStream = -1;
 }  // namespace
 
-Subscription::Subscription(asio::any_io_executor executor, std::size_t capacity) : channel_(executor, capacity) {}
+Subscription::Subscription(asio::any_io_executor executor, std::size_t capacity, bool finals_only)
+    : channel_(executor, capacity), finals_only_(finals_only) {}
 
 bool Subscription::push(Event event) {
     if (!channel_.is_open()) return false;
+    if (finals_only_ && !event.final) return true;
     if (channel_.try_send(boost::system::error_code{}, std::move(event))) return true;
     // Full: this subscriber cannot keep up. Drop it; the task goes on.
     overflowed_ = true;

@@ -27,7 +27,9 @@ struct Event {
 /// Thread-safe: the task's producer pushes from any thread; one consumer awaits next().
 class Subscription {
   public:
-    Subscription(boost::asio::any_io_executor executor, std::size_t capacity);
+    /// `finals_only`: the subscriber waits for the end (a blocking send), so only the final event is queued; the
+    /// events before it neither wake it nor fill its queue.
+    Subscription(boost::asio::any_io_executor executor, std::size_t capacity, bool finals_only = false);
 
     /// Producer side. False when the subscriber was dropped (overflow) or closed.
     bool push(Event event);
@@ -51,6 +53,7 @@ class Subscription {
     using Channel = boost::asio::experimental::concurrent_channel<void(boost::system::error_code, Event)>;
     Channel channel_;
     std::atomic<bool> overflowed_{false};
+    const bool finals_only_;
 };
 
 }  // namespace hector::tasks

@@ -220,8 +220,8 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
         out.task = t->record.task;
         out.seq = t->seq;
         if (req.subscribe) {
-            out.subscription =
-                std::make_shared<Subscription>(co_await asio::this_coro::executor, settings_.subscriber_queue);
+            out.subscription = std::make_shared<Subscription>(co_await asio::this_coro::executor,
+                                                              settings_.subscriber_queue, req.finals_only);
             t->subscribers.push_back(out.subscription);
         }
     }
@@ -290,8 +290,8 @@ asio::awaitable<Result<Started>> TaskManager::resume(StartRequest& req, store::T
         out.task = t->record.task;
         out.seq = t->seq;
         if (req.subscribe) {
-            out.subscription =
-                std::make_shared<Subscription>(co_await asio::this_coro::executor, settings_.subscriber_queue);
+            out.subscription = std::make_shared<Subscription>(co_await asio::this_coro::executor,
+                                                              settings_.subscriber_queue, req.finals_only);
             t->subscribers.push_back(out.subscription);
         }
     }

@@ -72,7 +72,8 @@ struct StartRequest {
     std::string agent_id;
     Caller caller;
     a2a::MessageSendParams params;
-    bool subscribe = false;  // message/stream and blocking sends follow the task's events
+    bool subscribe = false;    // message/stream and blocking sends follow the task's events
+    bool finals_only = false;  // with subscribe: only the final event is delivered (a blocking send waits for it)
     /// The new task's metadata, set by the server (a webhook's callback URL), never taken from the client.
     boost::json::object task_metadata;
 };
