@@ -159,7 +159,7 @@ class RpcCall {
         if (!blocking) co_return result(a2a::to_json(started->task, history));
         // Wait for a terminal or interrupted state, then answer with the task as it stands.
         if (started->subscription) co_await await_final(*started->subscription);
-        auto task = co_await ctx_.tasks->get(caller_of(req_), target_.agent, started->task.id);
+        auto task = co_await ctx_.tasks->outcome(caller_of(req_), target_.agent, *started);
         if (!task) co_return error(task.error());
         co_return result(a2a::to_json(*task, history));
     }
@@ -306,7 +306,11 @@ Awaitable rest_route(Context& ctx, Request& req, bool streaming) {
         co_return stream;
     }
     if (blocking && started->subscription) co_await await_final(*started->subscription);
-    auto task = co_await ctx.tasks->get(caller_of(req), target.agent, started->task.id);
+    Result<a2a::Task> task = started->task;
+    if (blocking)
+        task = co_await ctx.tasks->outcome(caller_of(req), target.agent, *started);
+    else
+        task = co_await ctx.tasks->get(caller_of(req), target.agent, started->task.id);
     if (!task) co_return rest_failure(task.error());
     auto response = Response::json(200, a2a::to_json(*task, history));
     apply_rate_limit(admission, response);

@@ -219,6 +219,7 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
         std::lock_guard lock(t->mu);
         out.task = t->record.task;
         out.seq = t->seq;
+        out.run = t;
         if (req.subscribe) {
             out.subscription = std::make_shared<Subscription>(co_await asio::this_coro::executor,
                                                               settings_.subscriber_queue, req.finals_only);
@@ -289,6 +290,7 @@ asio::awaitable<Result<Started>> TaskManager::resume(StartRequest& req, store::T
         std::lock_guard lock(t->mu);
         out.task = t->record.task;
         out.seq = t->seq;
+        out.run = t;
         if (req.subscribe) {
             out.subscription = std::make_shared<Subscription>(co_await asio::this_coro::executor,
                                                               settings_.subscriber_queue, req.finals_only);
@@ -356,6 +358,20 @@ asio::awaitable<Result<a2a::Task>> TaskManager::get(const Caller& caller, std::s
     auto r = co_await owned(caller, agent, task_id);
     if (!r) co_return std::move(r).error();
     co_return std::move(r->task);
+}
+
+asio::awaitable<Result<a2a::Task>> TaskManager::outcome(const Caller& caller, std::string agent,
+                                                        const Started& started) {
+    if (auto t = std::static_pointer_cast<Live>(started.run)) {
+        co_await until_stored(t);
+        std::optional<a2a::Task> task;
+        {
+            std::lock_guard lock(t->mu);
+            if (t->confirmed || t->finished) task = t->record.task;
+        }
+        if (task) co_return std::move(*task);
+    }
+    co_return co_await get(caller, std::move(agent), started.task.id);
 }
 
 asio::awaitable<Result<a2a::Task>> TaskManager::cancel(const Caller& caller, std::string agent, std::string task_id) {

@@ -86,6 +86,7 @@ struct Started {
     std::vector<Event> backlog;                  // resubscribe with Last-Event-ID: logged events to send first
     bool snapshot = true;                        // false: the caller resumes from Last-Event-ID (no snapshot)
     bool ended = false;                          // the task was already terminal: send what there is and close
+    std::shared_ptr<void> run;                   // the run started here, for TaskManager::outcome()
 };
 
 /// The lifecycle of tasks (spec/a2a-wire.md, DECISIONS 4, 5, 20–23, 26, 27, 33): creation, runs on the agents,
@@ -120,6 +121,9 @@ class TaskManager {
     boost::asio::awaitable<Result<Started>> start(StartRequest request);
     /// tasks/get. -32001 unless the task belongs to (caller app, agent) and the caller's user (or admin).
     boost::asio::awaitable<Result<a2a::Task>> get(const Caller& caller, std::string agent, std::string task_id);
+    /// The task a blocking send started, once its final event came: from the run itself when it started here (no
+    /// read of the store, even after the run left the live table), once its end is stored; else get().
+    boost::asio::awaitable<Result<a2a::Task>> outcome(const Caller& caller, std::string agent, const Started& started);
     /// tasks/cancel: compare-and-set to canceled, then stop the run. -32002 when already terminal.
     boost::asio::awaitable<Result<a2a::Task>> cancel(const Caller& caller, std::string agent, std::string task_id);
     /// POST /tasks/{taskId}/toolCalls/{callId}/cancel: stops one running tool call; the task goes on.
