@@ -136,7 +136,8 @@ Result<Session> do_get(Connection& c, const SessionKey& key, std::optional<std::
     return s;
 }
 
-Result<SessionEvent> do_append_impl(Connection& c, const SessionKey& key, SessionEvent event) {
+Result<SessionEvent> do_append_impl(Connection& c, const SessionKey& key, SessionEvent event,
+                                    const SessionEventJson& columns) {
     const auto now = Clock::now();
     const auto now_ns = to_nanos(now);
     auto next = c.run(kNextSeq, {key.app_id, key.user_id, key.id, now_ns, now_ns});
@@ -191,9 +192,6 @@ Result<SessionEvent> do_append_impl(Connection& c, const SessionKey& key, Sessio
     }
     if (event.id.empty()) event.id = new_uuid();
     if (event.timestamp == TimePoint{}) event.timestamp = now;
-    json::object content;
-    if (!event.role.empty()) content["role"] = event.role;
-    content["parts"] = event.parts;
     std::vector<Param> params{key.app_id,
                               key.user_id,
                               key.id,
@@ -204,10 +202,10 @@ Result<SessionEvent> do_append_impl(Connection& c, const SessionKey& key, Sessio
                               event.branch,
                               std::int64_t{event.partial ? 1 : 0},
                               std::int64_t{event.turn_complete ? 1 : 0},
-                              to_json(content),
-                              to_json(event.tool_calls),
-                              to_json(event.tool_results),
-                              to_json(event.state_delta),
+                              columns.content,
+                              columns.tool_calls,
+                              columns.tool_results,
+                              columns.state_delta,
                               event.error_code,
                               event.error_message,
                               to_nanos(event.timestamp)};
@@ -217,8 +215,16 @@ Result<SessionEvent> do_append_impl(Connection& c, const SessionKey& key, Sessio
 
 }  // namespace
 
-Result<SessionEvent> append_session_event(Connection& c, const SessionKey& key, SessionEvent event) {
-    return do_append_impl(c, key, std::move(event));
+SessionEventJson encode_session_event(const SessionEvent& event) {
+    json::object content;
+    if (!event.role.empty()) content["role"] = event.role;
+    content["parts"] = event.parts;
+    return {to_json(content), to_json(event.tool_calls), to_json(event.tool_results), to_json(event.state_delta)};
+}
+
+Result<SessionEvent> append_session_event(Connection& c, const SessionKey& key, SessionEvent event,
+                                          const SessionEventJson& columns) {
+    return do_append_impl(c, key, std::move(event), columns);
 }
 
 Result<Session> open_session(Connection& c, const SessionKey& key, std::optional<std::size_t> last_events) {
@@ -236,8 +242,9 @@ asio::awaitable<Result<Session>> SqlSessionStore::open(SessionKey key, std::opti
 }
 
 asio::awaitable<Result<SessionEvent>> SqlSessionStore::append(SessionKey key, SessionEvent event) {
-    return db_.write<SessionEvent>(
-        [key = std::move(key), event = std::move(event)](Connection& c) { return do_append_impl(c, key, event); });
+    auto columns = encode_session_event(event);
+    return db_.write<SessionEvent>([key = std::move(key), event = std::move(event), columns = std::move(columns)](
+                                       Connection& c) { return do_append_impl(c, key, event, columns); });
 }
 
 asio::awaitable<Status> SqlSessionStore::remove(SessionKey key) {

@@ -10,9 +10,19 @@ namespace hector::store::sql {
 /// SQLite), merges state_delta into the stored state (null deletes a key) and inserts the event, so concurrent
 /// appends never lose an event or a state change. Every method runs on the database's blocking pool. Thread-safe;
 /// the database must outlive the store.
+/// An event's JSON columns, encoded before its write is queued: on SQLite one thread makes every write, so what can
+/// be done beforehand is done by the caller's thread.
+struct SessionEventJson {
+    std::string content;
+    std::string tool_calls;
+    std::string tool_results;
+    std::string state_delta;
+};
+SessionEventJson encode_session_event(const SessionEvent& event);
 /// Appends one event inside the caller's transaction (SqlTaskStore::finish_run_with joins a run's conversation to
-/// its outcome this way). Same contract as SessionStore::append.
-Result<SessionEvent> append_session_event(Connection& c, const SessionKey& key, SessionEvent event);
+/// its outcome this way), with its columns from encode_session_event(event). Same contract as SessionStore::append.
+Result<SessionEvent> append_session_event(Connection& c, const SessionKey& key, SessionEvent event,
+                                          const SessionEventJson& columns);
 /// SessionStore::open inside the caller's transaction (SqlTaskStore::start_run_with opens a run's session this way).
 Result<Session> open_session(Connection& c, const SessionKey& key, std::optional<std::size_t> last_events);
 

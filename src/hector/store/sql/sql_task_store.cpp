@@ -128,7 +128,16 @@ const std::string& insert_events_sql(std::size_t n) {
     return texts[n];
 }
 
-Status insert_events(Connection& c, const std::string& task_id, const std::vector<TaskEvent>& events) {
+// JSON is encoded before a write is queued, by the caller's thread: SQLite has one writer thread for every write.
+std::vector<std::string> encode_payloads(const std::vector<TaskEvent>& events) {
+    std::vector<std::string> out;
+    out.reserve(events.size());
+    for (const auto& e : events) out.push_back(to_json(e.payload));
+    return out;
+}
+
+Status insert_events(Connection& c, const std::string& task_id, const std::vector<TaskEvent>& events,
+                     const std::vector<std::string>& payloads) {
     for (std::size_t first = 0; first < events.size(); first += kEventsPerInsert) {
         const std::size_t n = std::min(kEventsPerInsert, events.size() - first);
         std::vector<Param> params;
@@ -138,7 +147,7 @@ Status insert_events(Connection& c, const std::string& task_id, const std::vecto
             params.emplace_back(task_id);
             params.emplace_back(e.seq);
             params.emplace_back(std::string(event_kind_name(e.kind)));
-            params.emplace_back(to_json(e.payload));
+            params.emplace_back(payloads[i]);
             params.emplace_back(std::int64_t{e.final ? 1 : 0});
         }
         auto r = c.run(insert_events_sql(n), params);
@@ -154,8 +163,7 @@ Status insert_events(Connection& c, const std::string& task_id, const std::vecto
     return {};
 }
 
-Status do_create(Connection& c, const TaskRecord& r) {
-    const auto cols = encode_task(r.task);
+Status do_create(Connection& c, const TaskRecord& r, const TaskColumns& cols) {
     auto res = c.run(kInsertTask, {r.task.id, r.app_id, r.user_id, r.task.context_id, r.agent, cols.state,
                                    cols.status_json, cols.history_json, cols.artifacts_json, cols.metadata_json,
                                    to_nanos(r.created_at), to_nanos(r.updated_at), r.last_seq});
@@ -168,8 +176,8 @@ Status do_create(Connection& c, const TaskRecord& r) {
 // indexed them), so they skip index_messages: one statement fewer per transaction.
 enum class MessageIndex { update, keep };
 
-Status do_update(Connection& c, const TaskRecord& r, MessageIndex index = MessageIndex::update) {
-    const auto cols = encode_task(r.task);
+Status do_update(Connection& c, const TaskRecord& r, const TaskColumns& cols,
+                 MessageIndex index = MessageIndex::update) {
     auto res = c.run(kUpdateTask, {r.user_id, r.task.context_id, r.agent, cols.state, cols.status_json,
                                    cols.history_json, cols.artifacts_json, cols.metadata_json, to_nanos(r.created_at),
                                    to_nanos(r.updated_at), r.last_seq, r.task.id, r.app_id, cols.state});
@@ -204,7 +212,7 @@ Status do_append(Connection& c, const std::string& app_id, const std::string& ta
     auto res = c.run(kBumpLastSeq, {max_seq, max_seq, task_id, app_id});
     if (!res) return std::move(res).error();
     if (res->affected == 0) return task_not_found();
-    return insert_events(c, task_id, events);
+    return insert_events(c, task_id, events, encode_payloads(events));
 }
 
 Result<std::vector<TaskEvent>> do_events_after(Connection& c, const std::string& app_id, const std::string& task_id,
@@ -263,7 +271,9 @@ Result<std::vector<ClaimedRun>> do_claim_runs(Connection& c, const ClaimRequest&
 }  // namespace
 
 asio::awaitable<Status> SqlTaskStore::create(TaskRecord record) {
-    return db_.write<void>([r = std::move(record)](Connection& c) { return do_create(c, r); });
+    auto cols = encode_task(record.task);
+    return db_.write<void>(
+        [r = std::move(record), cols = std::move(cols)](Connection& c) { return do_create(c, r, cols); });
 }
 
 asio::awaitable<Result<TaskRecord>> SqlTaskStore::get(std::string app_id, std::string task_id) {
@@ -277,7 +287,9 @@ asio::awaitable<Result<TaskRecord>> SqlTaskStore::get(std::string app_id, std::s
 }
 
 asio::awaitable<Status> SqlTaskStore::update(TaskRecord record) {
-    return db_.write<void>([r = std::move(record)](Connection& c) { return do_update(c, r); });
+    auto cols = encode_task(record.task);
+    return db_.write<void>(
+        [r = std::move(record), cols = std::move(cols)](Connection& c) { return do_update(c, r, cols); });
 }
 
 asio::awaitable<Result<TaskRecord>> SqlTaskStore::finish_if_active(std::string app_id, std::string task_id,
@@ -310,52 +322,61 @@ asio::awaitable<Result<std::vector<TaskEvent>>> SqlTaskStore::events_after(std::
 
 asio::awaitable<Status> SqlTaskStore::replace_events(std::string app_id, std::string task_id,
                                                      std::vector<TaskEvent> events) {
-    return db_.write<void>([app_id = std::move(app_id), task_id = std::move(task_id),
-                            events = std::move(events)](Connection& c) -> Status {
+    auto payloads = encode_payloads(events);
+    return db_.write<void>([app_id = std::move(app_id), task_id = std::move(task_id), events = std::move(events),
+                            payloads = std::move(payloads)](Connection& c) -> Status {
         if (auto st = lock_task(c, app_id, task_id); !st) return std::move(st).error();
         if (auto r = c.run(kDeleteEvents, {task_id}); !r) return std::move(r).error();
-        return insert_events(c, task_id, events);
+        return insert_events(c, task_id, events, payloads);
     });
 }
 
 asio::awaitable<Status> SqlTaskStore::finish_run(TaskRecord record, std::vector<TaskEvent> events) {
-    return db_.write<void>([this, r = std::move(record), events = std::move(events)](Connection& c) -> Status {
-        if (auto st = do_update(c, r, MessageIndex::keep); !st) return st;
+    auto cols = encode_task(record.task);
+    auto payloads = encode_payloads(events);
+    return db_.write<void>([this, r = std::move(record), events = std::move(events), cols = std::move(cols),
+                            payloads = std::move(payloads)](Connection& c) -> Status {
+        if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st;
         if (auto d = c.run(kDeleteEvents, {r.task.id}); !d) return std::move(d).error();
-        if (auto st = insert_events(c, r.task.id, events); !st) return st;
+        if (auto st = insert_events(c, r.task.id, events, payloads); !st) return st;
         return db_.signal(c, 't', r.task.id);
     });
 }
 
 asio::awaitable<Result<TaskStore::Queued>> SqlTaskStore::create_queued(TaskRecord record, QueueItem item) {
-    return db_.write<Queued>([this, r = std::move(record), q = std::move(item)](Connection& c) -> Result<Queued> {
-        if (auto st = do_create(c, r); !st) return st.error();
-        // The queue always lives in the tasks' database (DECISIONS 25).
-        if (q.kind == QueueItem::Kind::interactive && q.state == QueueItem::State::running) {
-            auto started = insert_interactive_row(c, q);
-            if (!started) return std::move(started).error();
-            return *started ? Queued::as_given : Queued::waiting;
-        }
-        if (auto st = insert_queue_row(c, q); !st) return st.error();
-        // Idle workers of other instances may take it.
-        if (q.state == QueueItem::State::pending && q.announce)
-            if (auto st = db_.signal(c, 'q', ""); !st) return st.error();
-        return Queued::as_given;
-    });
+    auto cols = encode_task(record.task);
+    return db_.write<Queued>(
+        [this, r = std::move(record), q = std::move(item), cols = std::move(cols)](Connection& c) -> Result<Queued> {
+            if (auto st = do_create(c, r, cols); !st) return st.error();
+            // The queue always lives in the tasks' database (DECISIONS 25).
+            if (q.kind == QueueItem::Kind::interactive && q.state == QueueItem::State::running) {
+                auto started = insert_interactive_row(c, q);
+                if (!started) return std::move(started).error();
+                return *started ? Queued::as_given : Queued::waiting;
+            }
+            if (auto st = insert_queue_row(c, q); !st) return st.error();
+            // Idle workers of other instances may take it.
+            if (q.state == QueueItem::State::pending && q.announce)
+                if (auto st = db_.signal(c, 'q', ""); !st) return st.error();
+            return Queued::as_given;
+        });
 }
 
 asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_with(
     TaskRecord record, SessionKey key, std::optional<SessionEvent> user_message) {
     const bool sessions_here = sessions_here_;
+    auto cols = encode_task(record.task);
+    auto user_columns = user_message ? encode_session_event(*user_message) : SessionEventJson{};
     return db_.write<RunStartStored>([r = std::move(record), key = std::move(key), user = std::move(user_message),
-                                      sessions_here](Connection& c) -> Result<RunStartStored> {
-        if (auto st = do_update(c, r, MessageIndex::keep); !st) return st.error();
+                                      sessions_here, cols = std::move(cols),
+                                      user_columns = std::move(user_columns)](Connection& c) -> Result<RunStartStored> {
+        if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st.error();
         RunStartStored done;
         auto push = select_push_configs(c, r.task.id);
         if (!push) return std::move(push).error();
         done.push_configs = std::move(push).value();
         if (!user || !sessions_here) return done;
-        if (auto a = append_session_event(c, key, *user); !a) return std::move(a).error();
+        if (auto a = append_session_event(c, key, *user, user_columns); !a) return std::move(a).error();
         done.user_message = true;
         return done;
     });
@@ -364,10 +385,13 @@ asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_with(
 asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_in_session(
     TaskRecord record, SessionKey key, std::optional<SessionEvent> user_message, std::size_t last_events) {
     const bool sessions_here = sessions_here_;
+    auto cols = encode_task(record.task);
+    auto user_columns = user_message ? encode_session_event(*user_message) : SessionEventJson{};
     return db_.write<RunStartStored>([r = std::move(record), key = std::move(key), user = std::move(user_message),
-                                      last_events, sessions_here](Connection& c) -> Result<RunStartStored> {
+                                      last_events, sessions_here, cols = std::move(cols),
+                                      user_columns = std::move(user_columns)](Connection& c) -> Result<RunStartStored> {
         if (!sessions_here) return Error{Errc::unsupported, "the sessions are not in this task store's database"};
-        if (auto st = do_update(c, r, MessageIndex::keep); !st) return st.error();
+        if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st.error();
         RunStartStored done;
         auto push = select_push_configs(c, r.task.id);
         if (!push) return std::move(push).error();
@@ -376,7 +400,7 @@ asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_in_se
         if (!session) return std::move(session).error();
         done.session = std::move(session).value();
         if (user && !take_recorded_user_message(done.session->events, r.task.id)) {
-            if (auto a = append_session_event(c, key, *user); !a) return std::move(a).error();
+            if (auto a = append_session_event(c, key, *user, user_columns); !a) return std::move(a).error();
         }
         done.user_message = true;
         return done;
@@ -385,16 +409,26 @@ asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_in_se
 
 asio::awaitable<Result<TaskStore::RunEndStored>> SqlTaskStore::finish_run_with(RunEnd end) {
     const bool sessions_here = sessions_here_;
-    return db_.write<RunEndStored>([this, end = std::move(end), sessions_here](Connection& c) -> Result<RunEndStored> {
+    auto cols = encode_task(end.record.task);
+    auto payloads = encode_payloads(end.events);
+    std::vector<SessionEventJson> conversation;
+    if (sessions_here_) {
+        conversation.reserve(end.conversation.size());
+        for (const auto& e : end.conversation) conversation.push_back(encode_session_event(e));
+    }
+    return db_.write<RunEndStored>([this, end = std::move(end), sessions_here, cols = std::move(cols),
+                                    payloads = std::move(payloads),
+                                    conversation = std::move(conversation)](Connection& c) -> Result<RunEndStored> {
         const auto& r = end.record;
-        if (auto st = do_update(c, r, MessageIndex::keep); !st) return st.error();
+        if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st.error();
         if (auto d = c.run(kDeleteEvents, {r.task.id}); !d) return std::move(d).error();
-        if (auto st = insert_events(c, r.task.id, end.events); !st) return st.error();
+        if (auto st = insert_events(c, r.task.id, end.events, payloads); !st) return st.error();
         if (auto st = db_.signal(c, 't', r.task.id); !st) return st.error();  // followers elsewhere see the end
         RunEndStored done;
         if (sessions_here) {
-            for (const auto& e : end.conversation)
-                if (auto a = append_session_event(c, end.session, e); !a) return std::move(a).error();
+            for (std::size_t i = 0; i < end.conversation.size(); ++i)
+                if (auto a = append_session_event(c, end.session, end.conversation[i], conversation[i]); !a)
+                    return std::move(a).error();
             done.conversation = true;
         }
         // The queue always lives in the tasks' database (DECISIONS 25).
