@@ -40,6 +40,13 @@ boost::asio::awaitable<Result<TaskStore::Queued>> TaskStore::create_queued(TaskR
     co_return Queued::elsewhere;
 }
 
+boost::asio::awaitable<Result<TaskStore::CreatedRun>> TaskStore::create_and_start(TaskRecord record, QueueItem item,
+                                                                                  RunStart) {
+    auto queued = co_await create_queued(std::move(record), std::move(item));
+    if (!queued) co_return queued.error();
+    co_return CreatedRun{*queued, std::nullopt};
+}
+
 boost::asio::awaitable<Result<TaskStore::RunStartStored>> TaskStore::start_run_with(TaskRecord record, SessionKey,
                                                                                     std::optional<SessionEvent>) {
     auto app = record.app_id;

@@ -115,6 +115,24 @@ class TaskStore {
     /// the caller opens the session, then calls start_run_with().
     virtual boost::asio::awaitable<Result<RunStartStored>> start_run_in_session(
         TaskRecord record, SessionKey key, std::optional<SessionEvent> user_message, std::size_t last_events);
+    /// The start of an interactive run that may begin as soon as it is stored (start_run_in_session's arguments).
+    struct RunStart {
+        TaskRecord working;
+        SessionKey session;
+        std::optional<SessionEvent> user_message;
+        std::size_t last_events = 0;
+    };
+    struct CreatedRun {
+        Queued queued = Queued::elsewhere;
+        /// Set when the run's start was stored with its creation; else the caller starts it (start_run_in_session)
+        /// when the run begins.
+        std::optional<RunStartStored> started;
+    };
+    /// create_queued() and, when the run's row went in as given (its conversation had nothing queued or running),
+    /// start_run_in_session() in the same transaction: one transaction fewer for a blocking send or a stream where
+    /// the sessions share the tasks' database (SQL). Elsewhere only create_queued().
+    virtual boost::asio::awaitable<Result<CreatedRun>> create_and_start(TaskRecord record, QueueItem item,
+                                                                        RunStart start);
     /// A run's end: finish_run(), the conversation events the run produced and the end of its queue row, in one
     /// transaction as far as the engine allows (SQL: the queue always lives in the tasks' database, the sessions
     /// when they share it), so a crash keeps all of it or none. What comes back says what was done here; the caller

@@ -49,6 +49,9 @@ struct TaskManager::Live {
     bool released = false;    // shutdown: back to the queue, not failed
     bool dropped = false;     // its app was deleted: the run stops and nothing is stored
     std::atomic<bool> waiting_turn{false};  // an interactive run whose queue row waits for its conversation
+    /// The run's start, stored with the task (TaskStore::create_and_start), and the working status it stored.
+    std::optional<store::TaskStore::RunStartStored> prestarted;
+    a2a::TaskStatus prestarted_status;
 
     std::int64_t flushed_seq = 0;  // events up to here are in the store
 

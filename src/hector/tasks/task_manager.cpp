@@ -191,14 +191,36 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
         item.lease_owner = settings_.instance_id;
         item.lease_expires_at = Clock::now() + settings_.lease_timeout;
     }
-    // The task and its queue row in one transaction where the store allows it.
-    auto created = co_await store_.create_queued(r, item);
-    if (!created) co_return created.error();
-    if (*created == store::TaskStore::Queued::elsewhere) {
+    // The task and its queue row in one transaction where the store allows it; an interactive run that may begin
+    // at once has its start (working state, session, user message) stored with them where the sessions share the
+    // database. A config given with the send is stored after: such a run starts as usual, so its start's
+    // notification reads the config.
+    store::TaskStore::Queued queued = store::TaskStore::Queued::elsewhere;
+    if (!background && !params.configuration.push_notification_config) {
+        store::TaskStore::RunStart start;
+        start.working = r;
+        start.working.task.status = status_now(a2a::TaskState::working);
+        start.session = store::SessionKey{r.app_id, r.user_id, r.task.context_id};
+        start.user_message = user_event(msg, r.task.id);
+        start.last_events = kRunHistoryEvents;
+        const auto status = start.working.task.status;
+        auto created = co_await store_.create_and_start(r, item, std::move(start));
+        if (!created) co_return created.error();
+        queued = created->queued;
+        if (created->started) {
+            t->prestarted = std::move(created->started);
+            t->prestarted_status = status;
+        }
+    } else {
+        auto created = co_await store_.create_queued(r, item);
+        if (!created) co_return created.error();
+        queued = *created;
+    }
+    if (queued == store::TaskStore::Queued::elsewhere) {
         if (auto st = co_await queue_.put(std::move(item)); !st) co_return st.error();
     }
     // Another run or job of the conversation is queued or running (maybe on another instance): this one waits.
-    t->waiting_turn = *created == store::TaskStore::Queued::waiting;
+    t->waiting_turn = queued == store::TaskStore::Queued::waiting;
     if (params.configuration.push_notification_config) {
         auto cfg = *params.configuration.push_notification_config;
         if (cfg.id.empty()) cfg.id = r.task.id;

@@ -259,7 +259,7 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     }
     {
         std::lock_guard lock(t->mu);
-        t->record.task.status = status_now(a2a::TaskState::working);
+        t->record.task.status = t->prestarted ? t->prestarted_status : status_now(a2a::TaskState::working);
         t->record.updated_at = Clock::now();
         t->append(TaskEvent::Kind::status, status_payload(t->record, false), false, false);
         working = t->record;
@@ -277,13 +277,17 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     // agent then gets the history without it and adds it itself); an approval answer never does.
     std::optional<store::SessionEvent> user_message;
     if (!t->resume) user_message = user_event(t->input, working.task.id);
-    constexpr std::size_t kHistoryEvents = 1000;
 
     // The working state, the conversation so far and the user's message in one transaction where the sessions
-    // share the tasks' database; else the session is read first and the rest stored together where possible.
-    auto started = co_await store_.start_run_in_session(working, key, user_message, kHistoryEvents);
+    // share the tasks' database (stored with the task itself when it could start at once); else the session is
+    // read first and the rest stored together where possible.
+    Result<store::TaskStore::RunStartStored> started = Error{Errc::internal, "not started"};
+    if (t->prestarted)
+        started = std::move(*std::exchange(t->prestarted, std::nullopt));
+    else
+        started = co_await store_.start_run_in_session(working, key, user_message, kRunHistoryEvents);
     if (!started && started.error().code == Errc::unsupported) {
-        if (auto session = co_await sessions_.open(key, kHistoryEvents); session) {
+        if (auto session = co_await sessions_.open(key, kRunHistoryEvents); session) {
             input.history = std::move(session->events);
             input.session_state = std::move(session->state);
         }

@@ -314,6 +314,63 @@ QueueItem interactive_run(const std::string& task_id, const std::string& context
     return q;
 }
 
+// A run that may begin as soon as it is stored has its start stored with it where the sessions share the tasks'
+// database: the working state, the conversation so far and the user's message. One whose conversation is busy only
+// waits (its start comes with its turn); other stores leave the start to the run.
+TEST_P(StoreConformance, QueueARunAloneInItsConversationIsStartedWithItsCreation) {
+    auto start_of = [](const std::string& id, const std::string& context) {
+        TaskStore::RunStart start;
+        start.working = queued_task(id);
+        start.working.task.context_id = context;
+        start.working.task.status.state = TaskState::working;
+        start.session = SessionKey{"default", "u1", context};
+        SessionEvent user;
+        user.invocation_id = id;
+        user.author = "user";
+        user.role = "user";
+        user.parts = json::array{json::object{{"kind", "text"}, {"text", "hello from " + id}}};
+        start.user_message = user;
+        start.last_events = 100;
+        return start;
+    };
+    auto task_in = [](const std::string& id, const std::string& context) {
+        auto r = queued_task(id);
+        r.task.context_id = context;
+        return r;
+    };
+    auto created = sync(tasks().create_and_start(task_in("s1", "cs"), interactive_run("s1", "cs", kNow, kNow + 60s),
+                                                 start_of("s1", "cs")));
+    ASSERT_TRUE(created.ok()) << created.error().message;
+    auto session = sync(sessions().get(SessionKey{"default", "u1", "cs"}, std::nullopt));
+    if (!created->started) {
+        // Not stored here: the task and its row are, as create_queued() stores them; the session is untouched.
+        EXPECT_NE(created->queued, TaskStore::Queued::waiting);
+        EXPECT_EQ((*sync(tasks().get("default", "s1"))).task.status.state, TaskState::submitted);
+        EXPECT_TRUE(!session.ok() || session->events.empty());
+        return;
+    }
+    EXPECT_EQ(created->queued, TaskStore::Queued::as_given);
+    EXPECT_TRUE(created->started->user_message);
+    ASSERT_TRUE(created->started->session.has_value());
+    EXPECT_TRUE(created->started->session->events.empty());  // the conversation before the user's message
+    ASSERT_TRUE(created->started->push_configs.has_value());
+    EXPECT_TRUE(created->started->push_configs->empty());
+    EXPECT_EQ((*sync(tasks().get("default", "s1"))).task.status.state, TaskState::working);
+    ASSERT_TRUE(session.ok()) << session.error().message;
+    ASSERT_EQ(session->events.size(), 1u);
+    EXPECT_EQ(session->events.front().parts.at(0).at("text"), "hello from s1");
+    EXPECT_EQ((*sync(queue().get("s1")))->state, QueueItem::State::running);
+
+    // The next run of the conversation waits for s1: nothing of its start is stored yet.
+    auto next = sync(tasks().create_and_start(task_in("s2", "cs"), interactive_run("s2", "cs", kNow + 1s, kNow + 60s),
+                                              start_of("s2", "cs")));
+    ASSERT_TRUE(next.ok()) << next.error().message;
+    EXPECT_EQ(next->queued, TaskStore::Queued::waiting);
+    EXPECT_FALSE(next->started.has_value());
+    EXPECT_EQ((*sync(tasks().get("default", "s2"))).task.status.state, TaskState::submitted);
+    EXPECT_EQ(sync(sessions().get(SessionKey{"default", "u1", "cs"}, std::nullopt))->events.size(), 1u);
+}
+
 // An interactive run that arrives while its conversation has a queued or running task (on any instance) waits for
 // its turn (DECISIONS 20): its row is pending, leased, never claimed, and take_turn lets it run once the earlier
 // ones are over. A lapsed lease (its instance died) is reclaimed like a running one's.

@@ -343,23 +343,71 @@ asio::awaitable<Status> SqlTaskStore::finish_run(TaskRecord record, std::vector<
     });
 }
 
+namespace {
+
+Result<TaskStore::Queued> do_create_queued(Database& db, Connection& c, const TaskRecord& r, const TaskColumns& cols,
+                                           const QueueItem& q) {
+    using Queued = TaskStore::Queued;
+    if (auto st = do_create(c, r, cols); !st) return st.error();
+    // The queue always lives in the tasks' database (DECISIONS 25).
+    if (q.kind == QueueItem::Kind::interactive && q.state == QueueItem::State::running) {
+        auto started = insert_interactive_row(c, q);
+        if (!started) return std::move(started).error();
+        return *started ? Queued::as_given : Queued::waiting;
+    }
+    if (auto st = insert_queue_row(c, q); !st) return st.error();
+    // Idle workers of other instances may take it.
+    if (q.state == QueueItem::State::pending && q.announce)
+        if (auto st = db.signal(c, 'q', ""); !st) return st.error();
+    return Queued::as_given;
+}
+
+Result<TaskStore::RunStartStored> do_start_in_session(Connection& c, const TaskRecord& r, const TaskColumns& cols,
+                                                      const SessionKey& key, const std::optional<SessionEvent>& user,
+                                                      const SessionEventJson& user_columns, std::size_t last_events) {
+    if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st.error();
+    TaskStore::RunStartStored done;
+    auto push = select_push_configs(c, r.task.id);
+    if (!push) return std::move(push).error();
+    done.push_configs = std::move(push).value();
+    auto session = open_session(c, key, last_events);
+    if (!session) return std::move(session).error();
+    done.session = std::move(session).value();
+    if (user && !take_recorded_user_message(done.session->events, r.task.id)) {
+        if (auto a = append_session_event(c, key, *user, user_columns); !a) return std::move(a).error();
+    }
+    done.user_message = true;
+    return done;
+}
+
+}  // namespace
+
 asio::awaitable<Result<TaskStore::Queued>> SqlTaskStore::create_queued(TaskRecord record, QueueItem item) {
     auto cols = encode_task(record.task);
-    return db_.write<Queued>(
-        [this, r = std::move(record), q = std::move(item), cols = std::move(cols)](Connection& c) -> Result<Queued> {
-            if (auto st = do_create(c, r, cols); !st) return st.error();
-            // The queue always lives in the tasks' database (DECISIONS 25).
-            if (q.kind == QueueItem::Kind::interactive && q.state == QueueItem::State::running) {
-                auto started = insert_interactive_row(c, q);
-                if (!started) return std::move(started).error();
-                return *started ? Queued::as_given : Queued::waiting;
-            }
-            if (auto st = insert_queue_row(c, q); !st) return st.error();
-            // Idle workers of other instances may take it.
-            if (q.state == QueueItem::State::pending && q.announce)
-                if (auto st = db_.signal(c, 'q', ""); !st) return st.error();
-            return Queued::as_given;
-        });
+    return db_.write<Queued>([this, r = std::move(record), q = std::move(item), cols = std::move(cols)](
+                                 Connection& c) -> Result<Queued> { return do_create_queued(db_, c, r, cols, q); });
+}
+
+asio::awaitable<Result<TaskStore::CreatedRun>> SqlTaskStore::create_and_start(TaskRecord record, QueueItem item,
+                                                                              RunStart start) {
+    if (!sessions_here_) return TaskStore::create_and_start(std::move(record), std::move(item), std::move(start));
+    auto cols = encode_task(record.task);
+    auto working_cols = encode_task(start.working.task);
+    auto user_columns = start.user_message ? encode_session_event(*start.user_message) : SessionEventJson{};
+    return db_.write<CreatedRun>([this, r = std::move(record), q = std::move(item), cols = std::move(cols),
+                                  start = std::move(start), working_cols = std::move(working_cols),
+                                  user_columns = std::move(user_columns)](Connection& c) -> Result<CreatedRun> {
+        CreatedRun out;
+        auto queued = do_create_queued(db_, c, r, cols, q);
+        if (!queued) return std::move(queued).error();
+        out.queued = *queued;
+        if (out.queued != Queued::as_given) return out;  // it waits for its turn: started when it comes
+        auto started = do_start_in_session(c, start.working, working_cols, start.session, start.user_message,
+                                           user_columns, start.last_events);
+        if (!started) return std::move(started).error();
+        out.started = std::move(started).value();
+        return out;
+    });
 }
 
 asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_with(
@@ -391,19 +439,7 @@ asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_in_se
                                       last_events, sessions_here, cols = std::move(cols),
                                       user_columns = std::move(user_columns)](Connection& c) -> Result<RunStartStored> {
         if (!sessions_here) return Error{Errc::unsupported, "the sessions are not in this task store's database"};
-        if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st.error();
-        RunStartStored done;
-        auto push = select_push_configs(c, r.task.id);
-        if (!push) return std::move(push).error();
-        done.push_configs = std::move(push).value();
-        auto session = open_session(c, key, last_events);
-        if (!session) return std::move(session).error();
-        done.session = std::move(session).value();
-        if (user && !take_recorded_user_message(done.session->events, r.task.id)) {
-            if (auto a = append_session_event(c, key, *user, user_columns); !a) return std::move(a).error();
-        }
-        done.user_message = true;
-        return done;
+        return do_start_in_session(c, r, cols, key, user, user_columns, last_events);
     });
 }
 

@@ -49,6 +49,8 @@ class SqlTaskStore final : public TaskStore {
     boost::asio::awaitable<Result<std::vector<ClaimedRun>>> claim_runs(ClaimRequest request) override;
     boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end) override;
     boost::asio::awaitable<Result<Queued>> create_queued(TaskRecord record, QueueItem item) override;
+    boost::asio::awaitable<Result<CreatedRun>> create_and_start(TaskRecord record, QueueItem item,
+                                                                RunStart start) override;
     boost::asio::awaitable<Result<RunStartStored>> start_run_with(TaskRecord record, SessionKey key,
                                                                   std::optional<SessionEvent> user_message) override;
     boost::asio::awaitable<Result<RunStartStored>> start_run_in_session(TaskRecord record, SessionKey key,

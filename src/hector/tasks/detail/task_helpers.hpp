@@ -16,6 +16,9 @@
 
 namespace hector::tasks::detail {
 
+/// How much of its conversation a run reads: the newest events of its session.
+inline constexpr std::size_t kRunHistoryEvents = 1000;
+
 Error task_not_found();
 a2a::TaskStatus status_now(a2a::TaskState state, std::optional<a2a::Message> message = std::nullopt);
 a2a::Message agent_message(const store::TaskRecord& r, std::string text, boost::json::object metadata = {});
