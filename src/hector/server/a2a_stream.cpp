@@ -28,32 +28,61 @@ http::Response task_stream(tasks::Started started, StreamFraming framing, std::s
             return framing == StreamFraming::jsonrpc ? sse_event(seq, name, rpc_result_text(id, payload))
                                                      : sse_event(seq, name, payload);
         };
-        if (state->snapshot) {
-            auto task = boost::json::serialize(a2a::to_json(state->task, history_length));
-            if (!co_await w.write(frame(state->seq, "task", task))) co_return;
-        }
+        // Events that are ready together go out in one write: the snapshot with what the run already said, a burst
+        // of answer chunks with each other.
+        std::string out;
+        if (state->snapshot)
+            out = frame(state->seq, "task", boost::json::serialize(a2a::to_json(state->task, history_length)));
         state->task = a2a::Task{};  // sent: a long stream does not keep the snapshot
         for (const auto& e : state->backlog) {
-            if (!co_await w.write(frame(e.seq, event_name(e.kind), *e.payload))) co_return;
-            if (e.final) co_return;
+            out += frame(e.seq, event_name(e.kind), *e.payload);
+            if (e.final) {
+                co_await w.write(out);
+                co_return;
+            }
         }
-        if (state->ended || !state->subscription) co_return;
+        if (state->ended || !state->subscription) {
+            if (!out.empty()) co_await w.write(out);
+            co_return;
+        }
         std::vector<tasks::Event>().swap(state->backlog);
         auto& sub = *state->subscription;
         struct Detach {
             tasks::Subscription& s;
             ~Detach() { s.detach(); }
         } detach{sub};
+        using Kind = tasks::Subscription::Next::Kind;
         for (;;) {
+            // What is queued now joins the pending frames; the write waits only when nothing more is ready.
+            bool end = false;
+            for (;;) {
+                auto more = sub.try_next();
+                if (more.kind != Kind::event) {
+                    end = more.kind == Kind::closed;
+                    break;
+                }
+                out += frame(more.event.seq, event_name(more.event.kind), *more.event.payload);
+                if (more.event.final) {
+                    end = true;
+                    break;
+                }
+            }
+            if (!out.empty()) {
+                if (!co_await w.write(out)) co_return;
+                out.clear();
+            }
+            if (end) co_return;
             auto next = co_await sub.next(kPingAfter);
-            if (next.kind == tasks::Subscription::Next::Kind::closed) co_return;
-            if (next.kind == tasks::Subscription::Next::Kind::timeout) {
+            if (next.kind == Kind::closed) co_return;
+            if (next.kind == Kind::timeout) {
                 if (!co_await w.write(kSsePing)) co_return;
                 continue;
             }
-            const auto& e = next.event;
-            if (!co_await w.write(frame(e.seq, event_name(e.kind), *e.payload))) co_return;
-            if (e.final) co_return;
+            out = frame(next.event.seq, event_name(next.event.kind), *next.event.payload);
+            if (next.event.final) {
+                co_await w.write(out);
+                co_return;
+            }
         }
     };
     return r;

@@ -35,6 +35,23 @@ void Subscription::close() {
     if (!channel_.try_send(boost::system::error_code{}, std::move(end))) channel_.close();
 }
 
+Subscription::Next Subscription::try_next() {
+    Next out;
+    out.kind = Next::Kind::timeout;
+    bool ended = false;
+    channel_.try_receive([&](boost::system::error_code ec, Event event) {
+        if (ec || event.seq == kEndOfStream) {
+            out.kind = Next::Kind::closed;
+            ended = !ec;
+            return;
+        }
+        out.kind = Next::Kind::event;
+        out.event = std::move(event);
+    });
+    if (ended) channel_.close();
+    return out;
+}
+
 asio::awaitable<Subscription::Next> Subscription::next(std::chrono::milliseconds wait) {
     Next out;
     asio::steady_timer timer(co_await asio::this_coro::executor, wait);

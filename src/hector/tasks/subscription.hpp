@@ -47,6 +47,8 @@ class Subscription {
     /// Waits up to `wait` for the next event. `closed` once the stream ended (after the final event, on overflow,
     /// on shutdown).
     boost::asio::awaitable<Next> next(std::chrono::milliseconds wait);
+    /// The next event if one is queued now, without waiting: `timeout` when none is.
+    Next try_next();
     bool overflowed() const { return overflowed_.load(); }
 
   private:
