@@ -69,7 +69,7 @@ http::Response task_stream(tasks::Started started, StreamFraming framing, std::s
             }
             if (!out.empty()) {
                 if (!co_await w.write(out)) co_return;
-                out.clear();
+                std::string().swap(out);  // a stream may then wait for hours: without the buffer
             }
             if (end) co_return;
             auto next = co_await sub.next(kPingAfter);
