@@ -362,10 +362,13 @@ Result<TaskStore::Queued> do_create_queued(Database& db, Connection& c, const Ta
     return Queued::as_given;
 }
 
+// `working_stored`: the task row already holds r (create_and_start inserted it so).
 Result<TaskStore::RunStartStored> do_start_in_session(Connection& c, const TaskRecord& r, const TaskColumns& cols,
                                                       const SessionKey& key, const std::optional<SessionEvent>& user,
-                                                      const SessionEventJson& user_columns, std::size_t last_events) {
-    if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st.error();
+                                                      const SessionEventJson& user_columns, std::size_t last_events,
+                                                      bool working_stored = false) {
+    if (!working_stored)
+        if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st.error();
     TaskStore::RunStartStored done;
     auto push = select_push_configs(c, r.task.id);
     if (!push) return std::move(push).error();
@@ -398,12 +401,17 @@ asio::awaitable<Result<TaskStore::CreatedRun>> SqlTaskStore::create_and_start(Ta
                                   start = std::move(start), working_cols = std::move(working_cols),
                                   user_columns = std::move(user_columns)](Connection& c) -> Result<CreatedRun> {
         CreatedRun out;
-        auto queued = do_create_queued(db_, c, r, cols, q);
+        // The task goes in already working (one write of its row instead of two); should the run have to wait for
+        // its turn, the row goes back to the record as given and the run is started when its turn comes.
+        auto queued = do_create_queued(db_, c, start.working, working_cols, q);
         if (!queued) return std::move(queued).error();
         out.queued = *queued;
-        if (out.queued != Queued::as_given) return out;  // it waits for its turn: started when it comes
+        if (out.queued != Queued::as_given) {
+            if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st.error();
+            return out;
+        }
         auto started = do_start_in_session(c, start.working, working_cols, start.session, start.user_message,
-                                           user_columns, start.last_events);
+                                           user_columns, start.last_events, true);
         if (!started) return std::move(started).error();
         out.started = std::move(started).value();
         return out;
