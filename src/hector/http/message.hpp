@@ -61,6 +61,9 @@ class StreamWriter {
     virtual ~StreamWriter() = default;
     /// Writes one chunk of the body; false once the client is gone or a write timed out.
     virtual boost::asio::awaitable<bool> write(std::string_view data) = 0;
+    /// The body's last chunk, with the end of the body in the same write where the transport allows it; nothing
+    /// may be written after it.
+    virtual boost::asio::awaitable<bool> write_last(std::string_view data) { co_return co_await write(data); }
     virtual bool open() const = 0;
 };
 

@@ -7,6 +7,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_cat.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
@@ -73,21 +75,51 @@ class ChunkWriter final : public StreamWriter {
     ChunkWriter(beast::tcp_stream& stream, std::chrono::milliseconds timeout) : stream_(stream), timeout_(timeout) {}
 
     asio::awaitable<bool> write(std::string_view data) override {
-        if (!open_) co_return false;
+        if (!open_ || ended_) co_return false;
         if (data.empty()) co_return true;
-        stream_.expires_after(timeout_);
-        auto [ec, n] = co_await asio::async_write(stream_, bhttp::make_chunk(asio::buffer(data.data(), data.size())),
-                                                  as_tuple(use_awaitable));
-        if (ec) open_ = false;
-        co_return open_;
+        co_return co_await send(bhttp::make_chunk(asio::buffer(data.data(), data.size())));
+    }
+    asio::awaitable<bool> write_last(std::string_view data) override {
+        if (!open_ || ended_) co_return false;
+        ended_ = true;
+        if (data.empty()) co_return co_await send(bhttp::make_chunk_last());
+        co_return co_await send(
+            beast::buffers_cat(bhttp::make_chunk(asio::buffer(data.data(), data.size())), bhttp::make_chunk_last()));
+    }
+    /// The body's end: the last chunk, unless write_last() sent it.
+    asio::awaitable<bool> end() {
+        if (ended_) co_return open_;
+        ended_ = true;
+        co_return co_await send(bhttp::make_chunk_last());
     }
     bool open() const override { return open_; }
     void mark_closed() { open_ = false; }
 
   private:
+    // At once when the socket (non-blocking) takes all of it, as most writes: no asynchronous operation or timer;
+    // else the rest asynchronously, under the write timeout.
+    template <class Buffers>
+    asio::awaitable<bool> send(const Buffers& buffers) {
+        boost::system::error_code ec;
+        const std::size_t total = beast::buffer_bytes(buffers);
+        const std::size_t n = stream_.socket().write_some(buffers, ec);
+        if (!ec && n == total) co_return true;
+        if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+            open_ = false;
+            co_return false;
+        }
+        beast::buffers_suffix<Buffers> rest(buffers);
+        rest.consume(ec ? 0 : n);
+        stream_.expires_after(timeout_);
+        auto [wec, wn] = co_await asio::async_write(stream_, rest, as_tuple(use_awaitable));
+        if (wec) open_ = false;
+        co_return open_;
+    }
+
     beast::tcp_stream& stream_;
     std::chrono::milliseconds timeout_;
     bool open_ = true;
+    bool ended_ = false;
 };
 
 struct Connection {
@@ -306,9 +338,7 @@ asio::awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Re
         ChunkWriter writer(stream, settings.write_timeout);
         co_await resp.stream(writer);
         if (!writer.open()) co_return false;
-        stream.expires_after(settings.write_timeout);
-        auto [ec2, n2] = co_await asio::async_write(stream, bhttp::make_chunk_last(), as_tuple(use_awaitable));
-        co_return !ec2;
+        co_return co_await writer.end();
     }
     if (head || resp.status == 204 || resp.status == 304) {
         bhttp::response<bhttp::empty_body> res;

@@ -37,12 +37,12 @@ http::Response task_stream(tasks::Started started, StreamFraming framing, std::s
         for (const auto& e : state->backlog) {
             out += frame(e.seq, event_name(e.kind), *e.payload);
             if (e.final) {
-                co_await w.write(out);
+                co_await w.write_last(out);
                 co_return;
             }
         }
         if (state->ended || !state->subscription) {
-            if (!out.empty()) co_await w.write(out);
+            co_await w.write_last(out);
             co_return;
         }
         std::vector<tasks::Event>().swap(state->backlog);
@@ -67,11 +67,14 @@ http::Response task_stream(tasks::Started started, StreamFraming framing, std::s
                     break;
                 }
             }
+            if (end) {
+                co_await w.write_last(out);  // with the end of the body
+                co_return;
+            }
             if (!out.empty()) {
                 if (!co_await w.write(out)) co_return;
                 std::string().swap(out);  // a stream may then wait for hours: without the buffer
             }
-            if (end) co_return;
             auto next = co_await sub.next(kPingAfter);
             if (next.kind == Kind::closed) co_return;
             if (next.kind == Kind::timeout) {
@@ -80,7 +83,7 @@ http::Response task_stream(tasks::Started started, StreamFraming framing, std::s
             }
             out = frame(next.event.seq, event_name(next.event.kind), *next.event.payload);
             if (next.event.final) {
-                co_await w.write(out);
+                co_await w.write_last(out);
                 co_return;
             }
         }
@@ -92,7 +95,7 @@ http::Response error_stream(std::string response_json) {
     http::Response r;
     set_sse_headers(r);
     r.stream = [body = std::move(response_json)](http::StreamWriter& w) -> boost::asio::awaitable<void> {
-        co_await w.write(sse_event(-1, "error", body));
+        co_await w.write_last(sse_event(-1, "error", body));
     };
     return r;
 }
