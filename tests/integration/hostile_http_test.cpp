@@ -151,5 +151,46 @@ TEST_F(HostileHttp, ExpectContinueIsHonoured) {
     EXPECT_EQ(c.read_response().status, 404);
 }
 
+// A stream whose client stops reading: once the socket is full, a write waits at most write_timeout and the
+// connection is dropped (the open-streams gauge falls back), while the server goes on serving everyone else.
+TEST(HostileStreams, AStreamWhoseClientStopsReadingIsDroppedAtTheWriteTimeout) {
+    HectorServer server({.config_yaml = R"(
+llms: {default: {provider: echo}}
+agents: {assistant: {}}
+storage: {tasks: {backend: inmemory}, sessions: {backend: inmemory}}
+server:
+  limits: {write_timeout: 500ms}
+observability: {metrics: {enabled: true}}
+)"});
+    auto open_streams = [&] {
+        const auto text = get(server.port(), "/metrics").body;
+        const auto at = text.find("\nhector_open_streams ");
+        return at == std::string::npos ? -1 : std::atoi(text.c_str() + at + 21);
+    };
+    // Echoed back in chunks after a snapshot that carries it too: far more than the sockets buffer.
+    const std::string text(6 * 1024 * 1024, 'x');
+    const std::string body = R"({"jsonrpc":"2.0","id":1,"method":"message/stream","params":{"message":{"role":"user",)"
+                             R"("messageId":"m1","parts":[{"kind":"text","text":")" +
+                             text + R"("}]}}})";
+    Connection c(server.port(), std::chrono::seconds(60));  // never reads
+    ASSERT_TRUE(c.send(format_request("POST", "/agents/assistant", body, {{"Content-Type", "application/json"}})));
+    bool seen = false, dropped = false;
+    for (int i = 0; i < 300 && !dropped; ++i) {
+        const int n = open_streams();
+        seen = seen || n == 1;
+        dropped = seen && n == 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_TRUE(seen) << "the stream never opened";
+    EXPECT_TRUE(dropped) << "the stream was still open after 15 s";
+    EXPECT_EQ(get(server.port(), "/health").status, 200);
+    // Cut off, not finished: what the sockets held ends before the final event.
+    ASSERT_EQ(c.read_headers().status, 200);
+    bool final_seen = false;
+    while (auto line = c.read_line()) final_seen = final_seen || line->find("\"final\":true") != std::string::npos;
+    EXPECT_FALSE(final_seen);
+    EXPECT_TRUE(c.closed_by_peer());
+}
+
 }  // namespace
 }  // namespace hector::test
