@@ -49,11 +49,13 @@ const std::string kRenew = "UPDATE task_queue SET lease_expires_at = ? WHERE tas
 // An interactive run's row: running, unless its conversation already has a row (an older run or job, here or on
 // another instance); then pending, leased to its instance, never available to claims (available_at is the largest
 // time), until take_turn.
+// For an insert: `waits.w`, whether the conversation (app, context, context again) already has a row.
+constexpr const char* kConversationHasRow =
+    "(SELECT EXISTS (SELECT 1 FROM task_queue o WHERE o.app_id = ? AND o.context_id = ? AND ? <> '') AS w) AS waits";
 const std::string kInsertInteractive = fmt::format(
     "INSERT INTO task_queue ({}) SELECT ?, ?, 'interactive', CASE WHEN waits.w THEN 'pending' ELSE 'running' END, ?, "
-    "CASE WHEN waits.w THEN {} ELSE ? END, ?, ?, ?, ?, ?, ? FROM (SELECT EXISTS (SELECT 1 FROM "
-    "task_queue o WHERE o.app_id = ? AND o.context_id = ? AND ? <> '') AS w) AS waits RETURNING state",
-    kColumns, kParked);
+    "CASE WHEN waits.w THEN {} ELSE ? END, ?, ?, ?, ?, ?, ? FROM {} RETURNING state",
+    kColumns, kParked, kConversationHasRow);
 // Held to the end of the transaction (PostgreSQL only).
 const std::string kLockConversation = "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))";
 const std::string kTakeTurn =
@@ -69,10 +71,9 @@ const std::string kQueued = "SELECT state FROM task_queue WHERE task_id = ?";
 // its creation, so it keeps its place); release_parked() unparks what a race between an insert and that end left
 // parked (on PostgreSQL, the ending transaction does not see a row inserted concurrently).
 const std::string kInsertPending = fmt::format(
-    "INSERT INTO task_queue ({}) SELECT ?, ?, ?, 'pending', ?, CASE WHEN waits.w THEN {} ELSE ? "
-    "END, ?, ?, ?, ?, ?, ? FROM (SELECT EXISTS (SELECT 1 FROM task_queue o WHERE o.app_id = ? AND o.context_id = ? "
-    "AND ? <> '') AS w) AS waits",
-    kColumns, kParked);
+    "INSERT INTO task_queue ({}) SELECT ?, ?, ?, 'pending', ?, CASE WHEN waits.w THEN {} ELSE ? END, ?, ?, ?, ?, ?, ? "
+    "FROM {}",
+    kColumns, kParked, kConversationHasRow);
 const std::string kUnparkNext = fmt::format(
     "UPDATE task_queue SET available_at = created_at WHERE task_id = (SELECT task_id FROM task_queue WHERE app_id = ? "
     "AND context_id = ? AND state = 'pending' AND kind = 'background' ORDER BY created_at, task_id LIMIT 1) AND "
