@@ -2,11 +2,13 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "hector/a2a/types.hpp"
 #include "hector/common/json.hpp"
+#include "hector/common/json_writer.hpp"
 #include "hector/common/result.hpp"
 
 /// JSON <-> A2A v0.3.0 values (spec/a2a-wire.md §3, DECISIONS 3-4, 7, 27).
@@ -30,6 +32,30 @@ struct Limits {
 // ---- Output ---------------------------------------------------------------------------------------------------
 
 /// Strings that are not valid UTF-8 (text, names) are written with U+FFFD in place of the bad bytes.
+///
+/// write() puts an object's JSON text into a writer (the serving path: no json::value is built); to_text() is
+/// that text; to_json() is the same object as a json::value, for callers that edit or inspect it.
+void write(JsonWriter& w, const Part& part);
+void write(JsonWriter& w, const std::vector<Part>& parts);
+void write(JsonWriter& w, const Message& message);
+void write(JsonWriter& w, const TaskStatus& status);
+void write(JsonWriter& w, const Artifact& artifact);
+void write(JsonWriter& w, const Task& task, std::optional<int> history_length = std::nullopt);
+void write(JsonWriter& w, const StatusUpdateEvent& event);
+void write(JsonWriter& w, const ArtifactUpdateEvent& event);
+void write(JsonWriter& w, const PushNotificationConfig& config);
+void write(JsonWriter& w, const TaskPushNotificationConfig& config);
+void write(JsonWriter& w, const std::vector<TaskPushNotificationConfig>& configs);
+
+template <class T>
+std::string to_text(const T& value) {
+    std::string out;
+    JsonWriter w(out);
+    write(w, value);
+    return out;
+}
+std::string to_text(const Task& task, std::optional<int> history_length = std::nullopt);
+
 json::value to_json(const Part& part);
 json::value to_json(const Message& message);
 /// Always has `state` and `timestamp` (the current time when the value has none).

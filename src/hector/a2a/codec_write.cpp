@@ -1,44 +1,27 @@
-// Output half of codec.hpp: exact spec objects (DECISIONS 3-4).
+// Output half of codec.hpp: exact spec objects (DECISIONS 3-4), written as JSON text in one pass. to_json() parses
+// that text back for the callers that want a value, so every object's shape is defined once, here.
 #include <algorithm>
 
 #include "hector/a2a/codec.hpp"
-#include "hector/a2a/detail/utf8.hpp"
-#include "hector/common/strings.hpp"
 #include "hector/common/time.hpp"
 
 namespace hector::a2a {
 
 namespace {
 
-json::string wire_string(std::string_view s) {
-    if (is_valid_utf8(s)) return json::string(s);
-    return json::string(detail::to_valid_utf8(s));
+void put_if(JsonWriter& w, std::string_view key, const std::string& value) {
+    if (!value.empty()) w.key(key).string(value);
 }
 
-json::array wire_strings(const std::vector<std::string>& items) {
-    json::array out;
-    out.reserve(items.size());
-    for (const auto& s : items) out.emplace_back(wire_string(s));
-    return out;
+void put_if(JsonWriter& w, std::string_view key, const std::vector<std::string>& values) {
+    if (values.empty()) return;
+    w.key(key).begin_array();
+    for (const auto& s : values) w.string(s);
+    w.end_array();
 }
 
-void put_if(json::object& o, std::string_view key, const std::string& value) {
-    if (!value.empty()) o.emplace(key, wire_string(value));
-}
-
-void put_if(json::object& o, std::string_view key, const std::vector<std::string>& values) {
-    if (!values.empty()) o.emplace(key, wire_strings(values));
-}
-
-void put_if(json::object& o, std::string_view key, const json::object& value) {
-    if (!value.empty()) o.emplace(key, value);
-}
-
-json::array parts_json(const std::vector<Part>& parts) {
-    json::array out;
-    out.reserve(parts.size());
-    for (const auto& p : parts) out.emplace_back(to_json(p));
-    return out;
+void put_if(JsonWriter& w, std::string_view key, const json::object& value) {
+    if (!value.empty()) w.key(key).value(value);
 }
 
 std::string_view kind_name(Part::Kind k) {
@@ -53,147 +36,202 @@ std::string_view kind_name(Part::Kind k) {
     return "text";
 }
 
-json::object file_json(const FileContent& f) {
-    json::object o;
-    put_if(o, "name", f.name);
-    put_if(o, "mimeType", f.mime_type);
-    // Exactly one of bytes | uri, as the schema's anyOf demands.
-    if (!f.uri.empty() && f.bytes.empty()) {
-        o.emplace("uri", wire_string(f.uri));
-    } else {
-        o.emplace("bytes", wire_string(f.bytes));
-    }
-    return o;
+template <class T>
+json::value value_of(const T& v) {
+    // Our own output: valid JSON, nested only as deep as the values it carries (which were parsed within limits).
+    auto parsed = parse_json(to_text(v), kDefaultJsonDepth * 4);
+    return parsed ? std::move(parsed).value() : json::value();
 }
 
 }  // namespace
 
-json::value to_json(const Part& part) {
-    json::object o;
+void write(JsonWriter& w, const Part& part) {
     const std::string_view kind = kind_name(part.kind);
-    o.emplace("kind", kind);
-    o.emplace("type", kind);
+    w.begin_object();
+    w.key("kind").string(kind);
+    w.key("type").string(kind);
     switch (part.kind) {
         case Part::Kind::text:
-            o.emplace("text", wire_string(part.text));
+            w.key("text").string(part.text);
             break;
-        case Part::Kind::file:
-            o.emplace("file", file_json(part.file));
+        case Part::Kind::file: {
+            const auto& f = part.file;
+            w.key("file").begin_object();
+            put_if(w, "name", f.name);
+            put_if(w, "mimeType", f.mime_type);
+            // Exactly one of bytes | uri, as the schema's anyOf demands.
+            if (!f.uri.empty() && f.bytes.empty())
+                w.key("uri").string(f.uri);
+            else
+                w.key("bytes").string(f.bytes);
+            w.end_object();
             break;
+        }
         case Part::Kind::data:
-            o.emplace("data", part.data);
+            w.key("data").value(part.data);
             break;
     }
-    put_if(o, "metadata", part.metadata);
-    return o;
+    put_if(w, "metadata", part.metadata);
+    w.end_object();
 }
 
-json::value to_json(const Message& message) {
-    json::object o;
-    o.emplace("kind", "message");
-    o.emplace("messageId", wire_string(message.message_id));
-    o.emplace("role", message.role == Role::agent ? "agent" : "user");
-    o.emplace("parts", parts_json(message.parts));
-    put_if(o, "contextId", message.context_id);
-    put_if(o, "taskId", message.task_id);
-    put_if(o, "referenceTaskIds", message.reference_task_ids);
-    put_if(o, "extensions", message.extensions);
-    put_if(o, "metadata", message.metadata);
-    return o;
+void write(JsonWriter& w, const std::vector<Part>& parts) {
+    w.begin_array();
+    for (const auto& p : parts) write(w, p);
+    w.end_array();
 }
 
-json::value to_json(const TaskStatus& status) {
-    json::object o;
-    o.emplace("state", to_string(status.state));
-    if (status.message) o.emplace("message", to_json(*status.message));
-    o.emplace("timestamp", status.timestamp.empty() ? json::string(now_rfc3339()) : wire_string(status.timestamp));
-    return o;
+void write(JsonWriter& w, const Message& message) {
+    w.begin_object();
+    w.key("kind").string("message");
+    w.key("messageId").string(message.message_id);
+    w.key("role").string(message.role == Role::agent ? "agent" : "user");
+    w.key("parts");
+    write(w, message.parts);
+    put_if(w, "contextId", message.context_id);
+    put_if(w, "taskId", message.task_id);
+    put_if(w, "referenceTaskIds", message.reference_task_ids);
+    put_if(w, "extensions", message.extensions);
+    put_if(w, "metadata", message.metadata);
+    w.end_object();
 }
 
-json::value to_json(const Artifact& artifact) {
-    json::object o;
-    o.emplace("artifactId", wire_string(artifact.artifact_id));
-    put_if(o, "name", artifact.name);
-    put_if(o, "description", artifact.description);
-    o.emplace("parts", parts_json(artifact.parts));
-    put_if(o, "metadata", artifact.metadata);
-    put_if(o, "extensions", artifact.extensions);
-    return o;
+void write(JsonWriter& w, const TaskStatus& status) {
+    w.begin_object();
+    w.key("state").string(to_string(status.state));
+    if (status.message) {
+        w.key("message");
+        write(w, *status.message);
+    }
+    w.key("timestamp").string(status.timestamp.empty() ? now_rfc3339() : status.timestamp);
+    w.end_object();
 }
 
-json::value to_json(const Task& task, std::optional<int> history_length) {
-    json::object o;
-    o.emplace("kind", "task");
-    o.emplace("id", wire_string(task.id));
-    o.emplace("contextId", wire_string(task.context_id));
-    o.emplace("status", to_json(task.status));
+void write(JsonWriter& w, const Artifact& artifact) {
+    w.begin_object();
+    w.key("artifactId").string(artifact.artifact_id);
+    put_if(w, "name", artifact.name);
+    put_if(w, "description", artifact.description);
+    w.key("parts");
+    write(w, artifact.parts);
+    put_if(w, "metadata", artifact.metadata);
+    put_if(w, "extensions", artifact.extensions);
+    w.end_object();
+}
 
+void write(JsonWriter& w, const Task& task, std::optional<int> history_length) {
+    w.begin_object();
+    w.key("kind").string("task");
+    w.key("id").string(task.id);
+    w.key("contextId").string(task.context_id);
+    w.key("status");
+    write(w, task.status);
     std::size_t keep = task.history.size();
     if (history_length) keep = std::min(keep, static_cast<std::size_t>(std::max(*history_length, 0)));
-    json::array history;
-    history.reserve(keep);
-    for (auto it = task.history.end() - static_cast<std::ptrdiff_t>(keep); it != task.history.end(); ++it) {
-        history.emplace_back(to_json(*it));
-    }
-    o.emplace("history", std::move(history));
-
-    json::array artifacts;
-    artifacts.reserve(task.artifacts.size());
-    for (const auto& a : task.artifacts) artifacts.emplace_back(to_json(a));
-    o.emplace("artifacts", std::move(artifacts));
-    put_if(o, "metadata", task.metadata);
-    return o;
+    w.key("history").begin_array();
+    for (auto it = task.history.end() - static_cast<std::ptrdiff_t>(keep); it != task.history.end(); ++it)
+        write(w, *it);
+    w.end_array();
+    w.key("artifacts").begin_array();
+    for (const auto& a : task.artifacts) write(w, a);
+    w.end_array();
+    put_if(w, "metadata", task.metadata);
+    w.end_object();
 }
 
-json::value to_json(const StatusUpdateEvent& event) {
-    json::object o;
-    o.emplace("kind", "status-update");
-    o.emplace("taskId", wire_string(event.task_id));
-    o.emplace("contextId", wire_string(event.context_id));
-    o.emplace("status", to_json(event.status));
-    o.emplace("final", event.final);
-    put_if(o, "metadata", event.metadata);
-    return o;
+void write(JsonWriter& w, const StatusUpdateEvent& event) {
+    w.begin_object();
+    w.key("kind").string("status-update");
+    w.key("taskId").string(event.task_id);
+    w.key("contextId").string(event.context_id);
+    w.key("status");
+    write(w, event.status);
+    w.key("final").boolean(event.final);
+    put_if(w, "metadata", event.metadata);
+    w.end_object();
 }
 
-json::value to_json(const ArtifactUpdateEvent& event) {
-    json::object o;
-    o.emplace("kind", "artifact-update");
-    o.emplace("taskId", wire_string(event.task_id));
-    o.emplace("contextId", wire_string(event.context_id));
-    o.emplace("artifact", to_json(event.artifact));
-    o.emplace("append", event.append);
-    o.emplace("lastChunk", event.last_chunk);
-    put_if(o, "metadata", event.metadata);
-    return o;
+void write(JsonWriter& w, const ArtifactUpdateEvent& event) {
+    w.begin_object();
+    w.key("kind").string("artifact-update");
+    w.key("taskId").string(event.task_id);
+    w.key("contextId").string(event.context_id);
+    w.key("artifact");
+    write(w, event.artifact);
+    w.key("append").boolean(event.append);
+    w.key("lastChunk").boolean(event.last_chunk);
+    put_if(w, "metadata", event.metadata);
+    w.end_object();
 }
 
-json::value to_json(const PushNotificationConfig& config) {
-    json::object o;
-    put_if(o, "id", config.id);
-    o.emplace("url", wire_string(config.url));
-    put_if(o, "token", config.token);
+void write(JsonWriter& w, const PushNotificationConfig& config) {
+    w.begin_object();
+    put_if(w, "id", config.id);
+    w.key("url").string(config.url);
+    put_if(w, "token", config.token);
     if (config.authentication) {
-        json::object auth;
-        auth.emplace("schemes", wire_strings(config.authentication->schemes));
-        put_if(auth, "credentials", config.authentication->credentials);
-        o.emplace("authentication", std::move(auth));
+        w.key("authentication").begin_object();
+        w.key("schemes").begin_array();
+        for (const auto& s : config.authentication->schemes) w.string(s);
+        w.end_array();
+        put_if(w, "credentials", config.authentication->credentials);
+        w.end_object();
     }
-    return o;
+    w.end_object();
 }
 
-json::value to_json(const TaskPushNotificationConfig& config) {
-    json::object o;
-    o.emplace("taskId", wire_string(config.task_id));
-    o.emplace("pushNotificationConfig", to_json(config.config));
-    return o;
+void write(JsonWriter& w, const TaskPushNotificationConfig& config) {
+    w.begin_object();
+    w.key("taskId").string(config.task_id);
+    w.key("pushNotificationConfig");
+    write(w, config.config);
+    w.end_object();
 }
 
-json::value to_json(const std::vector<TaskPushNotificationConfig>& configs) {
-    json::array out;
-    out.reserve(configs.size());
-    for (const auto& c : configs) out.emplace_back(to_json(c));
+void write(JsonWriter& w, const std::vector<TaskPushNotificationConfig>& configs) {
+    w.begin_array();
+    for (const auto& c : configs) write(w, c);
+    w.end_array();
+}
+
+std::string to_text(const Task& task, std::optional<int> history_length) {
+    std::string out;
+    out.reserve(1024);
+    JsonWriter w(out);
+    write(w, task, history_length);
     return out;
+}
+
+json::value to_json(const Part& part) {
+    return value_of(part);
+}
+json::value to_json(const Message& message) {
+    return value_of(message);
+}
+json::value to_json(const TaskStatus& status) {
+    return value_of(status);
+}
+json::value to_json(const Artifact& artifact) {
+    return value_of(artifact);
+}
+json::value to_json(const Task& task, std::optional<int> history_length) {
+    auto parsed = parse_json(to_text(task, history_length), kDefaultJsonDepth * 4);
+    return parsed ? std::move(parsed).value() : json::value();
+}
+json::value to_json(const StatusUpdateEvent& event) {
+    return value_of(event);
+}
+json::value to_json(const ArtifactUpdateEvent& event) {
+    return value_of(event);
+}
+json::value to_json(const PushNotificationConfig& config) {
+    return value_of(config);
+}
+json::value to_json(const TaskPushNotificationConfig& config) {
+    return value_of(config);
+}
+json::value to_json(const std::vector<TaskPushNotificationConfig>& configs) {
+    return value_of(configs);
 }
 
 }  // namespace hector::a2a

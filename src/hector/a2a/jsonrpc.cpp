@@ -201,6 +201,21 @@ json::value make_error(const RpcError& error) {
     return make_error(error.id, error);
 }
 
+std::string id_json(const json::value& id, std::string_view id_text) {
+    // Only a verified integer literal is spliced in, so a stray id_text cannot inject JSON.
+    if (detail::is_integer_literal(id_text)) return std::string(id_text);
+    return json::serialize(id);
+}
+
+std::string result_response(std::string_view id, std::string_view result) {
+    constexpr std::string_view head = R"({"jsonrpc":"2.0","id":)";
+    constexpr std::string_view middle = R"(,"result":)";
+    std::string out;
+    out.reserve(head.size() + id.size() + middle.size() + result.size() + 1);
+    out.append(head).append(id).append(middle).append(result) += '}';
+    return out;
+}
+
 std::string serialize_response(const json::value& response, std::string_view id_text) {
     const auto* o = response.if_object();
     // Only a verified integer literal is spliced in, so a stray id_text cannot inject JSON.

@@ -79,4 +79,10 @@ json::value make_error(const RpcError& error);
 /// Serialises a response on one line. When id_text is set (see RpcRequest::id_text) it is written as the id.
 std::string serialize_response(const json::value& response, std::string_view id_text = {});
 
+/// A request id as JSON text, as it was sent (id_text when set, see RpcRequest::id_text).
+std::string id_json(const json::value& id, std::string_view id_text);
+/// {"jsonrpc":"2.0","id":<id>,"result":<result>} from the id and the result as JSON text (id_json(), a2a::to_text):
+/// a result written by the codec goes out without a json::value built for it.
+std::string result_response(std::string_view id, std::string_view result);
+
 }  // namespace hector::a2a

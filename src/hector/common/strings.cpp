@@ -1,5 +1,8 @@
 #include "hector/common/strings.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 #include <algorithm>
 #include <cctype>
 
@@ -59,39 +62,78 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     return out;
 }
 
+int utf8_sequence_length(std::string_view s, std::size_t i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) return 1;
+    int len = 0;
+    std::uint32_t cp = 0;
+    if ((c & 0xE0) == 0xC0) {
+        len = 2;
+        cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+        len = 3;
+        cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (int k = 1; k < len; ++k) {
+        if (i + static_cast<std::size_t>(k) >= s.size()) return -1;
+        const auto cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
+        if ((cc & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
+namespace {
+
+// Index of the first byte of s at or after `from` that is not ASCII, 8 bytes at a time.
+std::size_t first_non_ascii(std::string_view s, std::size_t from) {
+    std::size_t i = from;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t word;
+        std::memcpy(&word, s.data() + i, 8);
+        if (word & 0x8080808080808080ULL) break;
+    }
+    while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+    return i;
+}
+
+}  // namespace
+
 bool is_valid_utf8(std::string_view s) {
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const auto* end = p + s.size();
-    while (p < end) {
-        unsigned char c = *p;
-        if (c < 0x80) {
-            ++p;
-            continue;
-        }
-        int len = 0;
-        std::uint32_t cp = 0;
-        if ((c & 0xE0) == 0xC0) {
-            len = 2;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            len = 3;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            len = 4;
-            cp = c & 0x07;
-        } else {
-            return false;
-        }
-        if (end - p < len) return false;
-        for (int i = 1; i < len; ++i) {
-            if ((p[i] & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)) return false;
-        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        p += len;
+    for (std::size_t i = first_non_ascii(s, 0); i < s.size(); i = first_non_ascii(s, i)) {
+        const int len = utf8_sequence_length(s, i);
+        if (len <= 0) return false;
+        i += static_cast<std::size_t>(len);
     }
     return true;
+}
+
+std::string to_valid_utf8(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 8);
+    std::size_t i = 0;
+    while (i < s.size()) {
+        const std::size_t ascii_end = first_non_ascii(s, i);
+        out.append(s.substr(i, ascii_end - i));
+        i = ascii_end;
+        if (i >= s.size()) break;
+        const int len = utf8_sequence_length(s, i);
+        if (len > 0) {
+            out.append(s.substr(i, static_cast<std::size_t>(len)));
+            i += static_cast<std::size_t>(len);
+        } else {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        }
+    }
+    return out;
 }
 
 bool is_printable_ascii_id(std::string_view s, std::size_t max_len) {

@@ -90,7 +90,7 @@ class RpcCall {
   public:
     RpcCall(Context& ctx, Request& req, Target target, a2a::RpcRequest rpc)
         : ctx_(ctx), req_(req), target_(std::move(target)), rpc_(std::move(rpc)) {
-        id_json_ = rpc_.id_text.empty() ? json::serialize(rpc_.id) : rpc_.id_text;
+        id_json_ = a2a::id_json(rpc_.id, rpc_.id_text);
         limits_ = limits_of(*target_.app);
     }
 
@@ -123,9 +123,9 @@ class RpcCall {
     }
 
   private:
-    Response result(const json::value& value) const {
-        return Response::text(200, a2a::serialize_response(a2a::make_result(rpc_.id, value), rpc_.id_text),
-                              "application/json");
+    /// The result as JSON text (a2a::to_text).
+    Response result(std::string_view value) const {
+        return Response::text(200, a2a::result_response(id_json_, value), "application/json");
     }
     Response error(a2a::RpcError e) const {
         return Response::text(200, a2a::serialize_response(a2a::make_error(rpc_.id, e), rpc_.id_text),
@@ -156,12 +156,12 @@ class RpcCall {
         auto started = co_await ctx_.tasks->start(start_request(std::move(params).value(), blocking, blocking));
         if (!started) co_return error(started.error());
         bind_invocation(ctx_, admission_, started->task.id);
-        if (!blocking) co_return result(a2a::to_json(started->task, history));
+        if (!blocking) co_return result(a2a::to_text(started->task, history));
         // Wait for a terminal or interrupted state, then answer with the task as it stands.
         if (started->subscription) co_await await_final(*started->subscription);
         auto task = co_await ctx_.tasks->outcome(caller_of(req_), target_.agent, *started);
         if (!task) co_return error(task.error());
-        co_return result(a2a::to_json(*task, history));
+        co_return result(a2a::to_text(*task, history));
     }
 
     Awaitable stream() {
@@ -181,7 +181,7 @@ class RpcCall {
         if (!q) co_return error(q.error());
         auto task = co_await ctx_.tasks->get(caller_of(req_), target_.agent, q->id);
         if (!task) co_return error(task.error());
-        co_return result(a2a::to_json(*task, q->history_length));
+        co_return result(a2a::to_text(*task, q->history_length));
     }
 
     Awaitable cancel() {
@@ -189,7 +189,7 @@ class RpcCall {
         if (!q) co_return error(q.error());
         auto task = co_await ctx_.tasks->cancel(caller_of(req_), target_.agent, q->id);
         if (!task) co_return error(task.error());
-        co_return result(a2a::to_json(*task));
+        co_return result(a2a::to_text(*task));
     }
 
     Awaitable resubscribe() {
@@ -222,7 +222,7 @@ class RpcCall {
         if (!q) co_return error(q.error());
         auto stored = co_await ctx_.tasks->set_push_config(caller_of(req_), target_.agent, q->task_id, q->config);
         if (!stored) co_return error(stored.error());
-        co_return result(a2a::to_json(*stored));
+        co_return result(a2a::to_text(*stored));
     }
 
     Awaitable push_get() {
@@ -230,7 +230,7 @@ class RpcCall {
         if (!q) co_return error(q.error());
         auto found = co_await ctx_.tasks->get_push_config(caller_of(req_), target_.agent, q->task_id, q->config_id);
         if (!found) co_return error(found.error());
-        co_return result(a2a::to_json(*found));
+        co_return result(a2a::to_text(*found));
     }
 
     Awaitable push_list() {
@@ -238,7 +238,7 @@ class RpcCall {
         if (!q) co_return error(q.error());
         auto all = co_await ctx_.tasks->list_push_configs(caller_of(req_), target_.agent, q->id);
         if (!all) co_return error(all.error());
-        co_return result(a2a::to_json(*all));
+        co_return result(a2a::to_text(*all));
     }
 
     Awaitable push_delete() {
@@ -246,7 +246,7 @@ class RpcCall {
         if (!q) co_return error(q.error());
         auto st = co_await ctx_.tasks->delete_push_config(caller_of(req_), target_.agent, q->task_id, q->config_id);
         if (!st) co_return error(st.error());
-        co_return result(nullptr);
+        co_return result("null");
     }
 
     Context& ctx_;
@@ -312,7 +312,7 @@ Awaitable rest_route(Context& ctx, Request& req, bool streaming) {
     else
         task = co_await ctx.tasks->get(caller_of(req), target.agent, started->task.id);
     if (!task) co_return rest_failure(task.error());
-    auto response = Response::json(200, a2a::to_json(*task, history));
+    auto response = Response::text(200, a2a::to_text(*task, history), "application/json");
     apply_rate_limit(admission, response);
     co_return response;
 }

@@ -31,8 +31,7 @@ http::Response task_stream(tasks::Started started, StreamFraming framing, std::s
         // Events that are ready together go out in one write: the snapshot with what the run already said, a burst
         // of answer chunks with each other.
         std::string out;
-        if (state->snapshot)
-            out = frame(state->seq, "task", boost::json::serialize(a2a::to_json(state->task, history_length)));
+        if (state->snapshot) out = frame(state->seq, "task", a2a::to_text(state->task, history_length));
         state->task = a2a::Task{};  // sent: a long stream does not keep the snapshot
         for (const auto& e : state->backlog) {
             out += frame(e.seq, event_name(e.kind), *e.payload);

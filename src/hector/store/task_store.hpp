@@ -4,6 +4,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,13 +31,24 @@ struct TaskRecord {
     std::int64_t last_seq = 0;  // sequence number of the last event in the log
 };
 
-/// One entry of a task's event log: the A2A event object (status-update or artifact-update) exactly as streamed.
+/// JSON text made once and then only read: shared by a task's log, its stored copy and every subscriber.
+using JsonText = std::shared_ptr<const std::string>;
+
+inline JsonText make_json_text(std::string text) {
+    return std::make_shared<const std::string>(std::move(text));
+}
+
+/// One entry of a task's event log: the A2A event object (status-update or artifact-update) exactly as streamed,
+/// as JSON text.
 struct TaskEvent {
     enum class Kind { status, artifact };
     std::int64_t seq = 0;
     Kind kind = Kind::status;
-    boost::json::value payload;
+    JsonText payload;
     bool final = false;
+    /// An artifact event in a running task's log: the artifact it updates, so the log can be compacted (DECISIONS
+    /// 26) without reading the text back. Not stored.
+    std::string artifact_id;
 };
 
 /// What a worker claims (QueueStore::claim): at most `max` items available at `now`, leased to `owner` until

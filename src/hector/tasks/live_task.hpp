@@ -59,10 +59,11 @@ struct TaskManager::Live {
     bool artifact_open = false;
     std::string answer;
 
-    /// Appends an event under `mu` (held by the caller), fans it out and, for a final event, ends every stream.
-    /// With publish = false the event is only logged and kept for publish_final().
-    void append(store::TaskEvent::Kind kind, boost::json::value payload, bool final, bool interrupted,
-                bool publish = true);
+    /// Appends an event (its JSON text) under `mu` (held by the caller), fans it out and, for a final event, ends
+    /// every stream. With publish = false the event is only logged and kept for publish_final(). An artifact event
+    /// names its artifact (compaction groups by it).
+    void append(store::TaskEvent::Kind kind, std::string payload, bool final, bool interrupted, bool publish = true,
+                std::string_view artifact_id = {});
     /// Fans out the final event held back until the final state was stored, and ends every stream. Under `mu`.
     void publish_final();
     std::optional<Event> pending_final;

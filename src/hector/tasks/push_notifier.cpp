@@ -47,7 +47,7 @@ asio::awaitable<void> PushNotifier::deliver(store::TaskRecord record, std::optio
     else
         configs = co_await store_.push_configs(record.app_id, record.task.id);
     if (!configs || configs->empty()) co_return;
-    const std::string body = boost::json::serialize(a2a::to_json(record.task));
+    const std::string body = a2a::to_text(record.task);
     for (const auto& cfg : *configs) {
         net::HttpRequest req;
         req.method = "POST";

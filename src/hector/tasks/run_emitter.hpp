@@ -28,7 +28,7 @@ class RunEmitter final : public agent::RunEmitter {
         e.last_chunk = false;
         task_.artifact_open = true;
         task_.answer.append(text);
-        task_.append(store::TaskEvent::Kind::artifact, a2a::to_json(e), false, false);
+        task_.append(store::TaskEvent::Kind::artifact, a2a::to_text(e), false, false, true, task_.artifact_id);
     }
 
     void thinking_delta(std::string_view text) override { progress(text, "thinking", {}); }
@@ -67,7 +67,7 @@ class RunEmitter final : public agent::RunEmitter {
         if (!call_id.empty()) m.metadata["tool_call_id"] = call_id;
         e.status.message = std::move(m);
         e.final = false;
-        task_.append(store::TaskEvent::Kind::status, a2a::to_json(e), false, false);
+        task_.append(store::TaskEvent::Kind::status, a2a::to_text(e), false, false);
     }
 
     TaskManager::Live& task_;

@@ -444,8 +444,7 @@ asio::awaitable<Result<Started>> TaskManager::follow(std::shared_ptr<Live> t, st
             out.snapshot = false;
             for (const auto& e : t->log) {
                 if (e.seq <= *last) continue;
-                out.backlog.push_back(Event{e.seq, e.kind, e.final, false,
-                                            std::make_shared<const std::string>(json::serialize(e.payload))});
+                out.backlog.push_back(Event{e.seq, e.kind, e.final, false, e.payload});
             }
         }
     }
@@ -480,9 +479,7 @@ asio::awaitable<Result<Started>> TaskManager::resubscribe(const Caller& caller, 
             for (const auto& e : *all) known = known || e.seq == *last_event_id;
         if (events && known) {
             out.snapshot = false;
-            for (const auto& e : *events)
-                out.backlog.push_back(Event{e.seq, e.kind, e.final, false,
-                                            std::make_shared<const std::string>(json::serialize(e.payload))});
+            for (const auto& e : *events) out.backlog.push_back(Event{e.seq, e.kind, e.final, false, e.payload});
         }
     }
     if (!out.ended) {

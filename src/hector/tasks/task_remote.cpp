@@ -91,9 +91,14 @@ void TaskManager::on_signal_gap() {
 namespace {
 // A stored event as subscribers receive it.
 Event fanned_out(const TaskEvent& e) {
-    const bool interrupted = e.final && e.payload.is_object() && e.payload.as_object().contains("status") &&
-                             e.payload.at("status").at("state") == "input-required";
-    return Event{e.seq, e.kind, e.final, interrupted, std::make_shared<const std::string>(json::serialize(e.payload))};
+    bool interrupted = false;
+    if (e.final && e.payload) {
+        auto v = parse_json(*e.payload);
+        const auto* status = v && v->is_object() ? v->as_object().if_contains("status") : nullptr;
+        const auto* state = status && status->is_object() ? status->as_object().if_contains("state") : nullptr;
+        interrupted = state && *state == "input-required";
+    }
+    return Event{e.seq, e.kind, e.final, interrupted, e.payload};
 }
 }  // namespace
 
@@ -188,7 +193,7 @@ asio::awaitable<void> TaskManager::feed_loop(std::string task_id, std::shared_pt
                         // Finished without a final event in the log we can see (compaction raced us): end with
                         // the state.
                         Event ev{record->last_seq, TaskEvent::Kind::status, true, false,
-                                 std::make_shared<const std::string>(json::serialize(status_payload(*record, true)))};
+                                 store::make_json_text(status_payload(*record, true))};
                         for (auto& f : mine) f.sub->push(ev);
                         ended = true;
                     }

@@ -27,16 +27,17 @@ namespace json = boost::json;
 using store::TaskEvent;
 using namespace detail;
 
-void TaskManager::Live::append(TaskEvent::Kind kind, json::value payload, bool final, bool interrupted, bool publish) {
+void TaskManager::Live::append(TaskEvent::Kind kind, std::string payload, bool final, bool interrupted, bool publish,
+                               std::string_view artifact_id) {
     TaskEvent e;
     e.seq = ++seq;
     record.last_seq = seq;
     e.kind = kind;
     e.final = final;
-    auto text = std::make_shared<const std::string>(json::serialize(payload));
-    e.payload = std::move(payload);
+    e.payload = store::make_json_text(std::move(payload));
+    e.artifact_id = artifact_id;
+    Event ev{seq, kind, final, interrupted, e.payload};
     log.push_back(std::move(e));
-    Event ev{seq, kind, final, interrupted, std::move(text)};
     if (!publish) {
         pending_final = std::move(ev);
         return;
@@ -138,7 +139,7 @@ bool TaskManager::commit(const std::shared_ptr<Live>& t, a2a::TaskStatus status,
             last.artifact.name = "answer";
             last.append = true;
             last.last_chunk = true;
-            t->append(TaskEvent::Kind::artifact, a2a::to_json(last), false, false);
+            t->append(TaskEvent::Kind::artifact, a2a::to_text(last), false, false, true, t->artifact_id);
         }
         t->record.task.status = std::move(status);
         t->record.updated_at = Clock::now();

@@ -1,6 +1,13 @@
 #include "hector/common/json.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <functional>
+
+#include "hector/common/json_writer.hpp"
+#include "hector/common/strings.hpp"
 
 namespace hector {
 namespace {
@@ -33,6 +40,63 @@ TEST(Json, TolerantAccessors) {
     EXPECT_TRUE(get_object(o, "o"));
     EXPECT_TRUE(get_array(o, "l"));
     EXPECT_FALSE(get_object(o, "missing"));
+}
+
+}  // namespace
+}  // namespace hector
+
+// ---- JsonWriter -------------------------------------------------------------------------------------------------
+
+namespace hector {
+namespace {
+
+std::string written(const std::function<void(JsonWriter&)>& f) {
+    std::string out;
+    JsonWriter w(out);
+    f(w);
+    return out;
+}
+
+TEST(JsonWriter, PutsCommasBetweenMembersAndElementsAtEveryDepth) {
+    auto text = written([](JsonWriter& w) {
+        w.begin_object();
+        w.key("a").integer(-12);
+        w.key("b").begin_array().boolean(true).null().begin_object().end_object().begin_array().end_array();
+        w.end_array();
+        w.key("c").begin_object().key("d").string("x").key("e").raw("[1,2]").end_object();
+        w.end_object();
+    });
+    EXPECT_EQ(text, R"({"a":-12,"b":[true,null,{},[]],"c":{"d":"x","e":[1,2]}})");
+    ASSERT_TRUE(parse_json(text));
+}
+
+TEST(JsonWriter, EscapesWhatBoostJsonEscapesAndParsesBackToTheSameString) {
+    std::string all;
+    for (int c = 1; c < 0x80; ++c) all.push_back(static_cast<char>(c));
+    all += "\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80";  // é € 😀 stay as they are
+    auto text = written([&](JsonWriter& w) { w.string(all); });
+    EXPECT_EQ(text, json::serialize(json::value(json::string(all))));
+    auto back = parse_json(text);
+    ASSERT_TRUE(back);
+    EXPECT_EQ(std::string_view(back->as_string()), all);
+}
+
+TEST(JsonWriter, WritesInvalidUtf8AsReplacementCharacters) {
+    // A stray continuation byte, an overlong '/', a surrogate, a sequence cut off by the end.
+    const std::string bad = std::string("a\x80") + "b\xC0\xAF" + "c\xED\xA0\x80" + "d\xE2\x82";
+    auto text = written([&](JsonWriter& w) { w.string(bad); });
+    auto back = parse_json(text);
+    ASSERT_TRUE(back) << text;
+    EXPECT_EQ(std::string_view(back->as_string()), to_valid_utf8(bad));
+    EXPECT_EQ(std::string_view(back->as_string()).find('\x80'), std::string_view::npos);
+    EXPECT_TRUE(is_valid_utf8(std::string_view(back->as_string())));
+}
+
+TEST(JsonWriter, WritesValuesAsBoostJsonSerialisesThem) {
+    json::value v =
+        json::parse(R"({"k":[1,2.5,"s\n",{"n":null}],"big":18446744073709551615,"neg":-9223372036854775808})");
+    auto text = written([&](JsonWriter& w) { w.begin_array().value(v).value(v.as_object()).end_array(); });
+    EXPECT_EQ(text, "[" + json::serialize(v) + "," + json::serialize(v) + "]");
 }
 
 }  // namespace

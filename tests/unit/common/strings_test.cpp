@@ -15,6 +15,27 @@ TEST(Strings, Utf8Validation) {
     EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
 }
 
+TEST(Strings, Utf8ValidationFindsABadByteAtAnyOffsetOfALongString) {
+    // The ASCII run is checked 8 bytes at a time: a bad byte must be seen at every position in and after a word.
+    for (std::size_t at = 0; at < 40; ++at) {
+        std::string s(40, 'a');
+        s[at] = '\xff';
+        EXPECT_FALSE(is_valid_utf8(s)) << at;
+        EXPECT_EQ(to_valid_utf8(s), std::string(40, 'a').replace(at, 1, "\xEF\xBF\xBD")) << at;
+        s.replace(at, 1, "\xc3\xa9");
+        EXPECT_TRUE(is_valid_utf8(s)) << at;
+        EXPECT_EQ(to_valid_utf8(s), s) << at;
+    }
+}
+
+TEST(Strings, Utf8SequenceLengthTellsACutOffSequenceFromABadOne) {
+    EXPECT_EQ(utf8_sequence_length("a", 0), 1);
+    EXPECT_EQ(utf8_sequence_length("\xe2\x82\xac", 0), 3);
+    EXPECT_EQ(utf8_sequence_length("\xe2\x82", 0), -1);
+    EXPECT_EQ(utf8_sequence_length("\xe2\x41\x41", 0), 0);
+    EXPECT_EQ(utf8_sequence_length("\x80", 0), 0);
+}
+
 TEST(Strings, PercentDecoding) {
     std::string out;
     EXPECT_TRUE(percent_decode("a%2Fb%20c", out));

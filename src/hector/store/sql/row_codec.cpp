@@ -55,21 +55,29 @@ Result<json::value> parse_stored(std::string_view text, std::string_view what) {
 }
 
 std::string encode_status(const a2a::TaskStatus& status) {
-    return to_json(a2a::to_json(status));
+    return a2a::to_text(status);
 }
+
+namespace {
+
+template <class T>
+std::string encode_array(const std::vector<T>& items) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array();
+    for (const auto& item : items) a2a::write(w, item);
+    w.end_array();
+    return out;
+}
+
+}  // namespace
 
 TaskColumns encode_task(const a2a::Task& task) {
     TaskColumns c;
     c.state = std::string(a2a::to_string(task.status.state));
     c.status_json = encode_status(task.status);
-    json::array history;
-    history.reserve(task.history.size());
-    for (const auto& m : task.history) history.push_back(a2a::to_json(m));
-    c.history_json = to_json(history);
-    json::array artifacts;
-    artifacts.reserve(task.artifacts.size());
-    for (const auto& a : task.artifacts) artifacts.push_back(a2a::to_json(a));
-    c.artifacts_json = to_json(artifacts);
+    c.history_json = encode_array(task.history);
+    c.artifacts_json = encode_array(task.artifacts);
     c.metadata_json = to_json(task.metadata);
     return c;
 }
@@ -125,7 +133,7 @@ Result<a2a::Task> decode_task(std::string id, std::string context_id, const Task
 }
 
 std::string encode_push_config(const a2a::PushNotificationConfig& config) {
-    return to_json(a2a::to_json(config));
+    return a2a::to_text(config);
 }
 
 Result<a2a::PushNotificationConfig> decode_push_config(std::string_view text) {

@@ -128,16 +128,8 @@ const std::string& insert_events_sql(std::size_t n) {
     return texts[n];
 }
 
-// JSON is encoded before a write is queued, by the caller's thread: SQLite has one writer thread for every write.
-std::vector<std::string> encode_payloads(const std::vector<TaskEvent>& events) {
-    std::vector<std::string> out;
-    out.reserve(events.size());
-    for (const auto& e : events) out.push_back(to_json(e.payload));
-    return out;
-}
-
-Status insert_events(Connection& c, const std::string& task_id, const std::vector<TaskEvent>& events,
-                     const std::vector<std::string>& payloads) {
+// Events arrive as JSON text (made once, when the event happened): nothing is encoded on SQLite's one writer thread.
+Status insert_events(Connection& c, const std::string& task_id, const std::vector<TaskEvent>& events) {
     for (std::size_t first = 0; first < events.size(); first += kEventsPerInsert) {
         const std::size_t n = std::min(kEventsPerInsert, events.size() - first);
         std::vector<Param> params;
@@ -147,7 +139,7 @@ Status insert_events(Connection& c, const std::string& task_id, const std::vecto
             params.emplace_back(task_id);
             params.emplace_back(e.seq);
             params.emplace_back(std::string(event_kind_name(e.kind)));
-            params.emplace_back(payloads[i]);
+            params.emplace_back(e.payload ? *e.payload : std::string("null"));
             params.emplace_back(std::int64_t{e.final ? 1 : 0});
         }
         auto r = c.run(insert_events_sql(n), params);
@@ -212,7 +204,7 @@ Status do_append(Connection& c, const std::string& app_id, const std::string& ta
     auto res = c.run(kBumpLastSeq, {max_seq, max_seq, task_id, app_id});
     if (!res) return std::move(res).error();
     if (res->affected == 0) return task_not_found();
-    return insert_events(c, task_id, events, encode_payloads(events));
+    return insert_events(c, task_id, events);
 }
 
 Result<std::vector<TaskEvent>> do_events_after(Connection& c, const std::string& app_id, const std::string& task_id,
@@ -226,9 +218,10 @@ Result<std::vector<TaskEvent>> do_events_after(Connection& c, const std::string&
         TaskEvent e;
         e.seq = row.integer(0);
         e.kind = event_kind_from_name(row.text(1));
-        auto payload = parse_stored(row.text(2), "event of task " + task_id);
-        if (!payload) return std::move(payload).error();
-        e.payload = std::move(payload).value();
+        // Checked as JSON before it goes out to a subscriber again; sent as the text it was stored as.
+        if (auto payload = parse_stored(row.text(2), "event of task " + task_id); !payload)
+            return std::move(payload).error();
+        e.payload = store::make_json_text(std::string(row.text(2)));
         e.final = row.integer(3) != 0;
         out.push_back(std::move(e));
     }
@@ -322,25 +315,23 @@ asio::awaitable<Result<std::vector<TaskEvent>>> SqlTaskStore::events_after(std::
 
 asio::awaitable<Status> SqlTaskStore::replace_events(std::string app_id, std::string task_id,
                                                      std::vector<TaskEvent> events) {
-    auto payloads = encode_payloads(events);
-    return db_.write<void>([app_id = std::move(app_id), task_id = std::move(task_id), events = std::move(events),
-                            payloads = std::move(payloads)](Connection& c) -> Status {
+    return db_.write<void>([app_id = std::move(app_id), task_id = std::move(task_id),
+                            events = std::move(events)](Connection& c) -> Status {
         if (auto st = lock_task(c, app_id, task_id); !st) return std::move(st).error();
         if (auto r = c.run(kDeleteEvents, {task_id}); !r) return std::move(r).error();
-        return insert_events(c, task_id, events, payloads);
+        return insert_events(c, task_id, events);
     });
 }
 
 asio::awaitable<Status> SqlTaskStore::finish_run(TaskRecord record, std::vector<TaskEvent> events) {
     auto cols = encode_task(record.task);
-    auto payloads = encode_payloads(events);
-    return db_.write<void>([this, r = std::move(record), events = std::move(events), cols = std::move(cols),
-                            payloads = std::move(payloads)](Connection& c) -> Status {
-        if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st;
-        if (auto d = c.run(kDeleteEvents, {r.task.id}); !d) return std::move(d).error();
-        if (auto st = insert_events(c, r.task.id, events, payloads); !st) return st;
-        return db_.signal(c, 't', r.task.id);
-    });
+    return db_.write<void>(
+        [this, r = std::move(record), events = std::move(events), cols = std::move(cols)](Connection& c) -> Status {
+            if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st;
+            if (auto d = c.run(kDeleteEvents, {r.task.id}); !d) return std::move(d).error();
+            if (auto st = insert_events(c, r.task.id, events); !st) return st;
+            return db_.signal(c, 't', r.task.id);
+        });
 }
 
 namespace {
@@ -454,19 +445,17 @@ asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_in_se
 asio::awaitable<Result<TaskStore::RunEndStored>> SqlTaskStore::finish_run_with(RunEnd end) {
     const bool sessions_here = sessions_here_;
     auto cols = encode_task(end.record.task);
-    auto payloads = encode_payloads(end.events);
     std::vector<SessionEventJson> conversation;
     if (sessions_here_) {
         conversation.reserve(end.conversation.size());
         for (const auto& e : end.conversation) conversation.push_back(encode_session_event(e));
     }
     return db_.write<RunEndStored>([this, end = std::move(end), sessions_here, cols = std::move(cols),
-                                    payloads = std::move(payloads),
                                     conversation = std::move(conversation)](Connection& c) -> Result<RunEndStored> {
         const auto& r = end.record;
         if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st.error();
         if (auto d = c.run(kDeleteEvents, {r.task.id}); !d) return std::move(d).error();
-        if (auto st = insert_events(c, r.task.id, end.events, payloads); !st) return st.error();
+        if (auto st = insert_events(c, r.task.id, end.events); !st) return st.error();
         if (auto st = db_.signal(c, 't', r.task.id); !st) return st.error();  // followers elsewhere see the end
         RunEndStored done;
         if (sessions_here) {

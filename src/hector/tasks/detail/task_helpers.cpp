@@ -40,14 +40,13 @@ a2a::Message agent_message(const store::TaskRecord& r, std::string text, json::o
     return m;
 }
 
-json::value status_payload(const store::TaskRecord& r, bool final, json::object metadata) {
+std::string status_payload(const store::TaskRecord& r, bool final) {
     a2a::StatusUpdateEvent e;
     e.task_id = r.task.id;
     e.context_id = r.task.context_id;
     e.status = r.task.status;
     e.final = final;
-    e.metadata = std::move(metadata);
-    return a2a::to_json(e);
+    return a2a::to_text(e);
 }
 
 namespace {
@@ -96,8 +95,8 @@ store::SessionEvent user_event(const a2a::Message& m, const std::string& task_id
     e.author = "user";
     e.role = "user";
     e.invocation_id = task_id;
-    auto parts = a2a::to_json(m).as_object().at("parts");
-    e.parts = parts.as_array();
+    if (auto parts = parse_json(a2a::to_text(m.parts)); parts && parts->is_array())
+        e.parts = std::move(parts->as_array());
     return e;
 }
 
@@ -110,11 +109,9 @@ std::vector<TaskEvent> compact(const std::vector<TaskEvent>& log, const store::T
             out.push_back(e);
             continue;
         }
-        const auto& obj = e.payload.as_object();
-        std::string id(obj.at("artifact").at("artifactId").as_string());
-        auto it = artifact_slot.find(id);
+        auto it = artifact_slot.find(e.artifact_id);
         if (it == artifact_slot.end()) {
-            artifact_slot[id] = out.size();
+            artifact_slot[e.artifact_id] = out.size();
             out.push_back(e);
         } else {
             out[it->second].seq = e.seq;
@@ -129,7 +126,7 @@ std::vector<TaskEvent> compact(const std::vector<TaskEvent>& log, const store::T
             full.artifact = a;
             full.append = false;
             full.last_chunk = true;
-            out[slot].payload = a2a::to_json(full);
+            out[slot].payload = store::make_json_text(a2a::to_text(full));
         }
     }
     return out;

@@ -22,7 +22,8 @@ inline constexpr std::size_t kRunHistoryEvents = 1000;
 Error task_not_found();
 a2a::TaskStatus status_now(a2a::TaskState state, std::optional<a2a::Message> message = std::nullopt);
 a2a::Message agent_message(const store::TaskRecord& r, std::string text, boost::json::object metadata = {});
-boost::json::value status_payload(const store::TaskRecord& r, bool final, boost::json::object metadata = {});
+/// The task's status as a status-update event, JSON text.
+std::string status_payload(const store::TaskRecord& r, bool final);
 /// File parts against the agent's input modes, acceptedOutputModes against its output modes (DECISIONS 19).
 Status check_media(const config::AgentConfig& agent, const a2a::MessageSendParams& params);
 store::SessionEvent user_event(const a2a::Message& m, const std::string& task_id);

@@ -5,11 +5,13 @@
 #include <string_view>
 #include <vector>
 
+#include "hector/common/strings.hpp"
+
 /// Text helpers shared by the built-in tools. Pure functions: thread-safe.
 namespace hector::tools::detail {
 
-/// Replaces each invalid UTF-8 byte by U+FFFD, so process output and fetched bodies can travel in JSON.
-std::string to_valid_utf8(std::string_view s);
+/// Each invalid UTF-8 byte replaced by U+FFFD, so process output and fetched bodies can travel in JSON.
+using hector::to_valid_utf8;
 
 /// Length of the longest prefix of `s` that does not end inside a UTF-8 sequence (chunked streams keep the rest
 /// for the next chunk). At most 3 bytes are held back.

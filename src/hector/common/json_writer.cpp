@@ -1,0 +1,125 @@
+#include "hector/common/json_writer.hpp"
+
+#include <boost/json/serializer.hpp>
+
+#include <charconv>
+
+#include "hector/common/strings.hpp"
+
+namespace hector {
+
+namespace {
+
+// Bytes a JSON string cannot hold as they are: ", \, and C0 controls. Non-ASCII bytes are checked apart.
+constexpr bool plain(unsigned char c) {
+    return c >= 0x20 && c != '"' && c != '\\' && c < 0x80;
+}
+
+void append_escaped_ascii(std::string& out, unsigned char c) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    switch (c) {
+        case '"':
+            out += "\\\"";
+            return;
+        case '\\':
+            out += "\\\\";
+            return;
+        case '\b':
+            out += "\\b";
+            return;
+        case '\f':
+            out += "\\f";
+            return;
+        case '\n':
+            out += "\\n";
+            return;
+        case '\r':
+            out += "\\r";
+            return;
+        case '\t':
+            out += "\\t";
+            return;
+        default:
+            break;
+    }
+    const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+    out.append(esc, sizeof esc);
+}
+
+void append_body(std::string& out, std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+        std::size_t run = i;
+        while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
+        out.append(s.data() + i, run - i);
+        i = run;
+        if (i >= s.size()) break;
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            append_escaped_ascii(out, c);
+            ++i;
+            continue;
+        }
+        const int len = utf8_sequence_length(s, i);
+        if (len > 0) {
+            out.append(s.data() + i, static_cast<std::size_t>(len));
+            i += static_cast<std::size_t>(len);
+        } else {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        }
+    }
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+    out.reserve(out.size() + s.size() + 2);
+    out += '"';
+    append_body(out, s);
+    out += '"';
+}
+
+JsonWriter& JsonWriter::string(std::string_view s) {
+    comma();
+    append_json_string(out_, s);
+    need_comma_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::integer(std::int64_t n) {
+    comma();
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, n);
+    out_.append(buf, r.ptr);
+    need_comma_ = true;
+    return *this;
+}
+
+namespace {
+
+template <class T>
+void serialize_into(std::string& out, const T& v) {
+    json::serializer sr;
+    sr.reset(&v);
+    char buf[2048];
+    while (!sr.done()) out.append(sr.read(buf));
+}
+
+}  // namespace
+
+JsonWriter& JsonWriter::value(const json::value& v) {
+    comma();
+    serialize_into(out_, v);
+    need_comma_ = true;
+    return *this;
+}
+
+JsonWriter& JsonWriter::value(const json::object& o) {
+    comma();
+    serialize_into(out_, o);
+    need_comma_ = true;
+    return *this;
+}
+
+}  // namespace hector
