@@ -3,6 +3,8 @@
 #include <boost/json/serializer.hpp>
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 #include "hector/common/strings.hpp"
 
@@ -46,11 +48,26 @@ void append_escaped_ascii(std::string& out, unsigned char c) {
     out.append(esc, sizeof esc);
 }
 
+// Index of the first byte at or after i that is not plain, eight bytes at a time: a byte needs a look when it is
+// below 0x20, is '"' or '\\', or has its high bit set.
+std::size_t plain_run_end(std::string_view s, std::size_t i) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t v;
+        std::memcpy(&v, s.data() + i, 8);
+        const std::uint64_t below_space = (v - ones * 0x20) & ~v & highs;
+        if ((below_space | has_zero(v ^ (ones * '"')) | has_zero(v ^ (ones * '\\')) | (v & highs)) != 0) break;
+    }
+    while (i < s.size() && plain(static_cast<unsigned char>(s[i]))) ++i;
+    return i;
+}
+
 void append_body(std::string& out, std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
-        std::size_t run = i;
-        while (run < s.size() && plain(static_cast<unsigned char>(s[run]))) ++run;
+        const std::size_t run = plain_run_end(s, i);
         out.append(s.data() + i, run - i);
         i = run;
         if (i >= s.size()) break;
@@ -74,7 +91,6 @@ void append_body(std::string& out, std::string_view s) {
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
-    out.reserve(out.size() + s.size() + 2);
     out += '"';
     append_body(out, s);
     out += '"';

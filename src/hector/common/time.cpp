@@ -53,7 +53,15 @@ std::string format_rfc3339_ms(TimePoint t) {
 }
 
 std::string now_rfc3339() {
-    return format_rfc3339(Clock::now());
+    // Formatted once a second per thread: every task state change asks for the time.
+    thread_local std::time_t cached_second = -1;
+    thread_local std::string cached;
+    const std::time_t now = Clock::to_time_t(Clock::now());
+    if (now != cached_second) {
+        cached = format_rfc3339(Clock::from_time_t(now));
+        cached_second = now;
+    }
+    return cached;
 }
 
 std::optional<TimePoint> parse_rfc3339(std::string_view s) {

@@ -145,6 +145,8 @@ class TaskStore {
     /// the sessions share the tasks' database (SQL). Elsewhere only create_queued().
     virtual boost::asio::awaitable<Result<CreatedRun>> create_and_start(TaskRecord record, QueueItem item,
                                                                         RunStart start);
+    /// Whether create_and_start() stores the run's start here; when not, the caller need not build a RunStart.
+    virtual bool starts_runs_with_creation() const { return false; }
     /// A run's end: finish_run(), the conversation events the run produced and the end of its queue row, in one
     /// transaction as far as the engine allows (SQL: the queue always lives in the tasks' database, the sessions
     /// when they share it), so a crash keeps all of it or none. What comes back says what was done here; the caller

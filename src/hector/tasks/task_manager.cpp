@@ -196,7 +196,7 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
     // database. A config given with the send is stored after: such a run starts as usual, so its start's
     // notification reads the config.
     store::TaskStore::Queued queued = store::TaskStore::Queued::elsewhere;
-    if (!background && !params.configuration.push_notification_config) {
+    if (!background && !params.configuration.push_notification_config && store_.starts_runs_with_creation()) {
         store::TaskStore::RunStart start;
         start.working = r;
         start.working.task.status = status_now(a2a::TaskState::working);
@@ -211,10 +211,12 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
             t->prestarted = std::move(created->started);
             t->prestarted_status = status;
         }
-    } else {
-        auto created = co_await store_.create_queued(r, item);
+    } else if (store_.claims_runs()) {  // the queue is in the store's database
+        auto created = co_await store_.create_queued(r, std::move(item));
         if (!created) co_return created.error();
         queued = *created;
+    } else {
+        if (auto st = co_await store_.create(r); !st) co_return st.error();
     }
     if (queued == store::TaskStore::Queued::elsewhere) {
         if (auto st = co_await queue_.put(std::move(item)); !st) co_return st.error();
@@ -248,11 +250,12 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
             t->subscribers.push_back(out.subscription);
         }
     }
+    // Told before the run is listed: until then nothing else reads or changes the record.
+    notify(t->record);
     {
         std::lock_guard lock(mu_);
         live_[r.task.id] = t;
     }
-    notify(out_record(t));
     if (t->waiting_turn.load()) {
         // Its turn comes before its lane: a queued job of the conversation may still have to enter the lane first.
         asio::co_spawn(t->strand, schedule_in_turn(t), asio::detached);

@@ -163,7 +163,8 @@ class TaskManager {
     void on_signal(char kind, std::string_view task_id);
     /// Signals may have been lost (the listener reconnected): everything is looked at again.
     void on_signal_gap();
-    /// Called (from the run's executor) when a run ends, with the LLM tokens it used: rate limits, metrics.
+    /// Called (from the run's executor) when a run ends, with the LLM tokens it used: rate limits, metrics. The
+    /// record is the task as its run began: its ids, owner and agent, not its outcome.
     using UsageListener =
         std::function<void(const store::TaskRecord&, std::int64_t prompt_tokens, std::int64_t completion_tokens)>;
     void add_usage_listener(UsageListener listener);

@@ -405,12 +405,11 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
                 letter->retry_count = transient(failure_code) ? t->attempt - 1 : 0;
                 letter->input = queue_input(working.agent, working.user_id, t->input);
             }
-            commit(t, status_now(a2a::TaskState::failed, agent_message(out_record(t), failure)), {}, std::move(letter),
+            commit(t, status_now(a2a::TaskState::failed, agent_message(working, failure)), {}, std::move(letter),
                    conversation());
         }
     } else if (result.outcome == agent::RunResult::Outcome::input_required) {
-        auto snapshot = out_record(t);
-        auto prompt = agent_message(snapshot, result.text, result.metadata);
+        auto prompt = agent_message(working, result.text, result.metadata);
         commit(
             t, status_now(a2a::TaskState::input_required, prompt),
             [&](store::TaskRecord& r) {
@@ -420,8 +419,7 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
             },
             std::nullopt, conversation());
     } else {
-        auto snapshot = out_record(t);
-        auto answer = agent_message(snapshot, result.text);
+        auto answer = agent_message(working, result.text);
         std::string artifact_id;
         {
             std::lock_guard lock(t->mu);
@@ -446,8 +444,7 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
             std::lock_guard lock(mu_);
             usage = usage_listeners_;
         }
-        auto snapshot = out_record(t);
-        for (auto& l : usage) l(snapshot, result.prompt_tokens, result.completion_tokens);
+        for (auto& l : usage) l(working, result.prompt_tokens, result.completion_tokens);  // ids and agent only
     }
     // The next run of this conversation starts once this outcome (and what it added to the session) is stored.
     bool persisting;

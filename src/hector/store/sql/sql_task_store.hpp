@@ -46,6 +46,7 @@ class SqlTaskStore final : public TaskStore {
     boost::asio::awaitable<Status> finish_run(TaskRecord record, std::vector<TaskEvent> events) override;
     /// The queue always lives in the tasks' database (DECISIONS 25).
     bool claims_runs() const override { return true; }
+    bool starts_runs_with_creation() const override { return sessions_here_; }
     boost::asio::awaitable<Result<std::vector<ClaimedRun>>> claim_runs(ClaimRequest request) override;
     boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end) override;
     boost::asio::awaitable<Result<Queued>> create_queued(TaskRecord record, QueueItem item) override;
