@@ -24,12 +24,11 @@ using Awaitable = boost::asio::awaitable<Response>;
 
 namespace {
 
-constexpr auto kBlockingPoll = std::chrono::seconds(15);
-
 // A blocking send's wait for a terminal or interrupted state (its subscription delivers the final event only).
+// No timer of its own: the run's deadline (queue.task_timeout) ends it, and shutdown closes the subscription.
 boost::asio::awaitable<void> await_final(tasks::Subscription& sub) {
     for (;;) {
-        auto next = co_await sub.next(kBlockingPoll);
+        auto next = co_await sub.next();
         if (next.kind == tasks::Subscription::Next::Kind::closed) break;
         if (next.kind == tasks::Subscription::Next::Kind::event && next.event.final) break;
     }

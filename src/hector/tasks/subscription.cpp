@@ -1,5 +1,6 @@
 #include "hector/tasks/subscription.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/channel_error.hpp>
 #include <boost/asio/experimental/parallel_group.hpp>
@@ -50,6 +51,20 @@ Subscription::Next Subscription::try_next() {
     });
     if (ended) channel_.close();
     return out;
+}
+
+asio::awaitable<Subscription::Next> Subscription::next() {
+    if (auto ready = try_next(); ready.kind != Next::Kind::timeout) co_return ready;
+    Next out;
+    auto [ec, event] = co_await channel_.async_receive(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return out;  // closed
+    if (event.seq == kEndOfStream) {
+        channel_.close();
+        co_return out;
+    }
+    out.kind = Next::Kind::event;
+    out.event = std::move(event);
+    co_return out;
 }
 
 asio::awaitable<Subscription::Next> Subscription::next(std::chrono::milliseconds wait) {

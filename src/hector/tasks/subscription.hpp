@@ -47,6 +47,9 @@ class Subscription {
     /// Waits up to `wait` for the next event. `closed` once the stream ended (after the final event, on overflow,
     /// on shutdown).
     boost::asio::awaitable<Next> next(std::chrono::milliseconds wait);
+    /// Waits for the next event with no timer of its own, for a consumer whose wait the producer bounds: a blocking
+    /// send's run ends by its deadline (queue.task_timeout) and shutdown closes every stream. Never `timeout`.
+    boost::asio::awaitable<Next> next();
     /// The next event if one is queued now, without waiting: `timeout` when none is.
     Next try_next();
     bool overflowed() const { return overflowed_.load(); }

@@ -3,6 +3,7 @@
 #include <map>
 #include <mutex>
 #include <tuple>
+#include <unordered_map>
 
 #include "hector/store/session_store.hpp"
 
@@ -22,8 +23,17 @@ class MemorySessionStore final : public SessionStore {
 
   private:
     using Key = std::tuple<std::string, std::string, std::string>;
+    struct KeyHash {
+        std::size_t operator()(const Key& k) const noexcept {
+            const std::hash<std::string> h;
+            std::size_t seed = h(std::get<0>(k));
+            seed ^= h(std::get<1>(k)) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+            seed ^= h(std::get<2>(k)) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
+            return seed;
+        }
+    };
     std::mutex mu_;
-    std::map<Key, Session> sessions_;                                                // session-scoped state
+    std::unordered_map<Key, Session, KeyHash> sessions_;                             // session-scoped state
     std::map<std::pair<std::string, std::string>, boost::json::object> user_state_;  // (app, user) → user: keys
     std::map<std::string, boost::json::object> app_state_;                           // app → app: keys
 

@@ -1,6 +1,7 @@
 #include "hector/store/memory/memory_task_store.hpp"
 
 #include <algorithm>
+#include <utility>
 
 namespace hector::store {
 
@@ -74,16 +75,16 @@ void MemoryTaskStore::forget(Entry& e) {
     e.finished_order = 0;
 }
 
-void MemoryTaskStore::note_terminal(Entry& e) {
+void MemoryTaskStore::note_terminal(Entry& e, std::vector<Entry>& dead) {
     const bool terminal = a2a::is_terminal(e.record.task.status.state);
     set_active(e, !terminal);
     if (e.finished_order != 0 || !terminal) return;
     e.finished_order = ++finished_counter_;
     terminal_.emplace(e.finished_order, e.record.task.id);
-    purge();
+    purge(dead);
 }
 
-void MemoryTaskStore::purge() {
+void MemoryTaskStore::purge(std::vector<Entry>& dead) {
     const auto now = Clock::now();
     while (!terminal_.empty()) {
         auto oldest = terminal_.begin();
@@ -94,19 +95,21 @@ void MemoryTaskStore::purge() {
         if (it != tasks_.end()) {
             it->second.finished_order = 0;  // already out of terminal_
             forget(it->second);
+            dead.push_back(std::move(it->second));
             tasks_.erase(it);
         }
     }
 }
 
 boost::asio::awaitable<Status> MemoryTaskStore::create(TaskRecord record) {
+    std::vector<Entry> dead;
     std::lock_guard lock(mu_);
     if (tasks_.contains(record.task.id)) co_return Error{Errc::conflict, "task id already exists"};
     auto id = record.task.id;
     auto& e = tasks_[id];
     e.record = std::move(record);
     remember_messages(e);
-    note_terminal(e);
+    note_terminal(e, dead);
     co_return Status{};
 }
 
@@ -118,19 +121,23 @@ boost::asio::awaitable<Result<TaskRecord>> MemoryTaskStore::get(std::string app_
 }
 
 boost::asio::awaitable<Status> MemoryTaskStore::update(TaskRecord record) {
+    std::vector<Entry> dead;
+    TaskRecord old;  // freed after the lock, like `dead`
     std::lock_guard lock(mu_);
     auto* e = find(record.app_id, record.task.id);
     if (!e) co_return not_found();
     if (a2a::is_terminal(e->record.task.status.state) && e->record.task.status.state != record.task.status.state)
         co_return Error{Errc::conflict, "task is already " + std::string(a2a::to_string(e->record.task.status.state))};
     if (record.task.context_id != e->record.task.context_id) set_active(*e, false);  // re-listed below
-    e->record = std::move(record);
+    old = std::exchange(e->record, std::move(record));
     remember_messages(*e);
-    note_terminal(*e);
+    note_terminal(*e, dead);
     co_return Status{};
 }
 
 boost::asio::awaitable<Status> MemoryTaskStore::reopen(TaskRecord record) {
+    std::vector<Entry> dead;
+    TaskRecord old;
     std::lock_guard lock(mu_);
     auto* e = find(record.app_id, record.task.id);
     if (!e) co_return not_found();
@@ -138,13 +145,14 @@ boost::asio::awaitable<Status> MemoryTaskStore::reopen(TaskRecord record) {
         terminal_.erase(e->finished_order);
         e->finished_order = 0;
     }
-    e->record = std::move(record);
-    note_terminal(*e);
+    old = std::exchange(e->record, std::move(record));
+    note_terminal(*e, dead);
     co_return Status{};
 }
 
 boost::asio::awaitable<Result<TaskRecord>> MemoryTaskStore::finish_if_active(std::string app_id, std::string task_id,
                                                                              a2a::TaskStatus status) {
+    std::vector<Entry> dead;
     std::lock_guard lock(mu_);
     auto* e = find(app_id, task_id);
     if (!e) co_return not_found();
@@ -154,7 +162,7 @@ boost::asio::awaitable<Result<TaskRecord>> MemoryTaskStore::finish_if_active(std
     e->record.task.status = std::move(status);
     e->record.updated_at = Clock::now();
     TaskRecord copy = e->record;
-    note_terminal(*e);
+    note_terminal(*e, dead);
     co_return copy;
 }
 

@@ -63,8 +63,10 @@ class MemoryTaskStore final : public TaskStore {
         bool active = false;                    // listed in active_by_context_
     };
     Entry* find(const std::string& app_id, const std::string& task_id);
-    void note_terminal(Entry& e);
-    void purge();
+    /// `dead` takes the entries purged meanwhile: callers declare it before their lock, so they are freed after
+    /// the lock is released (freeing a task's history and events is most of a purge).
+    void note_terminal(Entry& e, std::vector<Entry>& dead);
+    void purge(std::vector<Entry>& dead);
     void remember_messages(Entry& e);
     void set_active(Entry& e, bool active);
     /// Drops e's entries from every index (not from tasks_ itself).
