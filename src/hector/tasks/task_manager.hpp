@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "hector/a2a/types.hpp"
+#include "hector/common/mutex.hpp"
 #include "hector/common/result.hpp"
 #include "hector/runtime/app_runtime.hpp"
 #include "hector/store/queue_store.hpp"
@@ -255,7 +256,7 @@ class TaskManager {
     std::atomic<std::size_t> starting_{0};  // claimed by the dispatcher, not yet in live_
     std::atomic<int> turn_waiters_{0};      // runs in wait_for_turn()
 
-    mutable std::mutex mu_;
+    mutable AdaptiveMutex mu_;
     std::unordered_map<std::string, std::shared_ptr<Live>> live_;
     std::unordered_map<std::string, std::shared_ptr<RemoteFeed>> remote_feeds_;  // task id → its followers
     // One run at a time per conversation (DECISIONS 20): (app, context) → tasks waiting their turn.

@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "hector/common/mutex.hpp"
 #include "hector/store/queue_store.hpp"
 
 namespace hector::store {
@@ -51,7 +52,7 @@ class MemoryQueueStore final : public QueueStore {
     void unlist(const QueueItem& item);
     bool waits_for_its_turn(const QueueItem& item) const;
 
-    std::mutex mu_;
+    AdaptiveMutex mu_;
     std::map<std::string, QueueItem> items_;
     std::set<PendingKey> pending_;  // every item in state pending, so a claim never scans the whole queue
     std::map<std::pair<std::string, std::string>, Conversation> conversations_;  // by (app, context)

@@ -5,6 +5,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "hector/common/mutex.hpp"
 #include "hector/store/session_store.hpp"
 
 namespace hector::store {
@@ -32,7 +33,7 @@ class MemorySessionStore final : public SessionStore {
             return seed;
         }
     };
-    std::mutex mu_;
+    AdaptiveMutex mu_;
     std::unordered_map<Key, Session, KeyHash> sessions_;                             // session-scoped state
     std::map<std::pair<std::string, std::string>, boost::json::object> user_state_;  // (app, user) → user: keys
     std::map<std::string, boost::json::object> app_state_;                           // app → app: keys

@@ -43,11 +43,15 @@ MemoryTaskStore::Entry* MemoryTaskStore::find(const std::string& app_id, const s
 
 void MemoryTaskStore::remember_messages(Entry& e) {
     const auto& r = e.record;
-    for (const auto& m : r.task.history) {
+    // A run's updates keep the history it began with and add to it: only what is new is looked at.
+    if (e.messages_seen > r.task.history.size()) e.messages_seen = 0;
+    for (std::size_t i = e.messages_seen; i < r.task.history.size(); ++i) {
+        const auto& m = r.task.history[i];
         if (m.role != a2a::Role::user || m.message_id.empty()) continue;
         auto key = message_key(r.app_id, r.user_id, r.task.context_id, m.message_id);
         if (by_message_.emplace(key, r.task.id).second) e.message_keys.push_back(std::move(key));
     }
+    e.messages_seen = r.task.history.size();
 }
 
 void MemoryTaskStore::set_active(Entry& e, bool active) {
@@ -120,19 +124,55 @@ boost::asio::awaitable<Result<TaskRecord>> MemoryTaskStore::get(std::string app_
     co_return e->record;
 }
 
+Status MemoryTaskStore::update_locked(TaskRecord&& record, TaskRecord& old, std::vector<Entry>& dead) {
+    auto* e = find(record.app_id, record.task.id);
+    if (!e) return not_found();
+    if (a2a::is_terminal(e->record.task.status.state) && e->record.task.status.state != record.task.status.state)
+        return Error{Errc::conflict, "task is already " + std::string(a2a::to_string(e->record.task.status.state))};
+    if (record.task.context_id != e->record.task.context_id) {
+        set_active(*e, false);  // re-listed below
+        e->messages_seen = 0;
+    }
+    old = std::exchange(e->record, std::move(record));
+    remember_messages(*e);
+    note_terminal(*e, dead);
+    return {};
+}
+
 boost::asio::awaitable<Status> MemoryTaskStore::update(TaskRecord record) {
     std::vector<Entry> dead;
     TaskRecord old;  // freed after the lock, like `dead`
     std::lock_guard lock(mu_);
-    auto* e = find(record.app_id, record.task.id);
-    if (!e) co_return not_found();
-    if (a2a::is_terminal(e->record.task.status.state) && e->record.task.status.state != record.task.status.state)
-        co_return Error{Errc::conflict, "task is already " + std::string(a2a::to_string(e->record.task.status.state))};
-    if (record.task.context_id != e->record.task.context_id) set_active(*e, false);  // re-listed below
-    old = std::exchange(e->record, std::move(record));
-    remember_messages(*e);
-    note_terminal(*e, dead);
-    co_return Status{};
+    co_return update_locked(std::move(record), old, dead);
+}
+
+boost::asio::awaitable<Result<TaskStore::RunStartStored>> MemoryTaskStore::start_run_with(TaskRecord record, SessionKey,
+                                                                                          std::optional<SessionEvent>) {
+    std::vector<Entry> dead;
+    TaskRecord old;
+    std::lock_guard lock(mu_);
+    const auto app = record.app_id;
+    const auto id = record.task.id;
+    if (auto st = update_locked(std::move(record), old, dead); !st) co_return st.error();
+    RunStartStored done;
+    if (auto* e = find(app, id)) done.push_configs = e->push;
+    co_return done;
+}
+
+boost::asio::awaitable<Result<TaskStore::RunEndStored>> MemoryTaskStore::finish_run_with(RunEnd end) {
+    std::vector<Entry> dead;
+    TaskRecord old;
+    std::vector<TaskEvent> old_events;
+    std::lock_guard lock(mu_);
+    const auto app = end.record.app_id;
+    const auto id = end.record.task.id;
+    if (auto st = update_locked(std::move(end.record), old, dead); !st) co_return st.error();
+    RunEndStored done;
+    if (auto* e = find(app, id)) {
+        old_events = std::exchange(e->events, std::move(end.events));
+        done.push_configs = e->push;
+    }
+    co_return done;
 }
 
 boost::asio::awaitable<Status> MemoryTaskStore::reopen(TaskRecord record) {

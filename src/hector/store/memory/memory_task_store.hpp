@@ -4,6 +4,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "hector/common/mutex.hpp"
 #include "hector/store/task_store.hpp"
 
 namespace hector::store {
@@ -41,6 +42,12 @@ class MemoryTaskStore final : public TaskStore {
     boost::asio::awaitable<Status> delete_push_config(std::string app_id, std::string task_id,
                                                       std::string config_id) override;
 
+    /// The run's working state and its push configs under one lock (the session is another store's).
+    boost::asio::awaitable<Result<RunStartStored>> start_run_with(TaskRecord record, SessionKey key,
+                                                                  std::optional<SessionEvent> user_message) override;
+    /// finish_run() and the push configs under one lock.
+    boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end) override;
+
     boost::asio::awaitable<Status> remove_app(std::string app_id) override;
     boost::asio::awaitable<Result<std::vector<StateCount>>> count_all_states() override;
     boost::asio::awaitable<Result<std::vector<std::pair<std::string, std::int64_t>>>> count_states(
@@ -60,9 +67,12 @@ class MemoryTaskStore final : public TaskStore {
         std::vector<a2a::PushNotificationConfig> push;
         std::uint64_t finished_order = 0;       // when it became terminal (for the cap)
         std::vector<std::string> message_keys;  // its entries in by_message_
+        std::size_t messages_seen = 0;          // history entries remember_messages() has looked at
         bool active = false;                    // listed in active_by_context_
     };
     Entry* find(const std::string& app_id, const std::string& task_id);
+    /// update() under mu_ (held): `old` takes the replaced record, to be freed after the lock.
+    Status update_locked(TaskRecord&& record, TaskRecord& old, std::vector<Entry>& dead);
     /// `dead` takes the entries purged meanwhile: callers declare it before their lock, so they are freed after
     /// the lock is released (freeing a task's history and events is most of a purge).
     void note_terminal(Entry& e, std::vector<Entry>& dead);
@@ -74,7 +84,7 @@ class MemoryTaskStore final : public TaskStore {
 
     std::size_t max_terminal_;
     std::chrono::milliseconds retention_;
-    mutable std::mutex mu_;
+    mutable AdaptiveMutex mu_;
     std::unordered_map<std::string, Entry> tasks_;
     std::unordered_map<std::string, std::string> by_message_;  // app\0user\0context\0message → task id
     std::map<std::uint64_t, std::string> terminal_;            // finished order → task id, oldest first
