@@ -158,9 +158,9 @@ class RpcCall {
         if (!blocking) co_return result(a2a::to_text(started->task, history));
         // Wait for a terminal or interrupted state, then answer with the task as it stands.
         if (started->subscription) co_await await_final(*started->subscription);
-        auto task = co_await ctx_.tasks->outcome(caller_of(req_), target_.agent, *started);
+        auto task = co_await ctx_.tasks->outcome_text(caller_of(req_), target_.agent, *started, history);
         if (!task) co_return error(task.error());
-        co_return result(a2a::to_text(*task, history));
+        co_return result(*task);
     }
 
     Awaitable stream() {
@@ -305,13 +305,16 @@ Awaitable rest_route(Context& ctx, Request& req, bool streaming) {
         co_return stream;
     }
     if (blocking && started->subscription) co_await await_final(*started->subscription);
-    Result<a2a::Task> task = started->task;
-    if (blocking)
-        task = co_await ctx.tasks->outcome(caller_of(req), target.agent, *started);
-    else
-        task = co_await ctx.tasks->get(caller_of(req), target.agent, started->task.id);
+    Result<std::string> task = std::string();
+    if (blocking) {
+        task = co_await ctx.tasks->outcome_text(caller_of(req), target.agent, *started, history);
+    } else if (auto got = co_await ctx.tasks->get(caller_of(req), target.agent, started->task.id); got) {
+        task = a2a::to_text(*got, history);
+    } else {
+        task = std::move(got).error();
+    }
     if (!task) co_return rest_failure(task.error());
-    auto response = Response::text(200, a2a::to_text(*task, history), "application/json");
+    auto response = Response::text(200, std::move(*task), "application/json");
     apply_rate_limit(admission, response);
     co_return response;
 }

@@ -385,18 +385,17 @@ asio::awaitable<Result<a2a::Task>> TaskManager::get(const Caller& caller, std::s
     co_return std::move(r->task);
 }
 
-asio::awaitable<Result<a2a::Task>> TaskManager::outcome(const Caller& caller, std::string agent,
-                                                        const Started& started) {
+asio::awaitable<Result<std::string>> TaskManager::outcome_text(const Caller& caller, std::string agent,
+                                                               const Started& started,
+                                                               std::optional<int> history_length) {
     if (auto t = std::static_pointer_cast<Live>(started.run)) {
         co_await until_stored(t);
-        std::optional<a2a::Task> task;
-        {
-            std::lock_guard lock(t->mu);
-            if (t->confirmed || t->finished) task = t->record.task;
-        }
-        if (task) co_return std::move(*task);
+        std::lock_guard lock(t->mu);
+        if (t->confirmed || t->finished) co_return a2a::to_text(t->record.task, history_length);
     }
-    co_return co_await get(caller, std::move(agent), started.task.id);
+    auto task = co_await get(caller, std::move(agent), started.task.id);
+    if (!task) co_return std::move(task).error();
+    co_return a2a::to_text(*task, history_length);
 }
 
 asio::awaitable<Result<a2a::Task>> TaskManager::cancel(const Caller& caller, std::string agent, std::string task_id) {

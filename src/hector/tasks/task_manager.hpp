@@ -122,9 +122,11 @@ class TaskManager {
     boost::asio::awaitable<Result<Started>> start(StartRequest request);
     /// tasks/get. -32001 unless the task belongs to (caller app, agent) and the caller's user (or admin).
     boost::asio::awaitable<Result<a2a::Task>> get(const Caller& caller, std::string agent, std::string task_id);
-    /// The task a blocking send started, once its final event came: from the run itself when it started here (no
-    /// read of the store, even after the run left the live table), once its end is stored; else get().
-    boost::asio::awaitable<Result<a2a::Task>> outcome(const Caller& caller, std::string agent, const Started& started);
+    /// The task a blocking send started, once its final event came, as JSON text (a2a::to_text with
+    /// history_length): from the run itself when it started here (no read of the store, even after the run left
+    /// the live table, and no copy of the task), once its end is stored; else get().
+    boost::asio::awaitable<Result<std::string>> outcome_text(const Caller& caller, std::string agent,
+                                                             const Started& started, std::optional<int> history_length);
     /// tasks/cancel: compare-and-set to canceled, then stop the run. -32002 when already terminal.
     boost::asio::awaitable<Result<a2a::Task>> cancel(const Caller& caller, std::string agent, std::string task_id);
     /// POST /tasks/{taskId}/toolCalls/{callId}/cancel: stops one running tool call; the task goes on.
