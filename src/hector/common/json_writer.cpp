@@ -96,9 +96,42 @@ void append_json_string(std::string& out, std::string_view s) {
     out += '"';
 }
 
+JsonWriter& JsonWriter::key(std::string_view k) {
+    // One append for the comma, the quotes, the key and the colon (keys are the codec's short field names).
+    char buf[64];
+    if (k.size() + 4 > sizeof buf) {
+        comma();
+        append_json_string(out_, k);
+        out_ += ':';
+    } else {
+        std::size_t n = 0;
+        if (need_comma_) buf[n++] = ',';
+        buf[n++] = '"';
+        std::memcpy(buf + n, k.data(), k.size());
+        n += k.size();
+        buf[n++] = '"';
+        buf[n++] = ':';
+        out_.append(buf, n);
+    }
+    need_comma_ = false;
+    return *this;
+}
+
 JsonWriter& JsonWriter::string(std::string_view s) {
-    comma();
-    append_json_string(out_, s);
+    if (plain_run_end(s, 0) == s.size()) {
+        // The common case, nothing to escape: one append of the whole literal.
+        const std::size_t at = out_.size();
+        const std::size_t lead = need_comma_ ? 1 : 0;
+        out_.resize(at + lead + s.size() + 2);
+        char* p = out_.data() + at;
+        if (lead) *p++ = ',';
+        *p++ = '"';
+        std::memcpy(p, s.data(), s.size());
+        p[s.size()] = '"';
+    } else {
+        comma();
+        append_json_string(out_, s);
+    }
     need_comma_ = true;
     return *this;
 }

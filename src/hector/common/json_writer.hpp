@@ -39,14 +39,7 @@ class JsonWriter {
         return *this;
     }
     /// A member's key; its value follows. `k` must be plain ASCII without quotes (the codec's own field names).
-    JsonWriter& key(std::string_view k) {
-        comma();
-        out_ += '"';
-        out_ += k;
-        out_ += "\":";
-        need_comma_ = false;
-        return *this;
-    }
+    JsonWriter& key(std::string_view k);
     JsonWriter& string(std::string_view s);
     JsonWriter& boolean(bool b) {
         comma();

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include "hector/agent/agent.hpp"
@@ -58,6 +59,9 @@ struct TaskManager::Live {
     std::string artifact_id;
     bool artifact_open = false;
     std::string answer;
+    /// The answer's artifact-update event, made on the first chunk and reused for the next ones with only the
+    /// chunk's text and `append` changed (under mu).
+    std::optional<a2a::ArtifactUpdateEvent> answer_chunk;
 
     /// Appends an event (its JSON text) under `mu` (held by the caller), fans it out and, for a final event, ends
     /// every stream. With publish = false the event is only logged and kept for publish_final(). An artifact event

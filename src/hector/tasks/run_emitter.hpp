@@ -18,14 +18,18 @@ class RunEmitter final : public agent::RunEmitter {
         if (text.empty()) return;
         std::lock_guard lock(task_.mu);
         if (task_.finished) return;
-        a2a::ArtifactUpdateEvent e;
-        e.task_id = task_.record.task.id;
-        e.context_id = task_.record.task.context_id;
-        e.artifact.artifact_id = task_.artifact_id;
-        e.artifact.name = "answer";
-        e.artifact.parts.push_back(a2a::Part::make_text(std::string(text)));
+        if (!task_.answer_chunk) {
+            auto& e = task_.answer_chunk.emplace();
+            e.task_id = task_.record.task.id;
+            e.context_id = task_.record.task.context_id;
+            e.artifact.artifact_id = task_.artifact_id;
+            e.artifact.name = "answer";
+            e.artifact.parts.push_back(a2a::Part::make_text({}));
+            e.last_chunk = false;
+        }
+        auto& e = *task_.answer_chunk;
+        e.artifact.parts.front().text.assign(text);
         e.append = task_.artifact_open;
-        e.last_chunk = false;
         task_.artifact_open = true;
         task_.answer.append(text);
         task_.append(store::TaskEvent::Kind::artifact, a2a::to_text(e), false, false, true, task_.artifact_id);
