@@ -78,6 +78,9 @@ class QueueStore {
                                                       bool refund) = 0;
     /// The run is over (completed, canceled, failed for good, waiting for input).
     virtual boost::asio::awaitable<Status> remove(std::string task_id) = 0;
+    /// remove(), and whether pending jobs are left that a worker might claim now, so the caller wakes the workers
+    /// only then. A store that cannot tell cheaply says true (the default).
+    virtual boost::asio::awaitable<Result<bool>> remove_and_peek(std::string task_id);
     /// Removes a background job's row if no worker has claimed it yet (its task was canceled while it waited), so
     /// it no longer holds back its conversation. True when a pending job of the same conversation is waiting (the
     /// caller wakes the workers).

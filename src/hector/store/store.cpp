@@ -28,6 +28,11 @@ bool take_recorded_user_message(std::vector<SessionEvent>& history, const std::s
     return false;
 }
 
+boost::asio::awaitable<Result<bool>> QueueStore::remove_and_peek(std::string task_id) {
+    if (auto st = co_await remove(std::move(task_id)); !st) co_return st.error();
+    co_return true;
+}
+
 boost::asio::awaitable<Status> TaskStore::finish_run(TaskRecord record, std::vector<TaskEvent> events) {
     auto app = record.app_id;
     auto id = record.task.id;

@@ -197,12 +197,18 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
     // The run is over: its queue row goes (to the dead-letter queue when the job failed for good), unless the
     // store did that with the outcome. (Two statements: g++ 12 miscompiles a conditional expression with co_await
     // in both branches.)
+    bool pending_left = true;  // whether a queued job may be claimable now that this run is over
     if (!joined.queue) {
         Status st;
-        if (letter)
+        if (letter) {
             st = co_await queue_.bury(id, std::move(*letter));
-        else
-            st = co_await queue_.remove(id);
+        } else {
+            auto peeked = co_await queue_.remove_and_peek(id);
+            if (peeked)
+                pending_left = *peeked;
+            else
+                st = std::move(peeked).error();
+        }
         if (!st) log::warn("tasks", "task {}: could not update its queue entry: {}", id, st.error().message);
     }
 
@@ -227,8 +233,11 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
     asio::post(t->strand, [t] { t->persisted.expires_at(asio::steady_timer::time_point::min()); });
     // A worker slot is free, unless the claim above filled it or found the queue empty. A run's end may let a
     // queued job or a waiting interactive run of its conversation through (DECISIONS 20): the store says so where
-    // it holds the queue; the in-memory claim costs nothing, so it is simply tried.
-    if ((t->background && !refilled) || joined.conversation_waits || (!t->background && !joined.queue)) wake_workers();
+    // it holds the queue; else the queue says whether anything is pending at all.
+    const bool others_may_wait = pending_left || turn_waiters_.load() > 0;
+    if ((t->background && !refilled) || joined.conversation_waits ||
+        (!t->background && !joined.queue && others_may_wait))
+        wake_workers();
 }
 
 namespace {

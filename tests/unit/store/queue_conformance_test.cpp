@@ -82,6 +82,25 @@ TEST_P(StoreConformance, QueueClaimsTakeTheOldestAvailableItemsUpToTheLimit) {
     EXPECT_EQ(ids_of(*sync(queue().claim("worker-b", 10, kNow + 2h, kNow + 3h))), (std::vector<std::string>{"future"}));
 }
 
+// A run's end wakes the workers only when remove_and_peek says a job may be waiting: it must never hide one.
+TEST_P(StoreConformance, QueueRemoveAndPeekNeverHidesAPendingJob) {
+    PUT(pending("a", kNow - 2s));
+    PUT(pending("b", kNow - 1s));
+    auto claimed = sync(queue().claim("w", 1, kNow, kNow + 60s));  // a (the older) runs, b waits
+    ASSERT_EQ(claimed->size(), 1u);
+    ASSERT_EQ(claimed->front().task_id, "a");
+    auto left = sync(queue().remove_and_peek("a"));
+    ASSERT_TRUE(left.ok()) << left.error().message;
+    EXPECT_TRUE(*left);
+    EXPECT_FALSE(sync(queue().get("a"))->has_value());
+    ASSERT_TRUE(sync(queue().remove("b")).ok());
+    PUT(pending("c", kNow - 1s));
+    ASSERT_EQ(sync(queue().claim("w", 1, kNow, kNow + 60s))->size(), 1u);
+    auto none = sync(queue().remove_and_peek("c"));  // nothing pending: a store may say false, or true if unsure
+    ASSERT_TRUE(none.ok()) << none.error().message;
+    EXPECT_FALSE(sync(queue().get("c"))->has_value());
+}
+
 TEST_P(StoreConformance, QueueAPutOfAQueuedTaskIsAConflict) {
     PUT(pending("t1", kNow));
     auto again = sync(queue().put(pending("t1", kNow)));

@@ -145,6 +145,15 @@ boost::asio::awaitable<Status> MemoryQueueStore::remove(std::string task_id) {
     co_return Status{};
 }
 
+boost::asio::awaitable<Result<bool>> MemoryQueueStore::remove_and_peek(std::string task_id) {
+    std::lock_guard lock(mu_);
+    if (auto it = items_.find(task_id); it != items_.end()) {
+        unlist(it->second);
+        items_.erase(it);
+    }
+    co_return !pending_.empty();
+}
+
 boost::asio::awaitable<Result<std::optional<QueueItem>>> MemoryQueueStore::get(std::string task_id) {
     std::lock_guard lock(mu_);
     auto it = items_.find(task_id);

@@ -24,6 +24,8 @@ class MemoryQueueStore final : public QueueStore {
     boost::asio::awaitable<Status> reschedule(std::string task_id, TimePoint available_at, std::string error,
                                               bool refund) override;
     boost::asio::awaitable<Status> remove(std::string task_id) override;
+    /// True when any job is pending: this store serves one instance, so nothing else could be waiting.
+    boost::asio::awaitable<Result<bool>> remove_and_peek(std::string task_id) override;
     boost::asio::awaitable<Result<bool>> drop_pending(std::string task_id) override;
     /// Nothing is parked here: claims skip a conversation's blocked items in memory.
     boost::asio::awaitable<Result<std::size_t>> release_parked() override { co_return std::size_t{0}; }
