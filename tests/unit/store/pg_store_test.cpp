@@ -253,7 +253,7 @@ TEST_F(PgTest, InteractiveRunsOfAConversationInsertedAtOnceTakeTurns) {
     std::optional<bool> a_runs, b_runs;
     std::thread first([&] {
         EXPECT_TRUE(d.transact(sql::TxMode::write, [&](sql::Connection& c) -> Status {
-                         auto r = sql::insert_interactive_row(c, row("a"));
+                         auto r = sql::insert_interactive_row(c, row("a"), "{}");
                          if (!r) return std::move(r).error();
                          a_runs = *r;
                          a_inserted.set_value();
@@ -264,7 +264,7 @@ TEST_F(PgTest, InteractiveRunsOfAConversationInsertedAtOnceTakeTurns) {
     a_inserted.get_future().wait();
     std::thread second([&] {
         EXPECT_TRUE(d.transact(sql::TxMode::write, [&](sql::Connection& c) -> Status {
-                         auto r = sql::insert_interactive_row(c, row("b"));
+                         auto r = sql::insert_interactive_row(c, row("b"), "{}");
                          if (!r) return std::move(r).error();
                          b_runs = *r;
                          return {};
@@ -307,7 +307,7 @@ TEST_F(PgTest, AJobPutBesideAnInteractiveInsertIsNotClaimedBesideTheRun) {
     std::promise<void> run_inserted, run_may_commit;
     std::thread first([&] {
         EXPECT_TRUE(d.transact(sql::TxMode::write, [&](sql::Connection& c) -> Status {
-                         auto r = sql::insert_interactive_row(c, run);
+                         auto r = sql::insert_interactive_row(c, run, sql::encode_queue_input(run));
                          if (!r) return std::move(r).error();
                          run_inserted.set_value();
                          run_may_commit.get_future().wait();

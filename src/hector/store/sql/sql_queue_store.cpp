@@ -192,13 +192,16 @@ Status lock_conversation(Connection& c, const QueueItem& q) {
 
 }  // namespace
 
-Status insert_queue_row(Connection& c, const QueueItem& q) {
+std::string encode_queue_input(const QueueItem& item) {
+    return boost::json::serialize(item.input);
+}
+
+Status insert_queue_row(Connection& c, const QueueItem& q, const std::string& input) {
     if (auto st = lock_conversation(c, q); !st) return st;
     if (q.state == QueueItem::State::pending && q.kind == QueueItem::Kind::background) {
         auto r = c.run(kInsertPending, {q.task_id, q.app_id, std::string("background"), std::int64_t{q.attempts},
-                                        to_nanos(q.available_at), Param(nullptr), Param(nullptr), q.last_error,
-                                        boost::json::serialize(q.input), to_nanos(q.created_at), q.context_id, q.app_id,
-                                        q.context_id, q.context_id});
+                                        to_nanos(q.available_at), Param(nullptr), Param(nullptr), q.last_error, input,
+                                        to_nanos(q.created_at), q.context_id, q.app_id, q.context_id, q.context_id});
         if (!r) return std::move(r).error();
         return {};
     }
@@ -208,17 +211,16 @@ Status insert_queue_row(Connection& c, const QueueItem& q) {
                              std::string(q.kind == QueueItem::Kind::interactive ? "interactive" : "background"),
                              std::string(q.state == QueueItem::State::running ? "running" : "pending"),
                              std::int64_t{q.attempts}, to_nanos(q.available_at), lease_owner, lease_expires,
-                             q.last_error, boost::json::serialize(q.input), to_nanos(q.created_at), q.context_id});
+                             q.last_error, input, to_nanos(q.created_at), q.context_id});
     if (!r) return std::move(r).error();
     return {};
 }
 
-Result<bool> insert_interactive_row(Connection& c, const QueueItem& q) {
+Result<bool> insert_interactive_row(Connection& c, const QueueItem& q, const std::string& input) {
     if (auto st = lock_conversation(c, q); !st) return std::move(st).error();
-    auto r = c.run(kInsertInteractive,
-                   {q.task_id, q.app_id, std::int64_t{q.attempts}, to_nanos(q.available_at), q.lease_owner,
-                    to_nanos(q.lease_expires_at), q.last_error, boost::json::serialize(q.input), to_nanos(q.created_at),
-                    q.context_id, q.app_id, q.context_id, q.context_id});
+    auto r = c.run(kInsertInteractive, {q.task_id, q.app_id, std::int64_t{q.attempts}, to_nanos(q.available_at),
+                                        q.lease_owner, to_nanos(q.lease_expires_at), q.last_error, input,
+                                        to_nanos(q.created_at), q.context_id, q.app_id, q.context_id, q.context_id});
     if (!r) return std::move(r).error();
     return !r->rows.empty() && r->rows.front().text(0) == "running";
 }
@@ -258,8 +260,9 @@ boost::asio::awaitable<Result<bool>> SqlQueueStore::take_turn(std::string task_i
 }
 
 boost::asio::awaitable<Status> SqlQueueStore::put(QueueItem q) {
-    return db_.write<void>([this, q = std::move(q)](Connection& c) -> Status {
-        if (auto st = insert_queue_row(c, q); !st) return st;
+    auto input = encode_queue_input(q);
+    return db_.write<void>([this, q = std::move(q), input = std::move(input)](Connection& c) -> Status {
+        if (auto st = insert_queue_row(c, q, input); !st) return st;
         if (q.state != QueueItem::State::pending || !q.announce) return {};
         return db_.signal(c, 'q', "");  // idle workers of other instances may take it
     });

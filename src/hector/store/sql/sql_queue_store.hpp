@@ -8,8 +8,13 @@ namespace hector::store::sql {
 /// QueueStore on the tasks' SQL database. Claims are one UPDATE ... RETURNING over a subquery that, on PostgreSQL,
 /// takes its rows with FOR UPDATE SKIP LOCKED, so concurrent instances never claim the same item and never wait on
 /// each other; SQLite has a single writer. Thread-safe; the database must outlive the store.
-/// Inserts a queue row inside the caller's transaction (SqlTaskStore::create_queued).
-Status insert_queue_row(Connection& c, const QueueItem& item);
+/// The queue row's input column: encoded by the caller before its write is queued, so SQLite's one writer thread
+/// runs only SQL.
+std::string encode_queue_input(const QueueItem& item);
+
+/// Inserts a queue row inside the caller's transaction (SqlTaskStore::create_queued); `input` is
+/// encode_queue_input(item).
+Status insert_queue_row(Connection& c, const QueueItem& item, const std::string& input);
 /// Ends a task's queue row inside the caller's transaction: deletes it, and files `letter` in the dead-letter queue
 /// when given (SqlTaskStore::finish_run_with ends a run this way). True when a pending job of the same conversation
 /// waits, which the end may have let through (QueueItem::context_id): the caller tells the workers.
@@ -17,7 +22,7 @@ Result<bool> end_queue_row(Connection& c, const std::string& task_id, const std:
 
 /// Inserts an interactive run's row (given running) inside the caller's transaction: true when it is running, false
 /// when it waits for its turn (TaskStore::Queued::waiting).
-Result<bool> insert_interactive_row(Connection& c, const QueueItem& item);
+Result<bool> insert_interactive_row(Connection& c, const QueueItem& item, const std::string& input);
 
 /// Claims queue rows inside the caller's transaction (SqlQueueStore::claim, SqlTaskStore::claim_runs).
 Result<std::vector<QueueItem>> claim_queue_rows(Connection& c, const std::string& owner, std::size_t max, TimePoint now,

@@ -337,16 +337,16 @@ asio::awaitable<Status> SqlTaskStore::finish_run(TaskRecord record, std::vector<
 namespace {
 
 Result<TaskStore::Queued> do_create_queued(Database& db, Connection& c, const TaskRecord& r, const TaskColumns& cols,
-                                           const QueueItem& q) {
+                                           const QueueItem& q, const std::string& input) {
     using Queued = TaskStore::Queued;
     if (auto st = do_create(c, r, cols); !st) return st.error();
     // The queue always lives in the tasks' database (DECISIONS 25).
     if (q.kind == QueueItem::Kind::interactive && q.state == QueueItem::State::running) {
-        auto started = insert_interactive_row(c, q);
+        auto started = insert_interactive_row(c, q, input);
         if (!started) return std::move(started).error();
         return *started ? Queued::as_given : Queued::waiting;
     }
-    if (auto st = insert_queue_row(c, q); !st) return st.error();
+    if (auto st = insert_queue_row(c, q, input); !st) return st.error();
     // Idle workers of other instances may take it.
     if (q.state == QueueItem::State::pending && q.announce)
         if (auto st = db.signal(c, 'q', ""); !st) return st.error();
@@ -378,27 +378,31 @@ Result<TaskStore::RunStartStored> do_start_in_session(Connection& c, const TaskR
 
 asio::awaitable<Result<TaskStore::Queued>> SqlTaskStore::create_queued(TaskRecord record, QueueItem item) {
     auto cols = encode_task(record.task);
-    return db_.write<Queued>([this, r = std::move(record), q = std::move(item), cols = std::move(cols)](
-                                 Connection& c) -> Result<Queued> { return do_create_queued(db_, c, r, cols, q); });
+    auto input = encode_queue_input(item);
+    return db_.write<Queued>([this, r = std::move(record), q = std::move(item), cols = std::move(cols),
+                              input = std::move(input)](Connection& c) -> Result<Queued> {
+        return do_create_queued(db_, c, r, cols, q, input);
+    });
 }
 
 asio::awaitable<Result<TaskStore::CreatedRun>> SqlTaskStore::create_and_start(TaskRecord record, QueueItem item,
                                                                               RunStart start) {
     if (!sessions_here_) return TaskStore::create_and_start(std::move(record), std::move(item), std::move(start));
-    auto cols = encode_task(record.task);
+    // The record as given is encoded only if the run must wait for its turn (rarely): on the writer thread then.
     auto working_cols = encode_task(start.working.task);
+    auto input = encode_queue_input(item);
     auto user_columns = start.user_message ? encode_session_event(*start.user_message) : SessionEventJson{};
-    return db_.write<CreatedRun>([this, r = std::move(record), q = std::move(item), cols = std::move(cols),
+    return db_.write<CreatedRun>([this, r = std::move(record), q = std::move(item), input = std::move(input),
                                   start = std::move(start), working_cols = std::move(working_cols),
                                   user_columns = std::move(user_columns)](Connection& c) -> Result<CreatedRun> {
         CreatedRun out;
         // The task goes in already working (one write of its row instead of two); should the run have to wait for
         // its turn, the row goes back to the record as given and the run is started when its turn comes.
-        auto queued = do_create_queued(db_, c, start.working, working_cols, q);
+        auto queued = do_create_queued(db_, c, start.working, working_cols, q, input);
         if (!queued) return std::move(queued).error();
         out.queued = *queued;
         if (out.queued != Queued::as_given) {
-            if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st.error();
+            if (auto st = do_update(c, r, encode_task(r.task), MessageIndex::keep); !st) return st.error();
             return out;
         }
         auto started = do_start_in_session(c, start.working, working_cols, start.session, start.user_message,
