@@ -7,6 +7,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <optional>
+
 namespace hector::tasks {
 
 namespace asio = boost::asio;
@@ -36,39 +38,41 @@ void Subscription::close() {
     if (!channel_.try_send(boost::system::error_code{}, std::move(end))) channel_.close();
 }
 
-Subscription::Next Subscription::try_next() {
+Subscription::Next Subscription::received(Event event) {
     Next out;
-    out.kind = Next::Kind::timeout;
-    bool ended = false;
+    if (event.seq == kEndOfStream) {
+        channel_.close();
+        return out;
+    }
+    out.kind = Next::Kind::event;
+    out.event = std::move(event);
+    return out;
+}
+
+Subscription::Next Subscription::try_next() {
+    // The event is looked at after try_receive returns: the channel must not be closed from inside its handler.
+    std::optional<Event> got;
+    bool closed = false;
     channel_.try_receive([&](boost::system::error_code ec, Event event) {
-        if (ec || event.seq == kEndOfStream) {
-            out.kind = Next::Kind::closed;
-            ended = !ec;
-            return;
-        }
-        out.kind = Next::Kind::event;
-        out.event = std::move(event);
+        if (ec)
+            closed = true;
+        else
+            got = std::move(event);
     });
-    if (ended) channel_.close();
+    if (got) return received(std::move(*got));
+    Next out;
+    if (!closed) out.kind = Next::Kind::timeout;
     return out;
 }
 
 asio::awaitable<Subscription::Next> Subscription::next() {
     if (auto ready = try_next(); ready.kind != Next::Kind::timeout) co_return ready;
-    Next out;
     auto [ec, event] = co_await channel_.async_receive(asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return out;  // closed
-    if (event.seq == kEndOfStream) {
-        channel_.close();
-        co_return out;
-    }
-    out.kind = Next::Kind::event;
-    out.event = std::move(event);
-    co_return out;
+    if (ec) co_return Next{};  // closed
+    co_return received(std::move(event));
 }
 
 asio::awaitable<Subscription::Next> Subscription::next(std::chrono::milliseconds wait) {
-    Next out;
     asio::steady_timer timer(co_await asio::this_coro::executor, wait);
     // Both results are inspected: an event that arrived while the timer fired is still delivered, never lost.
     auto [order, receive_ec, event, timer_ec] =
@@ -77,15 +81,8 @@ asio::awaitable<Subscription::Next> Subscription::next(std::chrono::milliseconds
             .async_wait(asio::experimental::wait_for_one(), asio::use_awaitable);
     (void)order;
     (void)timer_ec;
-    if (!receive_ec) {
-        if (event.seq == kEndOfStream) {
-            channel_.close();
-            co_return out;
-        }
-        out.kind = Next::Kind::event;
-        out.event = std::move(event);
-        co_return out;
-    }
+    if (!receive_ec) co_return received(std::move(event));
+    Next out;
     if (receive_ec != asio::experimental::error::channel_closed && channel_.is_open()) out.kind = Next::Kind::timeout;
     co_return out;
 }

@@ -55,6 +55,9 @@ class Subscription {
     bool overflowed() const { return overflowed_.load(); }
 
   private:
+    /// An event taken from the channel: the end-of-stream marker closes it (kind closed), anything else is `event`.
+    Next received(Event event);
+
     using Channel = boost::asio::experimental::concurrent_channel<void(boost::system::error_code, Event)>;
     Channel channel_;
     std::atomic<bool> overflowed_{false};
