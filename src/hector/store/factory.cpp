@@ -23,6 +23,7 @@ namespace {
 
 /// In-memory caps finished tasks at this many (DECISIONS 26).
 constexpr std::size_t kMemoryMaxTerminal = 10000;
+constexpr std::size_t kMemoryMaxSessions = MemorySessionStore::kDefaultMaxSessions;
 
 enum class Kind { memory, sql };
 
@@ -176,7 +177,7 @@ Result<Stores> open_stores(const config::Config& config, boost::asio::thread_poo
         out.tasks_backend = (*db)->describe();
     }
     if (sessions_choice->kind == Kind::memory) {
-        out.sessions = std::make_unique<MemorySessionStore>();
+        out.sessions = std::make_unique<MemorySessionStore>(kMemoryMaxSessions, config.storage.sessions.retention);
         out.apps = std::make_unique<MemoryAppStore>();
         if (options.key_dir.empty())
             out.keys = std::make_unique<MemorySigningKeyStore>();

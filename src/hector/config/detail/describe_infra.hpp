@@ -165,7 +165,9 @@ void describe(V& v, StoreBackendConfig& c) {
       {.doc = "inmemory (lost on restart) or sql; default sql on the implicit .hector/hector.db",
        .one_of = {"inmemory", "memory", "sql"}});
     v("database", c.database, {.doc = "sql: databases id (default: the only database, else .hector/hector.db)"});
-    v("retention", c.retention, {.doc = "tasks: terminal tasks are purged after this long"});
+    v("retention", c.retention,
+      {.doc = "tasks: terminal tasks are purged after this long; sessions (inmemory): conversations not written to for "
+              "this long are dropped"});
 }
 
 template <class V>

@@ -6,6 +6,22 @@
 
 namespace hector::store {
 
+MemorySessionStore::MemorySessionStore(std::size_t max_sessions, std::chrono::milliseconds retention)
+    : max_sessions_(std::max<std::size_t>(max_sessions, 1)), retention_(retention) {}
+
+void MemorySessionStore::trim(TimePoint now, std::vector<Entry>& dead) {
+    while (!lru_.empty()) {
+        auto it = sessions_.find(lru_.back());
+        const bool expired = it == sessions_.end() || it->second.session.updated_at + retention_ < now;
+        if (sessions_.size() <= max_sessions_ && !expired) break;
+        lru_.pop_back();
+        if (it != sessions_.end()) {
+            dead.push_back(std::move(it->second));
+            sessions_.erase(it);
+        }
+    }
+}
+
 Session MemorySessionStore::view(const SessionKey& key, const Session* stored,
                                  std::optional<std::size_t> last_events) const {
     Session out;
@@ -32,24 +48,30 @@ boost::asio::awaitable<Result<Session>> MemorySessionStore::get(SessionKey key,
     std::lock_guard lock(mu_);
     auto it = sessions_.find({key.app_id, key.user_id, key.id});
     if (it == sessions_.end()) co_return Error{Errc::not_found, "session not found"};
-    co_return view(key, &it->second, last_events);
+    co_return view(key, &it->second.session, last_events);
 }
 
 boost::asio::awaitable<Result<Session>> MemorySessionStore::open(SessionKey key,
                                                                  std::optional<std::size_t> last_events) {
     std::lock_guard lock(mu_);
     auto it = sessions_.find({key.app_id, key.user_id, key.id});
-    co_return view(key, it == sessions_.end() ? nullptr : &it->second, last_events);
+    co_return view(key, it == sessions_.end() ? nullptr : &it->second.session, last_events);
 }
 
 boost::asio::awaitable<Result<SessionEvent>> MemorySessionStore::append(SessionKey key, SessionEvent event) {
+    std::vector<Entry> dead;  // freed after the lock
     std::lock_guard lock(mu_);
-    auto [it, inserted] = sessions_.try_emplace({key.app_id, key.user_id, key.id});
-    Session& s = it->second;
+    Key k{key.app_id, key.user_id, key.id};
+    auto [it, inserted] = sessions_.try_emplace(k);
+    Session& s = it->second.session;
     auto now = Clock::now();
     if (inserted) {
         s.key = key;
         s.created_at = now;
+        lru_.push_front(std::move(k));
+        it->second.written = lru_.begin();
+    } else {
+        lru_.splice(lru_.begin(), lru_, it->second.written);
     }
     event.seq = static_cast<std::int64_t>(s.events.size()) + 1;
     if (event.id.empty()) event.id = new_uuid();
@@ -72,12 +94,16 @@ boost::asio::awaitable<Result<SessionEvent>> MemorySessionStore::append(SessionK
     s.events.push_back(event);
     s.event_count = static_cast<std::int64_t>(s.events.size());
     s.updated_at = now;
+    trim(now, dead);  // never this session: it is the most recently written
     co_return event;
 }
 
 boost::asio::awaitable<Status> MemorySessionStore::remove(SessionKey key) {
     std::lock_guard lock(mu_);
-    if (sessions_.erase({key.app_id, key.user_id, key.id}) == 0) co_return Error{Errc::not_found, "session not found"};
+    auto it = sessions_.find({key.app_id, key.user_id, key.id});
+    if (it == sessions_.end()) co_return Error{Errc::not_found, "session not found"};
+    lru_.erase(it->second.written);
+    sessions_.erase(it);
     co_return Status{};
 }
 
@@ -86,7 +112,8 @@ boost::asio::awaitable<Result<std::vector<SessionSummary>>> MemorySessionStore::
     std::vector<SessionSummary> all;
     {
         std::lock_guard lock(mu_);
-        for (const auto& [key, s] : sessions_) {
+        for (const auto& [key, entry] : sessions_) {
+            const auto& s = entry.session;
             if (std::get<0>(key) != app_id || std::get<1>(key) != user_id) continue;
             all.push_back({s.key, s.updated_at, static_cast<std::int64_t>(s.events.size())});
         }
@@ -110,7 +137,11 @@ boost::asio::awaitable<Result<std::vector<SessionSummary>>> MemorySessionStore::
 
 boost::asio::awaitable<Status> MemorySessionStore::remove_app(std::string app_id) {
     std::lock_guard lock(mu_);
-    std::erase_if(sessions_, [&](const auto& kv) { return std::get<0>(kv.first) == app_id; });
+    std::erase_if(sessions_, [&](const auto& kv) {
+        if (std::get<0>(kv.first) != app_id) return false;
+        lru_.erase(kv.second.written);
+        return true;
+    });
     std::erase_if(user_state_, [&](const auto& kv) { return kv.first.first == app_id; });
     app_state_.erase(app_id);
     co_return Status{};

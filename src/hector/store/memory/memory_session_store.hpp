@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <list>
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -10,9 +12,15 @@
 
 namespace hector::store {
 
-/// In-process SessionStore.
+/// In-process SessionStore. It keeps at most `max_sessions` sessions, and none that was not written to for
+/// `retention`: past either bound the least recently written sessions are dropped (in-memory conversations are
+/// lost on restart anyway; a server that runs for months must not grow with every conversation it ever had).
 class MemorySessionStore final : public SessionStore {
   public:
+    static constexpr std::size_t kDefaultMaxSessions = 10000;
+    explicit MemorySessionStore(std::size_t max_sessions = kDefaultMaxSessions,
+                                std::chrono::milliseconds retention = std::chrono::hours(24 * 7));
+
     boost::asio::awaitable<Result<Session>> get(SessionKey key, std::optional<std::size_t> last_events) override;
     boost::asio::awaitable<Result<Session>> open(SessionKey key, std::optional<std::size_t> last_events) override;
     boost::asio::awaitable<Result<SessionEvent>> append(SessionKey key, SessionEvent event) override;
@@ -34,7 +42,18 @@ class MemorySessionStore final : public SessionStore {
         }
     };
     AdaptiveMutex mu_;
-    std::unordered_map<Key, Session, KeyHash> sessions_;                             // session-scoped state
+    struct Entry {
+        Session session;
+        std::list<Key>::iterator written;  // its place in lru_
+    };
+    /// Drops sessions from the least recently written end while there are more than max_sessions_ or the oldest
+    /// is past retention_. Under mu_; the dropped ones go to `dead`, to be freed after the lock.
+    void trim(TimePoint now, std::vector<Entry>& dead);
+
+    const std::size_t max_sessions_;
+    const std::chrono::milliseconds retention_;
+    std::unordered_map<Key, Entry, KeyHash> sessions_;                               // session-scoped state
+    std::list<Key> lru_;                                                             // most recently written first
     std::map<std::pair<std::string, std::string>, boost::json::object> user_state_;  // (app, user) → user: keys
     std::map<std::string, boost::json::object> app_state_;                           // app → app: keys
 
