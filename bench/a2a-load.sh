@@ -53,6 +53,9 @@ for c in 1 16; do "$LOAD" send "$PORT" waiting "$c" "$SECONDS_PER_RUN" 20; done
 # The same with each request's model time drawn from 10-30 ms: with a fixed time the 16 clients stay in lockstep
 # (the model answers all of them at once, and the last of the burst waits for the other 15).
 for c in 1 16; do "$LOAD" send "$PORT" waiting "$c" "$SECONDS_PER_RUN" 10-30; done
+# The baseline of those figures: the same requests straight to the fake model server, without hector in between
+# (what the fake and HTTP to it take by themselves is part of the overhead above).
+for c in 1 16; do "$LOAD" model "$FPORT" - "$c" "$SECONDS_PER_RUN" 10-30; done
 rss() { awk '/VmRSS/{print $2}' /proc/$HPID/status; }
 echo "hector RSS before streams: $(( $(rss) / 1024 )) MB"
 TASKS=$(( (STREAMS + 63) / 64 ))

@@ -9,6 +9,9 @@
 //       range LO-HI: each request then asks for its own delay, drawn uniformly, and that is what is subtracted.
 //       With a fixed delay the closed-loop clients move in lockstep (the model answers all of them at once);
 //       varied delays, as real models have, spread them out.
+//   a2a_load model  <fake-port> - <concurrency> <seconds> <model-ms>
+//       streamed chat completions straight to the fake OpenAI server, with the same clients and delays: what the
+//       model server and HTTP to it add by themselves, the baseline for the overhead figures above.
 //   a2a_load hold   <port> <agent> <streams> <tasks> <seconds>   (needs a model that keeps tasks running)
 //   a2a_load queue  <ports> <agent> <tasks> <concurrency> <admin-secret> [model-ms]
 //       non-blocking sends spread over the comma-separated ports, then waits until the first port's
@@ -39,6 +42,12 @@ std::string send_body(const std::string& method, const std::string& text, bool b
     return R"({"jsonrpc":"2.0","id":1,"method":")" + method +
            R"(","params":{"message":{"role":"user","parts":[{"kind":"text","text":")" + text +
            R"("}]},"configuration":{"blocking":)" + (blocking ? "true" : "false") + "}}}";
+}
+
+// A streamed chat completion straight to the fake OpenAI server (mode "model"): the baseline of what the model
+// server and HTTP to it cost without hector in between.
+std::string chat_body(const std::string& text) {
+    return R"({"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":")" + text + R"("}]})";
 }
 
 http::request<http::string_body> make_request(const std::string& target, std::string body) {
@@ -84,15 +93,19 @@ asio::awaitable<void> client(tcp::endpoint ep, std::string target, std::string m
     while (Clock::now() < until) {
         const int model_ms = model.on() ? draw(rng) : 0;
         const std::string prefix = model_ms > 0 ? "wait" + std::to_string(model_ms) + " " : "";
-        auto req = make_request(target, send_body(method, prefix + "load test message " + std::to_string(n++)));
+        const bool direct = method == "model";
+        const std::string text = prefix + "load test message " + std::to_string(n++);
+        auto req = make_request(target, direct ? chat_body(text) : send_body(method, text));
         auto t0 = Clock::now();
         auto [wec, wn] = co_await http::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
         http::response_parser<http::string_body> parser;
         parser.body_limit(64 * 1024 * 1024);
         auto [rec, rn] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-        if (wec || rec || parser.get().result_int() != 200 ||
-            parser.get().body().find("\"error\"") != std::string::npos ||
-            parser.get().body().find("completed") == std::string::npos) {
+        const auto& body = parser.get().body();
+        const bool answered =
+            direct ? body.find("[DONE]") != std::string::npos
+                   : body.find("\"error\"") == std::string::npos && body.find("completed") != std::string::npos;
+        if (wec || rec || parser.get().result_int() != 200 || !answered) {
             ++stats.errors;
             if (wec || rec) break;
             continue;
@@ -117,7 +130,9 @@ int run_closed_loop(const std::string& method, int port, const std::string& agen
     auto until = Clock::now() + std::chrono::seconds(seconds);
     auto start = Clock::now();
     for (int i = 0; i < concurrency; ++i)
-        asio::co_spawn(io, client(ep, "/agents/" + agent, method, until, model, static_cast<unsigned>(i) + 1, stats),
+        asio::co_spawn(io,
+                       client(ep, method == "model" ? "/v1/chat/completions" : "/agents/" + agent, method, until, model,
+                              static_cast<unsigned>(i) + 1, stats),
                        asio::detached);
     io.run();
     double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
@@ -289,6 +304,7 @@ int run_queue(const std::string& ports, const std::string& agent, int tasks, int
 int main(int argc, char** argv) {
     if (argc < 6) {
         std::cerr << "usage: a2a_load send|stream <port> <agent> <concurrency> <seconds> [model-ms or lo-hi]\n"
+                     "       a2a_load model <fake-openai-port> - <concurrency> <seconds> <model-ms or lo-hi>\n"
                      "       a2a_load hold <port> <agent> <streams> <tasks> <seconds>\n"
                      "       a2a_load queue <port[,port...]> <agent> <tasks> <concurrency> <admin-secret> "
                      "[model-ms]\n";
@@ -305,6 +321,7 @@ int main(int argc, char** argv) {
         return run_closed_loop("message/send", port, agent, std::atoi(argv[4]), std::atoi(argv[5]), model);
     if (mode == "stream")
         return run_closed_loop("message/stream", port, agent, std::atoi(argv[4]), std::atoi(argv[5]), model);
+    if (mode == "model") return run_closed_loop("model", port, agent, std::atoi(argv[4]), std::atoi(argv[5]), model);
     if (mode == "hold" && argc >= 7)
         return run_hold(port, agent, std::atoi(argv[4]), std::atoi(argv[5]), std::atoi(argv[6]));
     std::cerr << "unknown mode\n";
