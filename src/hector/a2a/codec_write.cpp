@@ -38,8 +38,8 @@ std::string_view kind_name(Part::Kind k) {
 
 template <class T>
 json::value value_of(const T& v) {
-    // Our own output: valid JSON, nested only as deep as the values it carries (which were parsed within limits).
-    auto parsed = parse_json(to_text(v), kDefaultJsonDepth * 4);
+    // Our own output: valid JSON, nested only as deep as the values it carries plus the codec's own levels.
+    auto parsed = parse_json(to_text(v), kOwnJsonDepth);
     return parsed ? std::move(parsed).value() : json::value();
 }
 
@@ -215,7 +215,7 @@ json::value to_json(const Artifact& artifact) {
     return value_of(artifact);
 }
 json::value to_json(const Task& task, std::optional<int> history_length) {
-    auto parsed = parse_json(to_text(task, history_length), kDefaultJsonDepth * 4);
+    auto parsed = parse_json(to_text(task, history_length), kOwnJsonDepth);
     return parsed ? std::move(parsed).value() : json::value();
 }
 json::value to_json(const StatusUpdateEvent& event) {

@@ -15,6 +15,9 @@ namespace hector {
 namespace json = boost::json;
 
 inline constexpr std::size_t kDefaultJsonDepth = 64;
+/// For JSON the server wrote itself and reads back (stored rows, its own codec output): deep enough for anything an
+/// accepted request could carry (server.limits.max_json_depth) inside the server's own wrapping.
+inline constexpr std::size_t kOwnJsonDepth = 1024;
 
 /// Parses text as one JSON value, refusing nesting deeper than max_depth, invalid UTF-8 and trailing data.
 /// Errors are Errc::parse_error with the parser's reason.

@@ -93,7 +93,7 @@ namespace {
 Event fanned_out(const TaskEvent& e) {
     bool interrupted = false;
     if (e.final && e.payload) {
-        auto v = parse_json(*e.payload);
+        auto v = parse_json(*e.payload, kOwnJsonDepth);
         const auto* status = v && v->is_object() ? v->as_object().if_contains("status") : nullptr;
         const auto* state = status && status->is_object() ? status->as_object().if_contains("state") : nullptr;
         interrupted = state && *state == "input-required";

@@ -1,6 +1,7 @@
 // Exact output (DECISIONS 3-4): every emitted object is compared with its expected JSON text and checked against
 // the v0.3.0 JSON Schema.
 #include <gtest/gtest.h>
+#include <boost/json/serialize.hpp>
 
 #include "hector/a2a/codec.hpp"
 #include "hector/common/time.hpp"
@@ -76,6 +77,24 @@ TEST(CodecOutput, Parts) {
     EXPECT_TRUE(SameJson(to_json(empty_data), R"({"kind":"data","type":"data","data":{}})"));
 
     for (const auto* p : {&text, &bytes, &uri, &data, &empty_data}) expect_schema(to_json(*p), "Part");
+}
+
+// server.limits.max_json_depth may let deep data parts in; the value form of the codec's output keeps them whole.
+TEST(CodecOutput, DeepDataPartsSurviveTheValueForm) {
+    json::value deep = json::object{{"leaf", true}};
+    for (int i = 0; i < 300; ++i) deep = json::object{{"n", std::move(deep)}};
+    Part p;
+    p.kind = Part::Kind::data;
+    p.data = deep.as_object();
+    Message m;
+    m.message_id = "m1";
+    m.parts.push_back(p);
+    auto v = to_json(m);
+    ASSERT_TRUE(v.is_object());
+    const json::value* at = &v.as_object().at("parts").as_array().at(0).as_object().at("data");
+    for (int i = 0; i < 300; ++i) at = &at->as_object().at("n");
+    EXPECT_EQ(*at, (json::object{{"leaf", true}}));
+    EXPECT_EQ(to_text(m), json::serialize(v));
 }
 
 TEST(CodecOutput, MessageLeavesOutEmptyOptionalFields) {

@@ -14,7 +14,7 @@ namespace {
 const a2a::Limits kStoredLimits{std::numeric_limits<std::size_t>::max(), std::numeric_limits<std::size_t>::max()};
 
 // Stored values were accepted at the request's depth bound; this only guards against a damaged row.
-constexpr std::size_t kStoredDepth = 1024;
+constexpr std::size_t kStoredDepth = kOwnJsonDepth;
 
 /// The wire reader insists on at least one part, but a message built by the server (a status message, an empty
 /// answer) may have none. A placeholder part makes it readable and is dropped again.

@@ -95,7 +95,7 @@ store::SessionEvent user_event(const a2a::Message& m, const std::string& task_id
     e.author = "user";
     e.role = "user";
     e.invocation_id = task_id;
-    if (auto parts = parse_json(a2a::to_text(m.parts)); parts && parts->is_array())
+    if (auto parts = parse_json(a2a::to_text(m.parts), kOwnJsonDepth); parts && parts->is_array())
         e.parts = std::move(parts->as_array());
     return e;
 }
