@@ -157,6 +157,8 @@ TEST(Validate, RangesNameTheirPath) {
          "document_stores.d.chunking.min_size: must not exceed chunking.max_size"},
         {"agents: {a: {context: {threshold: 0}}}", "agents.a.context.threshold: must be greater than 0"},
         {"agents: {a: {context: {target: 1.5}}}", "agents.a.context.target: must be at most 1"},
+        // The server reads its own output back with a fixed bound (kOwnJsonDepth): requests stay well inside it.
+        {"server: {limits: {max_json_depth: 10000}}", "server.limits.max_json_depth: must be at most 512"},
         {L + "agents: {a: {context: {strategy: summary_buffer, threshold: 0.6, target: 0.7}}}",
          "agents.a.context.target: must be less than context.threshold"},
         {"agents: {a: {context: {window_size: 0}}}", "agents.a.context.window_size: must be at least 1"},

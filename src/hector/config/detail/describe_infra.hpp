@@ -61,7 +61,7 @@ template <class V>
 void describe(V& v, LimitsConfig& c) {
     v("max_body_bytes", c.max_body_bytes, {.doc = "Request body limit (413 above)", .min = 1});
     v("max_header_bytes", c.max_header_bytes, {.doc = "Request header limit (431 above)", .min = 1});
-    v("max_json_depth", c.max_json_depth, {.doc = "Nesting limit of request JSON", .min = 1});
+    v("max_json_depth", c.max_json_depth, {.doc = "Nesting limit of request JSON", .min = 1, .max = 512});
     v("read_timeout", c.read_timeout, {.doc = "Time to read one request"});
     v("idle_timeout", c.idle_timeout, {.doc = "Keep-alive idle timeout"});
     v("max_id_length", c.max_id_length, {.doc = "Longest contextId, taskId, messageId or X-Request-ID", .min = 1});
