@@ -182,7 +182,8 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
             log::warn("server", "HECTOR_TEST_POLL_INTERVAL_MS: the store is polled every {} ms (tests only)", v);
         }
     }
-    tasks::TaskManager task_manager(io.io(), registry, task_store, session_store, *stores->queue, task_settings);
+    tasks::TaskManager task_manager(io.io(), registry, task_store, session_store, *stores->queue, task_settings,
+                                    io.contexts());
 
     tasks::PushNotifier push(io.io(), task_store, http, {});
     task_manager.set_push_notifier(&push);
@@ -257,8 +258,9 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     if (metrics) server::add_metrics_route(router, *metrics, config->observability.metrics.endpoint, io.blocking());
     auto pipeline =
         std::make_shared<server::Pipeline>(context, std::move(router), http::Cors(cors_settings(config->server.cors)));
-    http::Server server(io.io(), server_settings(config->server),
-                        [pipeline](http::Request& r) { return (*pipeline)(r); });
+    http::Server server(
+        io.io(), server_settings(config->server), [pipeline](http::Request& r) { return (*pipeline)(r); },
+        io.contexts());
     auto port = server.listen();
     if (!port) {
         std::cerr << "error: " << port.error().message << "\n";

@@ -21,6 +21,7 @@
 #include "hector/common/error_table.hpp"
 #include "hector/common/logging.hpp"
 #include "hector/common/strings.hpp"
+#include "hector/net/io.hpp"
 
 namespace hector::http {
 
@@ -136,10 +137,11 @@ struct ActiveGuard {
 }  // namespace
 
 struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
-    Impl(asio::io_context& io, ServerSettings s, Handler h)
-        : io(io), settings(std::move(s)), handler(std::move(h)), acceptor(io) {}
+    Impl(asio::io_context& io, ServerSettings s, Handler h, std::vector<asio::io_context*> contexts)
+        : io(io), contexts(io, std::move(contexts)), settings(std::move(s)), handler(std::move(h)), acceptor(io) {}
 
     asio::io_context& io;
+    net::ContextPicker contexts;  // where new connections go
     ServerSettings settings;
     Handler handler;
     std::atomic<bool> draining{false};
@@ -161,8 +163,9 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
     asio::awaitable<void> refuse_unreadable(beast::tcp_stream& stream, boost::system::error_code ec);
 };
 
-Server::Server(asio::io_context& io, ServerSettings settings, Handler handler)
-    : impl_(std::make_shared<Impl>(io, std::move(settings), std::move(handler))) {}
+Server::Server(asio::io_context& io, ServerSettings settings, Handler handler,
+               std::vector<asio::io_context*> connection_contexts)
+    : impl_(std::make_shared<Impl>(io, std::move(settings), std::move(handler), std::move(connection_contexts))) {}
 
 Server::~Server() {
     stop();
@@ -231,7 +234,7 @@ void Server::stop() {
 asio::awaitable<void> Server::Impl::accept_loop() {
     auto self = shared_from_this();
     for (;;) {
-        tcp::socket socket(asio::make_strand(io));
+        tcp::socket socket(asio::make_strand(contexts.next()));
         auto [ec] = co_await acceptor.async_accept(socket, as_tuple(use_awaitable));
         if (ec) {
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hector/common/result.hpp"
 #include "hector/http/router.hpp"
@@ -28,7 +29,10 @@ struct ServerSettings {
 /// application's pipeline). Thread-safe: start/begin_drain/stop may be called from any thread.
 class Server {
   public:
-    Server(boost::asio::io_context& io, ServerSettings settings, Handler handler);
+    /// The listener runs on `io`. Connections are spread round-robin over `connection_contexts` (the I/O runtime's
+    /// per-thread contexts), or all stay on `io` when it is empty.
+    Server(boost::asio::io_context& io, ServerSettings settings, Handler handler,
+           std::vector<boost::asio::io_context*> connection_contexts = {});
     ~Server();
 
     /// Binds and listens; returns the bound port (useful with port 0).

@@ -2,37 +2,63 @@
 
 #include <pthread.h>
 
+#include <boost/asio/strand.hpp>
+
 #include <algorithm>
 
 namespace hector::net {
 
 IoRuntime::IoRuntime(unsigned io_threads, unsigned blocking_threads)
-    : io_threads_(std::max(1u, io_threads)),
-      io_(static_cast<int>(io_threads_)),
-      work_(asio::make_work_guard(io_)),
-      blocking_(std::max<std::size_t>(1, blocking_threads)) {}
+    : blocking_(std::max<std::size_t>(1, blocking_threads)) {
+    const unsigned n = std::max(1u, io_threads);
+    for (unsigned i = 0; i < n; ++i) {
+        // Concurrency hint 1: one thread runs it, so work it posts to itself skips the shared queue. Other
+        // threads may still post to it (the hint keeps the scheduler's locking on).
+        contexts_.push_back(std::make_unique<asio::io_context>(1));
+        work_.push_back(asio::make_work_guard(*contexts_.back()));
+    }
+}
 
 IoRuntime::~IoRuntime() {
     stop();
 }
 
+std::vector<asio::io_context*> IoRuntime::contexts() const {
+    std::vector<asio::io_context*> out;
+    out.reserve(contexts_.size());
+    for (const auto& c : contexts_) out.push_back(c.get());
+    return out;
+}
+
 void IoRuntime::start() {
-    for (unsigned i = 0; i < io_threads_; ++i)
-        threads_.emplace_back([this] {
+    for (auto& c : contexts_)
+        threads_.emplace_back([io = c.get()] {
             pthread_setname_np(pthread_self(), "hector-io");
-            io_.run();
+            io->run();
         });
 }
 
 void IoRuntime::stop() {
     if (stopped_) return;
     stopped_ = true;
-    work_.reset();
-    io_.stop();
+    for (auto& w : work_) w.reset();
+    for (auto& c : contexts_) c->stop();
     for (auto& t : threads_)
         if (t.joinable()) t.join();
     blocking_.stop();
     blocking_.join();
+}
+
+asio::io_context& context_of(const asio::any_io_executor& executor, asio::io_context& fallback) {
+    if (const auto* s = executor.target<asio::strand<asio::io_context::executor_type>>())
+        return s->get_inner_executor().context();
+    if (const auto* e = executor.target<asio::io_context::executor_type>()) return e->context();
+    return fallback;
+}
+
+asio::io_context& ContextPicker::next() {
+    if (contexts_.empty()) return fallback_;
+    return *contexts_[next_.fetch_add(1, std::memory_order_relaxed) % contexts_.size()];
 }
 
 namespace detail {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -9,7 +10,9 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <atomic>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <type_traits>
@@ -19,8 +22,14 @@ namespace hector::net {
 
 namespace asio = boost::asio;
 
-/// The process's I/O threads (one io_context run by N threads) and the bounded blocking pool where SQLite, libpq,
-/// file tools and subprocess waits run. Owned by the composition root; everything else gets references.
+/// The process's I/O threads and the bounded blocking pool where SQLite, libpq, file tools and subprocess waits
+/// run. Owned by the composition root; everything else gets references.
+///
+/// Each I/O thread runs an io_context of its own (the "io_context per core" model): a handler and everything it
+/// posts stay on one thread, so the hot path pays no scheduler lock shared between threads and no wake-up of an
+/// idle peer for every hand-off. io() is the first of them: timers and background work live there. The HTTP
+/// server spreads connections over all of them, and a run executes on the context of the request that started it
+/// (TaskManager). Work still crosses contexts wherever it must: executors and strands are thread-safe.
 class IoRuntime {
   public:
     IoRuntime(unsigned io_threads, unsigned blocking_threads);
@@ -28,21 +37,38 @@ class IoRuntime {
     IoRuntime(const IoRuntime&) = delete;
     IoRuntime& operator=(const IoRuntime&) = delete;
 
-    asio::io_context& io() { return io_; }
+    asio::io_context& io() { return *contexts_.front(); }
+    /// Every I/O context, io() first; one thread runs each.
+    std::vector<asio::io_context*> contexts() const;
     asio::thread_pool& blocking() { return blocking_; }
 
     /// Starts the I/O threads. The calling thread is not one of them.
     void start();
-    /// Stops the io_context and joins every thread (I/O and blocking). Idempotent.
+    /// Stops every io_context and joins every thread (I/O and blocking). Idempotent.
     void stop();
 
   private:
-    unsigned io_threads_;
-    asio::io_context io_;
-    asio::executor_work_guard<asio::io_context::executor_type> work_;
+    std::vector<std::unique_ptr<asio::io_context>> contexts_;
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
     asio::thread_pool blocking_;
     std::vector<std::thread> threads_;
     bool stopped_ = false;
+};
+
+/// The io_context an executor belongs to (also through a strand), or `fallback` when it is not an io_context's.
+asio::io_context& context_of(const asio::any_io_executor& executor, asio::io_context& fallback);
+
+/// Round-robin over a fixed list of io_contexts (falling back to one when the list is empty). Thread-safe.
+class ContextPicker {
+  public:
+    ContextPicker(asio::io_context& fallback, std::vector<asio::io_context*> contexts)
+        : fallback_(fallback), contexts_(std::move(contexts)) {}
+    asio::io_context& next();
+
+  private:
+    asio::io_context& fallback_;
+    std::vector<asio::io_context*> contexts_;
+    std::atomic<std::size_t> next_{0};
 };
 
 /// Awaits `a` with throw_if_cancelled off for its awaitable thread. Wrap a coroutine given to co_spawn together

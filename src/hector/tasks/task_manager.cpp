@@ -153,7 +153,9 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
                                                            settings_.max_concurrent_runs)};
     }
 
-    auto t = std::make_shared<Live>(io_);
+    // The run executes where its request is served: no hand-off between I/O threads on the way.
+    const auto here = co_await asio::this_coro::executor;
+    auto t = std::make_shared<Live>(net::context_of(here, io_));
     auto& r = t->record;
     r.app_id = req.caller.app_id;
     r.user_id = req.caller.user_id;
@@ -282,7 +284,9 @@ asio::awaitable<Result<Started>> TaskManager::resume(StartRequest& req, store::T
         co_return Error{Errc::invalid_argument, "params.message.taskId: task is still running"};
     msg.context_id = record.task.context_id;
     msg.task_id = record.task.id;
-    auto t = std::make_shared<Live>(io_);
+    // The run executes where its request is served: no hand-off between I/O threads on the way.
+    const auto here = co_await asio::this_coro::executor;
+    auto t = std::make_shared<Live>(net::context_of(here, io_));
     record.task.metadata.erase("pending_tool_calls");
     record.task.history.push_back(msg);
     record.updated_at = Clock::now();

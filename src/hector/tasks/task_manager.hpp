@@ -14,10 +14,12 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "hector/a2a/types.hpp"
 #include "hector/common/mutex.hpp"
 #include "hector/common/result.hpp"
+#include "hector/net/io.hpp"
 #include "hector/runtime/app_runtime.hpp"
 #include "hector/store/queue_store.hpp"
 #include "hector/store/session_store.hpp"
@@ -95,8 +97,12 @@ struct Started {
 /// push configs. Thread-safe. Runs execute on the io_context; store calls are awaited.
 class TaskManager {
   public:
+    /// Background work (the dispatcher, maintenance, timers) runs on `io`. A request's run executes on the
+    /// io_context of the coroutine that started it; queue jobs claimed by the workers are spread over
+    /// `run_contexts` (the I/O runtime's per-thread contexts), or run on `io` when it is empty.
     TaskManager(boost::asio::io_context& io, runtime::Registry& apps, store::TaskStore& tasks,
-                store::SessionStore& sessions, store::QueueStore& queue, TaskManagerSettings settings);
+                store::SessionStore& sessions, store::QueueStore& queue, TaskManagerSettings settings,
+                std::vector<boost::asio::io_context*> run_contexts = {});
     ~TaskManager();
 
     /// Starts the queue workers and the maintenance loop (event flushing, lease renewal, recovery of runs whose
@@ -247,6 +253,7 @@ class TaskManager {
                                    const a2a::Message& message) const;
 
     boost::asio::io_context& io_;
+    net::ContextPicker run_contexts_;  // where claimed queue jobs run
     runtime::Registry& apps_;
     store::TaskStore& store_;
     store::SessionStore& sessions_;

@@ -164,7 +164,8 @@ asio::awaitable<void> TaskManager::dispatch_loop() {
 
 void TaskManager::start_runs(std::vector<store::ClaimedRun> runs, bool tasks_read) {
     starting_ += runs.size();
-    for (auto& run : runs) asio::co_spawn(io_, start_claimed(std::move(run), tasks_read), asio::detached);
+    for (auto& run : runs)
+        asio::co_spawn(run_contexts_.next(), start_claimed(std::move(run), tasks_read), asio::detached);
 }
 
 asio::awaitable<void> TaskManager::start_claimed(store::ClaimedRun run, bool task_read) {
@@ -216,7 +217,8 @@ asio::awaitable<void> TaskManager::start_claimed(store::ClaimedRun run, bool tas
         co_await queue_.bury(item.task_id, std::move(letter));
         co_return;
     }
-    auto t = std::make_shared<Live>(io_);
+    const auto here = co_await asio::this_coro::executor;
+    auto t = std::make_shared<Live>(net::context_of(here, io_));
     t->record = std::move(record).value();
     t->seq = t->flushed_seq = t->record.last_seq;
     t->app = app;

@@ -61,8 +61,10 @@ void TaskManager::Live::publish_final() {
 }
 
 TaskManager::TaskManager(asio::io_context& io, runtime::Registry& apps, store::TaskStore& tasks,
-                         store::SessionStore& sessions, store::QueueStore& queue, TaskManagerSettings settings)
+                         store::SessionStore& sessions, store::QueueStore& queue, TaskManagerSettings settings,
+                         std::vector<asio::io_context*> run_contexts)
     : io_(io),
+      run_contexts_(io, std::move(run_contexts)),
       apps_(apps),
       store_(tasks),
       sessions_(sessions),
@@ -149,8 +151,9 @@ bool TaskManager::commit(const std::shared_ptr<Live>& t, a2a::TaskStatus status,
         snapshot = t->record;
         events = compact(t->log, t->record);
     }
-    asio::co_spawn(io_, persist(t, snapshot, std::move(events), std::move(letter), std::move(conversation)),
-                   asio::detached);
+    // On the run's own context: the caller waiting for the stored end is usually on it too.
+    asio::co_spawn(t->strand.get_inner_executor(),
+                   persist(t, snapshot, std::move(events), std::move(letter), std::move(conversation)), asio::detached);
     return true;
 }
 
