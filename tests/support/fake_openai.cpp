@@ -243,7 +243,9 @@ FakeOpenAi::FakeOpenAi() : impl_(std::make_shared<Impl>()) {
     s.host = "127.0.0.1";
     s.port = 0;
     s.write_timeout = std::chrono::seconds(5);
-    auto impl = impl_;
+    // A plain pointer: the server is Impl's own member, so a shared one would keep Impl alive forever. Impl outlives
+    // every handler call (the destructor stops the server and joins the thread first).
+    Impl* impl = impl_.get();
     impl_->server = std::make_unique<http::Server>(impl_->io, s, [impl](http::Request& r) { return impl->handle(r); });
     auto port = impl_->server->listen();
     if (!port) throw std::runtime_error("fake openai: " + port.error().message);

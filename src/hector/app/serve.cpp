@@ -118,6 +118,7 @@ int run_serve(const GlobalOptions& global, const ServeOptions& serve) {
     net::IoRuntime io(net::default_io_threads(), 8);
     net::HttpClientSettings http_settings;
     http_settings.allow_private_networks = config->server.outbound.allow_private_networks;
+    http_settings.contexts = io.contexts();  // a run's model calls stay on its thread
     net::HttpClient http(http_settings);
     runtime::BuildDeps build_deps;
     build_deps.http = &http;

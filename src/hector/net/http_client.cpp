@@ -5,6 +5,7 @@
 
 #include "hector/net/detail/await_change.hpp"
 #include "hector/net/detail/curl_reactor.hpp"
+#include "hector/net/io.hpp"
 
 namespace hector::net {
 
@@ -22,35 +23,47 @@ std::string_view HttpResponse::header(std::string_view name) const {
     return detail::find_header(headers, name);
 }
 
-HttpClient::HttpClient(HttpClientSettings settings) : settings_(std::move(settings)) {}
+HttpClient::HttpClient(HttpClientSettings settings)
+    : settings_(std::move(settings)), context_reactors_(settings_.contexts.size()) {}
 
 HttpClient::~HttpClient() {
-    std::shared_ptr<detail::CurlReactor> reactor;
+    std::vector<std::shared_ptr<detail::CurlReactor>> reactors;
     {
         std::lock_guard lock(mu_);
         stopped_ = true;
-        reactor = reactor_;
+        reactors = context_reactors_;
+        reactors.push_back(reactor_);
     }
-    if (reactor) reactor->stop();
+    for (auto& r : reactors)
+        if (r) r->stop();
 }
 
-std::shared_ptr<detail::CurlReactor> HttpClient::reactor() {
+std::shared_ptr<detail::CurlReactor> HttpClient::reactor(asio::io_context* context) {
     std::lock_guard lock(mu_);
-    if (!reactor_ && !stopped_) reactor_ = std::make_shared<detail::CurlReactor>(settings_);
+    if (stopped_) return nullptr;
+    for (std::size_t i = 0; i < settings_.contexts.size(); ++i) {
+        if (settings_.contexts[i] != context) continue;
+        auto& r = context_reactors_[i];
+        if (!r) {
+            r = std::make_shared<detail::CurlReactor>(settings_, context, in_flight_);
+            r->start();
+        }
+        return r;
+    }
+    if (!reactor_) reactor_ = std::make_shared<detail::CurlReactor>(settings_, nullptr, in_flight_);
     return reactor_;
 }
 
 std::size_t HttpClient::in_flight() const {
-    std::lock_guard lock(mu_);
-    return reactor_ ? reactor_->in_flight() : 0;
+    return in_flight_->load();
 }
 
-Result<std::shared_ptr<detail::Transfer>> HttpClient::start(HttpRequest request, bool streaming) {
+Result<std::shared_ptr<detail::Transfer>> HttpClient::start(HttpRequest request, bool streaming,
+                                                            const std::shared_ptr<detail::CurlReactor>& reactor) {
     const bool restricted = request.restrict_private && !settings_.allow_private_networks;
     auto transfer = detail::make_transfer(
         std::move(request), streaming ? detail::TransferMode::stream : detail::TransferMode::whole, restricted);
     if (!transfer) return std::move(transfer).error();
-    auto reactor = this->reactor();
     if (!reactor) return Error{Errc::unavailable, "the HTTP client is shut down"};
     if (auto submitted = reactor->submit(*transfer); !submitted) return std::move(submitted).error();
     return transfer;
@@ -61,8 +74,9 @@ Result<std::shared_ptr<detail::Transfer>> HttpClient::start(HttpRequest request,
 
 asio::awaitable<Result<HttpResponse>> HttpClient::request(HttpRequest request) {
     asio::cancellation_state cancellation = co_await asio::this_coro::cancellation_state;
-    auto reactor = this->reactor();
-    auto started = start(std::move(request), false);
+    const auto executor = co_await asio::this_coro::executor;
+    auto reactor = this->reactor(context_of(executor));
+    auto started = start(std::move(request), false, reactor);
     if (!started) co_return std::move(started).error();
     auto transfer = std::move(started).value();
     for (;;) {
@@ -90,8 +104,9 @@ asio::awaitable<Result<HttpResponse>> HttpClient::request(HttpRequest request) {
 
 asio::awaitable<Result<std::unique_ptr<HttpStream>>> HttpClient::open(HttpRequest request) {
     asio::cancellation_state cancellation = co_await asio::this_coro::cancellation_state;
-    auto reactor = this->reactor();
-    auto started = start(std::move(request), true);
+    const auto executor = co_await asio::this_coro::executor;
+    auto reactor = this->reactor(context_of(executor));
+    auto started = start(std::move(request), true, reactor);
     if (!started) co_return std::move(started).error();
     auto transfer = std::move(started).value();
     for (;;) {

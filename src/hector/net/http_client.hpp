@@ -1,7 +1,9 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -54,12 +56,17 @@ struct HttpClientSettings {
     bool allow_private_networks = false;  // server.outbound.allow_private_networks: disables restrict_private
     std::size_t max_concurrent = 1024;    // transfers in flight; beyond it request/open fail with Errc::unavailable
     std::string user_agent = "hector/0.1";
+    /// io_contexts each run by one thread (the I/O runtime's): a request made from one of them is driven by a
+    /// reactor on that context instead of the shared reactor thread. Empty: only the reactor thread.
+    std::vector<boost::asio::io_context*> contexts;
 };
 
 class HttpStream;
 
-/// The process's outbound HTTP client: one libcurl multi handle driven by its own reactor thread (TLS with
-/// verification, HTTP/2, connection reuse, HTTPS_PROXY/NO_PROXY from the environment).
+/// The process's outbound HTTP client: libcurl multi handles (TLS with verification, HTTP/2, connection reuse,
+/// HTTPS_PROXY/NO_PROXY from the environment). A request made from one of `settings.contexts` runs on that context's
+/// own multi handle, on the caller's thread; any other request runs on a multi handle driven by a reactor thread of
+/// the client's own. Each multi handle starts with its first request.
 ///
 /// Thread-safety: request() and open() may be awaited concurrently from coroutines on any executors; each
 /// completes on the awaiting coroutine's executor. Nothing blocks the calling thread.
@@ -75,7 +82,8 @@ class HttpStream;
 /// error statuses are not errors: the caller reads `status`.
 ///
 /// Lifetime: destroy the client before the io_contexts its callers run on. Its destructor aborts every transfer
-/// (waiters complete with Errc::unavailable) and joins the reactor thread; streams may outlive it.
+/// (waiters complete with Errc::unavailable) and joins the reactor thread; streams may outlive it. Transfers on a
+/// context are aborted by that context's thread, when it next runs (or when the context is destroyed).
 class HttpClient {
   public:
     explicit HttpClient(HttpClientSettings settings = {});
@@ -95,15 +103,20 @@ class HttpClient {
     const HttpClientSettings& settings() const { return settings_; }
 
   private:
-    Result<std::shared_ptr<detail::Transfer>> start(HttpRequest request, bool streaming);
-    /// The reactor, started on first use: a server whose agents never call out keeps libcurl, TLS and the
-    /// reactor thread out of its memory. Null once the client stopped.
-    std::shared_ptr<detail::CurlReactor> reactor();
+    Result<std::shared_ptr<detail::Transfer>> start(HttpRequest request, bool streaming,
+                                                    const std::shared_ptr<detail::CurlReactor>& reactor);
+    /// The reactor for a caller on `context` (its own when it is one of settings.contexts, else the threaded one),
+    /// started on first use: a server whose agents never call out keeps libcurl, TLS and the reactor thread out of
+    /// its memory. Null once the client stopped.
+    std::shared_ptr<detail::CurlReactor> reactor(boost::asio::io_context* context);
 
     HttpClientSettings settings_;
     mutable std::mutex mu_;
-    std::shared_ptr<detail::CurlReactor> reactor_;  // under mu_
-    bool stopped_ = false;                          // under mu_
+    std::shared_ptr<detail::CurlReactor> reactor_;                        // threaded; under mu_
+    std::vector<std::shared_ptr<detail::CurlReactor>> context_reactors_;  // one per settings_.contexts; under mu_
+    bool stopped_ = false;                                                // under mu_
+    // Transfers submitted and not yet removed, on every reactor: max_concurrent bounds them together.
+    std::shared_ptr<std::atomic<std::size_t>> in_flight_ = std::make_shared<std::atomic<std::size_t>>(0);
 };
 
 /// A response whose body arrives in chunks. While the consumer is slow, at most a small buffer (256 KiB) is held

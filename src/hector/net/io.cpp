@@ -14,13 +14,14 @@ IoRuntime::IoRuntime(unsigned io_threads, unsigned blocking_threads)
     for (unsigned i = 0; i < n; ++i) {
         // Concurrency hint 1: one thread runs it, so work it posts to itself skips the shared queue. Other
         // threads may still post to it (the hint keeps the scheduler's locking on).
-        contexts_.push_back(std::make_unique<asio::io_context>(1));
+        contexts_.push_back(std::make_unique<Context>(1));
         work_.push_back(asio::make_work_guard(*contexts_.back()));
     }
 }
 
 IoRuntime::~IoRuntime() {
     stop();
+    for (auto& c : contexts_) c->shutdown_now();
 }
 
 std::vector<asio::io_context*> IoRuntime::contexts() const {
@@ -49,11 +50,16 @@ void IoRuntime::stop() {
     blocking_.join();
 }
 
-asio::io_context& context_of(const asio::any_io_executor& executor, asio::io_context& fallback) {
+asio::io_context* context_of(const asio::any_io_executor& executor) {
     if (const auto* s = executor.target<asio::strand<asio::io_context::executor_type>>())
-        return s->get_inner_executor().context();
-    if (const auto* e = executor.target<asio::io_context::executor_type>()) return e->context();
-    return fallback;
+        return &s->get_inner_executor().context();
+    if (const auto* e = executor.target<asio::io_context::executor_type>()) return &e->context();
+    return nullptr;
+}
+
+asio::io_context& context_of(const asio::any_io_executor& executor, asio::io_context& fallback) {
+    auto* io = context_of(executor);
+    return io != nullptr ? *io : fallback;
 }
 
 asio::io_context& ContextPicker::next() {

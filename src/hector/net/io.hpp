@@ -48,14 +48,22 @@ class IoRuntime {
     void stop();
 
   private:
-    std::vector<std::unique_ptr<asio::io_context>> contexts_;
+    // An io_context whose pending handlers can be destroyed before any of the contexts is: a handler of one may
+    // own an object bound to another (an HTTP stream on another context's reactor).
+    struct Context : asio::io_context {
+        using asio::io_context::io_context;
+        void shutdown_now() { shutdown(); }
+    };
+    std::vector<std::unique_ptr<Context>> contexts_;
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
     asio::thread_pool blocking_;
     std::vector<std::thread> threads_;
     bool stopped_ = false;
 };
 
-/// The io_context an executor belongs to (also through a strand), or `fallback` when it is not an io_context's.
+/// The io_context an executor belongs to (also through a strand), or null when it is not an io_context's.
+asio::io_context* context_of(const asio::any_io_executor& executor);
+/// The same, or `fallback` when it is not an io_context's.
 asio::io_context& context_of(const asio::any_io_executor& executor, asio::io_context& fallback);
 
 /// Round-robin over a fixed list of io_contexts (falling back to one when the list is empty). Thread-safe.

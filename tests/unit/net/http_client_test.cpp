@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include <filesystem>
+#include <fstream>
 
 #include "unit/net/test_peer.hpp"
 
@@ -31,7 +32,8 @@ HttpRequest get(std::string url) {
     return r;
 }
 
-class HttpClientTest : public ::testing::Test {
+// Every test runs twice: with the client's reactor thread, and with reactors on the callers' contexts.
+class HttpClientTest : public ::testing::TestWithParam<bool> {
   protected:
     Result<HttpResponse> fetch(HttpRequest request, HttpClient* via = nullptr) {
         HttpClient& c = via ? *via : client;
@@ -39,7 +41,8 @@ class HttpClientTest : public ::testing::Test {
     }
 
     TestPeer peer;
-    HttpClient client;  // declared last: destroyed before the peer's I/O threads stop
+    HttpClient client{
+        testing::client_settings(peer, GetParam())};  // last: destroyed before the peer's I/O threads stop
 };
 
 std::size_t thread_count() {
@@ -50,7 +53,7 @@ std::size_t thread_count() {
 
 // A server whose agents never call out keeps libcurl's reactor thread out of the process: it starts with the first
 // request, and a client never used stops cleanly.
-TEST_F(HttpClientTest, TheReactorStartsWithTheFirstRequest) {
+TEST_P(HttpClientTest, TheReactorStartsWithTheFirstRequest) {
     const auto before = thread_count();
     {
         HttpClient unused;
@@ -64,7 +67,27 @@ TEST_F(HttpClientTest, TheReactorStartsWithTheFirstRequest) {
     EXPECT_GT(thread_count(), before);  // the reactor (a resolver thread may come and go too)
 }
 
-TEST_F(HttpClientTest, GetReturnsStatusHeadersAndBody) {
+bool reactor_thread_running() {
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
+        std::ifstream comm(e.path() / "comm");
+        std::string name;
+        std::getline(comm, name);
+        if (name == "hector-curl") return true;
+    }
+    return false;
+}
+
+// On the callers' contexts, a request is driven by the caller's own thread: the client starts no reactor thread.
+// Threaded, the reactor thread does the work.
+TEST_P(HttpClientTest, OnTheCallersContextsNoReactorThreadRuns) {
+    HttpClient own(testing::client_settings(peer, GetParam()));
+    auto r = fetch(get(peer.url("/json")), &own);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(reactor_thread_running(), !GetParam());
+}
+
+TEST_P(HttpClientTest, GetReturnsStatusHeadersAndBody) {
     auto r = fetch(get(peer.url("/json")));
     ASSERT_TRUE(r.ok()) << r.error().message;
     EXPECT_EQ(r->status, 200);
@@ -74,7 +97,7 @@ TEST_F(HttpClientTest, GetReturnsStatusHeadersAndBody) {
     EXPECT_EQ(r->header("x-absent"), "");
 }
 
-TEST_F(HttpClientTest, PostSendsMethodHeadersAndBody) {
+TEST_P(HttpClientTest, PostSendsMethodHeadersAndBody) {
     HttpRequest req = get(peer.url("/echo"));
     req.method = "POST";
     req.headers = {{"X-Test", "abc"}, {"Content-Type", "application/json"}, {"X-Empty", ""}};
@@ -93,7 +116,7 @@ TEST_F(HttpClientTest, PostSendsMethodHeadersAndBody) {
     EXPECT_FALSE(headers.contains("expect"));
 }
 
-TEST_F(HttpClientTest, OtherMethodsKeepTheirName) {
+TEST_P(HttpClientTest, OtherMethodsKeepTheirName) {
     for (const char* method : {"PUT", "PATCH", "DELETE", "GET"}) {
         HttpRequest req = get(peer.url("/echo"));
         req.method = method;
@@ -106,7 +129,7 @@ TEST_F(HttpClientTest, OtherMethodsKeepTheirName) {
     }
 }
 
-TEST_F(HttpClientTest, ErrorStatusesAreResponsesNotErrors) {
+TEST_P(HttpClientTest, ErrorStatusesAreResponsesNotErrors) {
     auto not_found = fetch(get(peer.url("/status/404")));
     ASSERT_TRUE(not_found.ok());
     EXPECT_EQ(not_found->status, 404);
@@ -120,7 +143,7 @@ TEST_F(HttpClientTest, ErrorStatusesAreResponsesNotErrors) {
     EXPECT_EQ(limited->header("retry-after"), "7");
 }
 
-TEST_F(HttpClientTest, TwoHundredConcurrentRequests) {
+TEST_P(HttpClientTest, TwoHundredConcurrentRequests) {
     constexpr int kCount = 200;
     std::vector<std::future<std::optional<Result<HttpResponse>>>> futures;
     for (int i = 0; i < kCount; ++i) {
@@ -141,7 +164,7 @@ TEST_F(HttpClientTest, TwoHundredConcurrentRequests) {
 // the requests after it: HTTP/1.1 cannot multiplex, so each gets a connection of its own at once. (With
 // CURLOPT_PIPEWAIT on every transfer, libcurl kept them waiting for the first response's headers, to learn
 // whether the server could multiplex.)
-TEST_F(HttpClientTest, ASlowRequestDoesNotHoldBackOthersToTheSameHost) {
+TEST_P(HttpClientTest, ASlowRequestDoesNotHoldBackOthersToTheSameHost) {
     auto slow = testing::spawn(peer.io(), client.request(get(peer.url("/silent"))), asio::use_future);
     std::this_thread::sleep_for(100ms);  // its connection is open and waiting for the answer
     for (int i = 0; i < 3; ++i) {
@@ -155,7 +178,7 @@ TEST_F(HttpClientTest, ASlowRequestDoesNotHoldBackOthersToTheSameHost) {
     ASSERT_TRUE(r.ok()) << r.error().message;
 }
 
-TEST_F(HttpClientTest, WholeTransferTimeout) {
+TEST_P(HttpClientTest, WholeTransferTimeout) {
     HttpRequest req = get(peer.url("/silent"));
     req.timeout = 200ms;
     const auto started = std::chrono::steady_clock::now();
@@ -168,7 +191,7 @@ TEST_F(HttpClientTest, WholeTransferTimeout) {
         << r.error().message;
 }
 
-TEST_F(HttpClientTest, ConnectionRefusedIsUnavailable) {
+TEST_P(HttpClientTest, ConnectionRefusedIsUnavailable) {
     const auto port = testing::unused_port();
     HttpRequest req = get("http://127.0.0.1:" + std::to_string(port) + "/x?secret=1");
     req.method = "POST";
@@ -181,7 +204,7 @@ TEST_F(HttpClientTest, ConnectionRefusedIsUnavailable) {
     EXPECT_EQ(m.find("secret"), std::string::npos) << "the query stays out of messages: " << m;
 }
 
-TEST_F(HttpClientTest, BodyOverLimitWithContentLength) {
+TEST_P(HttpClientTest, BodyOverLimitWithContentLength) {
     HttpRequest req = get(peer.url("/big/100000"));
     req.max_response_bytes = 10000;
     auto r = fetch(req);
@@ -195,7 +218,7 @@ TEST_F(HttpClientTest, BodyOverLimitWithContentLength) {
     EXPECT_EQ(ok->body.size(), 100000u);
 }
 
-TEST_F(HttpClientTest, StreamedBodyOverLimitIsAborted) {
+TEST_P(HttpClientTest, StreamedBodyOverLimitIsAborted) {
     HttpRequest req = get(peer.url("/big-stream/200000"));
     req.max_response_bytes = 50000;
     auto r = fetch(req);
@@ -204,7 +227,7 @@ TEST_F(HttpClientTest, StreamedBodyOverLimitIsAborted) {
     EXPECT_TRUE(eventually([&] { return client.in_flight() == 0; }));
 }
 
-TEST_F(HttpClientTest, FollowsRedirectsOnlyWhenAsked) {
+TEST_P(HttpClientTest, FollowsRedirectsOnlyWhenAsked) {
     auto plain = fetch(get(peer.url("/redirect")));
     ASSERT_TRUE(plain.ok());
     EXPECT_EQ(plain->status, 302);
@@ -227,7 +250,7 @@ TEST_F(HttpClientTest, FollowsRedirectsOnlyWhenAsked) {
     EXPECT_NE(looped.error().message.find("redirect"), std::string::npos) << looped.error().message;
 }
 
-TEST_F(HttpClientTest, InvalidRequestsFailWithoutNetwork) {
+TEST_P(HttpClientTest, InvalidRequestsFailWithoutNetwork) {
     for (const char* url : {"ftp://example.com/x", "file:///etc/passwd", "not a url", "gopher://example.com/"}) {
         auto r = fetch(get(url));
         ASSERT_FALSE(r.ok()) << url;
@@ -243,7 +266,7 @@ TEST_F(HttpClientTest, InvalidRequestsFailWithoutNetwork) {
     EXPECT_EQ(fetch(bad_method).error().code, Errc::invalid_argument);
 }
 
-TEST_F(HttpClientTest, RestrictPrivateRefusesLoopback) {
+TEST_P(HttpClientTest, RestrictPrivateRefusesLoopback) {
     HttpRequest req = get(peer.url("/counted"));
     req.restrict_private = true;
     auto r = fetch(req);
@@ -253,7 +276,7 @@ TEST_F(HttpClientTest, RestrictPrivateRefusesLoopback) {
     EXPECT_EQ(peer.state().counted_hits.load(), 0);
 }
 
-TEST_F(HttpClientTest, RestrictPrivateRefusesACachedConnection) {
+TEST_P(HttpClientTest, RestrictPrivateRefusesACachedConnection) {
     // An unrestricted request (a configured local model server, say) leaves a connection in curl's cache; a
     // restricted request to the same host must not ride on it.
     auto open = fetch(get(peer.url("/counted")));
@@ -267,7 +290,7 @@ TEST_F(HttpClientTest, RestrictPrivateRefusesACachedConnection) {
     EXPECT_EQ(peer.state().counted_hits.load(), 1);
 }
 
-TEST_F(HttpClientTest, AllowPrivateNetworksLiftsTheRestriction) {
+TEST_P(HttpClientTest, AllowPrivateNetworksLiftsTheRestriction) {
     HttpClientSettings settings;
     settings.allow_private_networks = true;
     HttpClient permissive(settings);
@@ -279,7 +302,7 @@ TEST_F(HttpClientTest, AllowPrivateNetworksLiftsTheRestriction) {
     EXPECT_EQ(peer.state().counted_hits.load(), 1);
 }
 
-TEST_F(HttpClientTest, CancellationSlotAbortsARequest) {
+TEST_P(HttpClientTest, CancellationSlotAbortsARequest) {
     asio::cancellation_signal signal;
     auto strand = asio::make_strand(peer.io());
     std::atomic<bool> awaiting{false};
@@ -300,13 +323,14 @@ TEST_F(HttpClientTest, CancellationSlotAbortsARequest) {
     EXPECT_TRUE(eventually([&] { return client.in_flight() == 0; }));
 }
 
-TEST_F(HttpClientTest, MaxConcurrentRefusesExtraTransfers) {
-    HttpClientSettings settings;
+// The bound is the client's, whichever thread or context the requests come from.
+TEST_P(HttpClientTest, MaxConcurrentRefusesExtraTransfers) {
+    auto settings = testing::client_settings(peer, GetParam());
     settings.max_concurrent = 1;
     auto limited = std::make_unique<HttpClient>(settings);
     auto pending = testing::spawn(peer.io(), limited->request(get(peer.url("/silent"))), asio::use_future);
     ASSERT_TRUE(eventually([&] { return limited->in_flight() == 1; }));
-    auto refused = fetch(get(peer.url("/json")), limited.get());
+    auto refused = testing::run(*peer.contexts().back(), limited->request(get(peer.url("/json"))));
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, Errc::unavailable);
     EXPECT_NE(refused.error().message.find("max 1"), std::string::npos) << refused.error().message;
@@ -317,6 +341,9 @@ TEST_F(HttpClientTest, MaxConcurrentRefusesExtraTransfers) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, Errc::unavailable);
 }
+
+INSTANTIATE_TEST_SUITE_P(Reactors, HttpClientTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "OnContexts" : "Threaded"; });
 
 }  // namespace
 }  // namespace hector::net

@@ -54,13 +54,15 @@ asio::awaitable<Drained> drain(HttpStream& stream) {
     }
 }
 
-class HttpStreamTest : public ::testing::Test {
+// Every test runs twice: with the client's reactor thread, and with reactors on the callers' contexts.
+class HttpStreamTest : public ::testing::TestWithParam<bool> {
   protected:
     TestPeer peer;
-    HttpClient client;  // declared last: destroyed before the peer's I/O threads stop
+    HttpClient client{
+        testing::client_settings(peer, GetParam())};  // last: destroyed before the peer's I/O threads stop
 };
 
-TEST_F(HttpStreamTest, ChunksArriveInOrderAsTheyAreSent) {
+TEST_P(HttpStreamTest, ChunksArriveInOrderAsTheyAreSent) {
     auto drained = testing::run(peer.io(), [&]() -> asio::awaitable<Result<Drained>> {
         auto stream = co_await client.open(get(peer.url("/stream10")));
         if (!stream) co_return stream.error();
@@ -76,7 +78,7 @@ TEST_F(HttpStreamTest, ChunksArriveInOrderAsTheyAreSent) {
     EXPECT_GE(drained->pieces.size(), 3u) << "the body should arrive piece by piece, not in one block";
 }
 
-TEST_F(HttpStreamTest, ErrorStatusStillStreamsTheBody) {
+TEST_P(HttpStreamTest, ErrorStatusStillStreamsTheBody) {
     auto drained = testing::run(peer.io(), [&]() -> asio::awaitable<Result<Drained>> {
         auto stream = co_await client.open(get(peer.url("/status/500")));
         if (!stream) co_return stream.error();
@@ -87,7 +89,7 @@ TEST_F(HttpStreamTest, ErrorStatusStillStreamsTheBody) {
     EXPECT_EQ(drained->joined(), "status body");
 }
 
-TEST_F(HttpStreamTest, AnEmptyBodyEndsAtOnce) {
+TEST_P(HttpStreamTest, AnEmptyBodyEndsAtOnce) {
     auto drained = testing::run(peer.io(), [&]() -> asio::awaitable<Result<Drained>> {
         auto stream = co_await client.open(get(peer.url("/status/204")));
         if (!stream) co_return stream.error();
@@ -99,7 +101,7 @@ TEST_F(HttpStreamTest, AnEmptyBodyEndsAtOnce) {
     EXPECT_TRUE(drained->pieces.empty());
 }
 
-TEST_F(HttpStreamTest, OpenCompletesAtTheHeadersAndIdleTimeoutEndsASilentStream) {
+TEST_P(HttpStreamTest, OpenCompletesAtTheHeadersAndIdleTimeoutEndsASilentStream) {
     struct Outcome {
         std::chrono::steady_clock::duration open_took{};
         std::string first;
@@ -134,7 +136,7 @@ TEST_F(HttpStreamTest, OpenCompletesAtTheHeadersAndIdleTimeoutEndsASilentStream)
     EXPECT_TRUE(eventually([&] { return client.in_flight() == 0; }));
 }
 
-TEST_F(HttpStreamTest, CancellationSlotAbortsAStreamAndTheServerSeesTheClose) {
+TEST_P(HttpStreamTest, CancellationSlotAbortsAStreamAndTheServerSeesTheClose) {
     asio::cancellation_signal signal;
     auto strand = asio::make_strand(peer.io());
     std::atomic<int> received{0};
@@ -161,7 +163,7 @@ TEST_F(HttpStreamTest, CancellationSlotAbortsAStreamAndTheServerSeesTheClose) {
     EXPECT_TRUE(eventually([&] { return client.in_flight() == 0; }));
 }
 
-TEST_F(HttpStreamTest, CancellationSlotAbortsAnOpenWaitingForHeaders) {
+TEST_P(HttpStreamTest, CancellationSlotAbortsAnOpenWaitingForHeaders) {
     asio::cancellation_signal signal;
     auto strand = asio::make_strand(peer.io());
     std::atomic<bool> awaiting{false};
@@ -180,7 +182,7 @@ TEST_F(HttpStreamTest, CancellationSlotAbortsAnOpenWaitingForHeaders) {
     EXPECT_TRUE(eventually([&] { return client.in_flight() == 0; }));
 }
 
-TEST_F(HttpStreamTest, DestroyingTheStreamAbortsTheTransfer) {
+TEST_P(HttpStreamTest, DestroyingTheStreamAbortsTheTransfer) {
     auto read = testing::run(peer.io(), [&]() -> asio::awaitable<Result<std::string>> {
         auto stream = co_await client.open(get(peer.url("/forever")));
         if (!stream) co_return stream.error();
@@ -194,7 +196,7 @@ TEST_F(HttpStreamTest, DestroyingTheStreamAbortsTheTransfer) {
     EXPECT_TRUE(eventually([&] { return client.in_flight() == 0; }));
 }
 
-TEST_F(HttpStreamTest, CancelFromAnotherThreadWakesAPendingNext) {
+TEST_P(HttpStreamTest, CancelFromAnotherThreadWakesAPendingNext) {
     std::atomic<HttpStream*> shared{nullptr};
     std::atomic<int> received{0};
     auto future = testing::spawn(
@@ -221,7 +223,7 @@ TEST_F(HttpStreamTest, CancelFromAnotherThreadWakesAPendingNext) {
     EXPECT_TRUE(eventually([&] { return peer.state().forever_closed.load() == 1; }));
 }
 
-TEST_F(HttpStreamTest, SlowConsumerPausesTheTransferAndLosesNothing) {
+TEST_P(HttpStreamTest, SlowConsumerPausesTheTransferAndLosesNothing) {
     struct Outcome {
         std::uint64_t written_while_stalled = 0;
         std::uint64_t total = 0;
@@ -271,7 +273,7 @@ TEST_F(HttpStreamTest, SlowConsumerPausesTheTransferAndLosesNothing) {
     EXPECT_TRUE(outcome->in_order);
 }
 
-TEST_F(HttpStreamTest, StreamOverLimitEndsWithPayloadTooLarge) {
+TEST_P(HttpStreamTest, StreamOverLimitEndsWithPayloadTooLarge) {
     auto drained = testing::run(peer.io(), [&]() -> asio::awaitable<Result<Drained>> {
         HttpRequest req = get(peer.url("/big-stream/300000"));
         req.max_response_bytes = 100000;
@@ -285,7 +287,7 @@ TEST_F(HttpStreamTest, StreamOverLimitEndsWithPayloadTooLarge) {
     EXPECT_LE(drained->joined().size(), 100000u);
 }
 
-TEST_F(HttpStreamTest, RestrictPrivateAppliesToStreams) {
+TEST_P(HttpStreamTest, RestrictPrivateAppliesToStreams) {
     auto r = testing::run(peer.io(), [&]() -> asio::awaitable<StreamResult> {
         HttpRequest req = get(peer.url("/forever"));
         req.restrict_private = true;
@@ -294,6 +296,9 @@ TEST_F(HttpStreamTest, RestrictPrivateAppliesToStreams) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, Errc::forbidden);
 }
+
+INSTANTIATE_TEST_SUITE_P(Reactors, HttpStreamTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "OnContexts" : "Threaded"; });
 
 }  // namespace
 }  // namespace hector::net

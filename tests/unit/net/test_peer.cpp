@@ -146,8 +146,8 @@ TestPeer::TestPeer() : runtime_(2, 1), state_(std::make_shared<PeerState>()) {
     settings.host = "127.0.0.1";
     settings.port = 0;
     settings.write_timeout = 10s;
-    server_ = std::make_unique<http::Server>(runtime_.io(), settings,
-                                             [router](Request& req) { return router->dispatch(req); });
+    server_ = std::make_unique<http::Server>(
+        runtime_.io(), settings, [router](Request& req) { return router->dispatch(req); }, runtime_.contexts());
     auto port = server_->listen();
     if (!port) throw std::runtime_error(port.error().message);
     port_ = *port;

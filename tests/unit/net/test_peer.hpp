@@ -17,6 +17,7 @@
 #include <string>
 
 #include "hector/http/server.hpp"
+#include "hector/net/http_client.hpp"
 #include "hector/net/io.hpp"
 
 namespace hector::net::testing {
@@ -52,6 +53,8 @@ class TestPeer {
 
     std::string url(std::string_view path) const;
     boost::asio::io_context& io() { return runtime_.io(); }
+    /// The peer's I/O contexts (io() first), each run by one thread.
+    std::vector<boost::asio::io_context*> contexts() const { return runtime_.contexts(); }
     std::uint16_t port() const { return port_; }
     PeerState& state() { return *state_; }
 
@@ -61,6 +64,14 @@ class TestPeer {
     std::unique_ptr<http::Server> server_;
     std::uint16_t port_ = 0;
 };
+
+/// The client under test: with `on_contexts`, it drives requests made from the peer's contexts (as the tests make
+/// them) on those contexts' own reactors; without, on its reactor thread.
+inline HttpClientSettings client_settings(const TestPeer& peer, bool on_contexts) {
+    HttpClientSettings s;
+    if (on_contexts) s.contexts = peer.contexts();
+    return s;
+}
 
 /// A port on 127.0.0.1 with nothing listening (bound and released).
 std::uint16_t unused_port();

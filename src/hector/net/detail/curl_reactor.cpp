@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <boost/asio/post.hpp>
+
 #include <fmt/format.h>
 
 #include "hector/common/logging.hpp"
@@ -31,7 +33,11 @@ void init_curl_once() {
 
 }  // namespace
 
-CurlReactor::CurlReactor(HttpClientSettings settings) : settings_(std::move(settings)) {
+CurlReactor::CurlReactor(HttpClientSettings settings, boost::asio::io_context* io,
+                         std::shared_ptr<std::atomic<std::size_t>> in_flight)
+    : settings_(std::move(settings)),
+      in_flight_(in_flight ? std::move(in_flight) : std::make_shared<std::atomic<std::size_t>>(0)),
+      io_(io) {
     init_curl_once();
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -51,11 +57,31 @@ CurlReactor::CurlReactor(HttpClientSettings settings) : settings_(std::move(sett
     curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
     curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlReactor::on_timer);
     curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
-    thread_ = std::thread([this] { run(); });
+    if (io_ == nullptr) {
+        thread_ = std::thread([this] { run(); });
+        return;
+    }
+    const int watched = dup(epoll_);
+    if (watched < 0) throw std::runtime_error(std::string("HTTP client reactor: dup: ") + std::strerror(errno));
+    watch_ = std::make_unique<boost::asio::posix::stream_descriptor>(*io_, watched);
+    timer_ = std::make_unique<boost::asio::steady_timer>(*io_);
+}
+
+void CurlReactor::start() {
+    if (io_ == nullptr) return;
+    // The first pass runs on the context's thread, the only one that touches watch_ and timer_. A command queued
+    // before it leaves the eventfd readable, which that pass sees.
+    boost::asio::post(*io_, [self = shared_from_this()] { self->pump(); });
 }
 
 CurlReactor::~CurlReactor() {
     stop();
+    // On an io_context, no handler holds the reactor any more (each keeps it alive): nothing runs concurrently.
+    // Transfers still here belong to a context that stopped; their waiters are gone with it.
+    if (io_ != nullptr)
+        while (!active_.empty()) remove(*active_.begin()->second);
+    watch_.reset();
+    timer_.reset();
     curl_multi_cleanup(multi_);
     close(epoll_);
     close(wake_fd_);
@@ -102,10 +128,12 @@ void CurlReactor::fire_due_timer() {
 Status CurlReactor::submit(const std::shared_ptr<Transfer>& transfer) {
     std::lock_guard lock(mu_);
     if (stopping_) return transfer_error(*transfer, Errc::unavailable, "the HTTP client is shut down");
-    if (in_flight_.load() >= settings_.max_concurrent)
+    // The bound is the client's: reactors on several contexts share the count.
+    if (in_flight_->fetch_add(1) >= settings_.max_concurrent) {
+        --*in_flight_;
         return transfer_error(*transfer, Errc::unavailable,
                               fmt::format("too many outbound requests in flight (max {})", settings_.max_concurrent));
-    ++in_flight_;
+    }
     commands_.push_back({CommandKind::add, transfer});
     wake();
     return {};
@@ -141,8 +169,9 @@ void CurlReactor::stop() {
             wake();
         }
     }
-    // Never called on the reactor thread: it holds no reference to the reactor.
-    std::call_once(joined_, [this] { thread_.join(); });
+    // On an io_context the next pass sees stopping_ (the eventfd woke it). Threaded: never called on the reactor
+    // thread, which holds no reference to the reactor.
+    if (io_ == nullptr) std::call_once(joined_, [this] { thread_.join(); });
 }
 
 void CurlReactor::run() {
@@ -160,27 +189,96 @@ void CurlReactor::run() {
         }
         const int n = epoll_wait(epoll_, events, kMaxEvents, wait_ms);
         if (n < 0 && errno != EINTR) log::error("http-client", "epoll_wait: {}", std::strerror(errno));
-        for (int i = 0; i < n; ++i) {
-            const int fd = events[i].data.fd;
-            if (fd == wake_fd_) {
-                std::uint64_t count;
-                [[maybe_unused]] auto r = read(wake_fd_, &count, sizeof count);
-                continue;
-            }
-            int flags = 0;
-            if ((events[i].events & EPOLLIN) != 0) flags |= CURL_CSELECT_IN;
-            if ((events[i].events & EPOLLOUT) != 0) flags |= CURL_CSELECT_OUT;
-            if ((events[i].events & (EPOLLERR | EPOLLHUP)) != 0) flags |= CURL_CSELECT_ERR;
-            int running = 0;
-            CURLMcode rc = curl_multi_socket_action(multi_, fd, flags, &running);
-            if (rc != CURLM_OK) log::error("http-client", "curl_multi_socket_action: {}", curl_multi_strerror(rc));
-        }
+        dispatch(events, n);
         collect_done();
     }
+    fail_all();
+}
+
+void CurlReactor::dispatch(const epoll_event* events, int n) {
+    for (int i = 0; i < n; ++i) {
+        const int fd = events[i].data.fd;
+        if (fd == wake_fd_) {
+            std::uint64_t count;
+            [[maybe_unused]] auto r = read(wake_fd_, &count, sizeof count);
+            continue;
+        }
+        int flags = 0;
+        if ((events[i].events & EPOLLIN) != 0) flags |= CURL_CSELECT_IN;
+        if ((events[i].events & EPOLLOUT) != 0) flags |= CURL_CSELECT_OUT;
+        if ((events[i].events & (EPOLLERR | EPOLLHUP)) != 0) flags |= CURL_CSELECT_ERR;
+        int running = 0;
+        CURLMcode rc = curl_multi_socket_action(multi_, fd, flags, &running);
+        if (rc != CURLM_OK) log::error("http-client", "curl_multi_socket_action: {}", curl_multi_strerror(rc));
+    }
+}
+
+void CurlReactor::fail_all() {
+    shut_ = true;
     while (!active_.empty()) {
         Transfer& t = *active_.begin()->second;
         finish(t, transfer_error(t, Errc::unavailable, "the HTTP client is shut down"));
     }
+}
+
+// One pass on the io_context's thread. The context's epoll watches the reactor's epoll set edge-triggered, so a
+// pass ends only when that set has nothing ready (a later event is then a new edge), or posts the next pass.
+void CurlReactor::pump() {
+    if (shut_) return;
+    constexpr int kMaxEvents = 64;
+    constexpr int kMaxRounds = 8;  // then yield to the context's other handlers
+    epoll_event events[kMaxEvents];
+    bool drained = false;
+    for (int round = 0; round < kMaxRounds; ++round) {
+        if (!run_commands()) {
+            fail_all();
+            boost::system::error_code ignored;
+            watch_->cancel(ignored);
+            timer_->cancel();
+            return;
+        }
+        fire_due_timer();
+        collect_done();
+        check_idle();
+        const int n = epoll_wait(epoll_, events, kMaxEvents, 0);
+        if (n < 0 && errno != EINTR) log::error("http-client", "epoll_wait: {}", std::strerror(errno));
+        if (n <= 0) {
+            drained = true;
+            break;
+        }
+        dispatch(events, n);
+        collect_done();
+    }
+    if (!drained) boost::asio::post(*io_, [self = shared_from_this()] { self->pump(); });
+    watch();
+    arm_timer();
+}
+
+void CurlReactor::watch() {
+    if (watching_) return;
+    watching_ = true;
+    watch_->async_wait(boost::asio::posix::descriptor_base::wait_read,
+                       [self = shared_from_this()](boost::system::error_code ec) {
+                           self->watching_ = false;
+                           if (!ec) self->pump();
+                       });
+}
+
+// Wakes the next pass when libcurl's timeout or the earliest idle timeout is due. Nothing to wait for: no timer.
+void CurlReactor::arm_timer() {
+    std::optional<Clock::time_point> due = curl_deadline_;
+    if (!active_.empty()) {
+        const auto idle = Clock::now() + std::chrono::milliseconds(poll_timeout_ms());
+        if (!due || idle < *due) due = idle;
+    }
+    if (!due || (armed_ && *armed_ <= *due)) return;  // the armed wait comes first: its pass re-arms
+    armed_ = *due;
+    timer_->expires_at(*due);  // cancels a later wait, whose handler then does nothing
+    timer_->async_wait([self = shared_from_this(), due = *due](boost::system::error_code ec) {
+        if (ec) return;
+        if (self->armed_ == due) self->armed_.reset();
+        self->pump();
+    });
 }
 
 bool CurlReactor::run_commands() {
@@ -200,7 +298,7 @@ bool CurlReactor::run_commands() {
                         s.finished = true;
                         if (!s.error) s.error = transfer_error(t, Errc::unavailable, "the HTTP client is shut down");
                     });
-                    --in_flight_;
+                    --*in_flight_;
                 } else {
                     add(command.transfer);
                 }
@@ -309,7 +407,7 @@ void CurlReactor::remove(Transfer& t) {
     }
     curl_slist_free_all(t.header_list);
     t.header_list = nullptr;
-    --in_flight_;
+    --*in_flight_;
 }
 
 }  // namespace hector::net::detail
