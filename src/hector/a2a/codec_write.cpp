@@ -195,11 +195,7 @@ void write(JsonWriter& w, const std::vector<TaskPushNotificationConfig>& configs
 }
 
 std::string to_text(const Task& task, std::optional<int> history_length) {
-    std::string out;
-    out.reserve(1024);
-    JsonWriter w(out);
-    write(w, task, history_length);
-    return out;
+    return detail::write_exact([&](JsonWriter& w) { write(w, task, history_length); });
 }
 
 json::value to_json(const Part& part) {
