@@ -2,11 +2,25 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 namespace hector::net {
 
 namespace {
 
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+// The first CR or LF at or after `from`, or npos: memchr for LF, then for CR only before it (both vectorised,
+// where find_first_of("\r\n") looks at the set once per byte).
+std::size_t line_end(std::string_view s, std::size_t from) {
+    const char* begin = s.data() + from;
+    const std::size_t n = s.size() - from;
+    const auto* lf = static_cast<const char*>(std::memchr(begin, '\n', n));
+    const std::size_t before_lf = lf ? static_cast<std::size_t>(lf - begin) : n;
+    const auto* cr = static_cast<const char*>(std::memchr(begin, '\r', before_lf));
+    if (cr) return from + static_cast<std::size_t>(cr - begin);
+    return lf ? from + before_lf : std::string_view::npos;
+}
 
 }  // namespace
 
@@ -28,7 +42,7 @@ Status SseParser::feed(std::string_view chunk, std::vector<SseEvent>& out) {
                 continue;
             }
         }
-        const std::size_t end = chunk.find_first_of("\r\n", i);
+        const std::size_t end = line_end(chunk, i);
         if (end == std::string_view::npos) {
             if (line_.size() + data_.size() + (chunk.size() - i) > max_event_bytes_) return too_large();
             line_.append(chunk.substr(i));
@@ -90,10 +104,11 @@ void SseParser::dispatch(std::vector<SseEvent>& out) {
     data_.pop_back();  // the '\n' after the last data line
     SseEvent event;
     if (!type_.empty()) event.type = std::move(type_);
-    event.data = std::move(data_);
+    event.data.assign(data_);  // one allocation of the exact size; data_ keeps its capacity for the next event
     event.id = last_id_;
     out.push_back(std::move(event));
     data_.clear();
+    if (data_.capacity() > 64 * 1024) std::string().swap(data_);  // a huge event does not stay pinned
     type_.clear();
 }
 

@@ -105,9 +105,14 @@ class StreamAssembler {
 
     Result<bool> on_event(const net::SseEvent& ev) {
         if (ev.data == "[DONE]") return false;
+        // One parser and one arena for every chunk of the stream: the previous chunk's value is gone by now.
+        chunk_memory_.release();
+        parser_.reset(json::storage_ptr(&chunk_memory_));
         boost::system::error_code ec;
-        auto v = json::parse(ev.data, ec);
-        if (ec || !v.is_object()) return true;
+        parser_.write(ev.data, ec);
+        if (ec) return true;
+        const json::value v = parser_.release();
+        if (!v.is_object()) return true;
         const auto& o = v.as_object();
         if (const auto* err = o.if_contains("error"))
             return Error{
@@ -145,6 +150,9 @@ class StreamAssembler {
     }
 
   private:
+    json::monotonic_resource chunk_memory_;
+    json::parser parser_;
+
     void tool_delta(const json::object& co) {
         std::size_t index = 0;
         if (const auto* i = co.if_contains("index"); i && i->is_int64() && i->as_int64() >= 0 && i->as_int64() < 128)
