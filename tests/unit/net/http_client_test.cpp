@@ -116,6 +116,31 @@ TEST_P(HttpClientTest, PostSendsMethodHeadersAndBody) {
     EXPECT_FALSE(headers.contains("expect"));
 }
 
+// The client reuses finished curl handles: nothing of one request (method, headers, body, redirects) reaches the
+// next one made through the same handle.
+TEST_P(HttpClientTest, ARequestInheritsNothingFromTheOneBefore) {
+    HttpRequest post = get(peer.url("/echo"));
+    post.method = "POST";
+    post.headers = {{"X-Test", "abc"}, {"Content-Type", "application/json"}};
+    post.body = R"({"q":"hello"})";
+    post.follow_redirects = true;
+    ASSERT_TRUE(fetch(post).ok());
+
+    auto r = fetch(get(peer.url("/echo")));
+    ASSERT_TRUE(r.ok()) << r.error().message;
+    auto echo = json::parse(r->body).as_object();
+    EXPECT_EQ(str(echo["method"]), "GET");
+    EXPECT_EQ(str(echo["body"]), "");
+    auto& headers = echo["headers"].as_object();
+    EXPECT_FALSE(headers.contains("x-test"));
+    EXPECT_FALSE(headers.contains("content-type"));
+    EXPECT_EQ(str(headers["user-agent"]), "hector/0.1");
+
+    auto redirect = fetch(get(peer.url("/redirect")));
+    ASSERT_TRUE(redirect.ok()) << redirect.error().message;
+    EXPECT_EQ(redirect->status, 302);  // not followed: only the earlier request asked for that
+}
+
 TEST_P(HttpClientTest, OtherMethodsKeepTheirName) {
     for (const char* method : {"PUT", "PATCH", "DELETE", "GET"}) {
         HttpRequest req = get(peer.url("/echo"));

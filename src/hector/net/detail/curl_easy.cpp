@@ -229,8 +229,8 @@ void publish_headers(Transfer& t) {
     });
 }
 
-Status setup_easy(Transfer& t, const HttpClientSettings& settings) {
-    CURL* e = curl_easy_init();
+Status setup_easy(Transfer& t, const HttpClientSettings& settings, CURL* spare) {
+    CURL* e = spare != nullptr ? spare : curl_easy_init();
     if (e == nullptr) return transfer_error(t, Errc::internal, "cannot create a curl handle");
     t.easy = e;
     const HttpRequest& r = t.request;

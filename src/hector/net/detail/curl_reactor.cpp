@@ -80,6 +80,7 @@ CurlReactor::~CurlReactor() {
     // Transfers still here belong to a context that stopped; their waiters are gone with it.
     if (io_ != nullptr)
         while (!active_.empty()) remove(*active_.begin()->second);
+    for (CURL* e : spare_easy_) curl_easy_cleanup(e);
     watch_.reset();
     timer_.reset();
     curl_multi_cleanup(multi_);
@@ -332,7 +333,12 @@ void CurlReactor::add(const std::shared_ptr<Transfer>& transfer) {
         finish(t, transfer_error(t, Errc::cancelled, "cancelled"));
         return;
     }
-    if (auto status = setup_easy(t, settings_); !status) {
+    CURL* spare = nullptr;
+    if (!spare_easy_.empty()) {
+        spare = spare_easy_.back();
+        spare_easy_.pop_back();
+    }
+    if (auto status = setup_easy(t, settings_, spare); !status) {
         finish(t, status.error());
         return;
     }
@@ -402,7 +408,14 @@ void CurlReactor::remove(Transfer& t) {
     if (t.easy != nullptr) {
         // Removing an unfinished transfer closes its connection instead of returning it to the cache.
         curl_multi_remove_handle(multi_, t.easy);
-        curl_easy_cleanup(t.easy);
+        // Kept for the next transfer with every option back at its default: creating and freeing a handle per
+        // request cost more than the request's own work in libcurl.
+        if (spare_easy_.size() < kMaxSpareEasy) {
+            curl_easy_reset(t.easy);
+            spare_easy_.push_back(t.easy);
+        } else {
+            curl_easy_cleanup(t.easy);
+        }
         t.easy = nullptr;
     }
     curl_slist_free_all(t.header_list);

@@ -103,6 +103,8 @@ class CurlReactor : public std::enable_shared_from_this<CurlReactor> {
     // Reactor thread only.
     std::unordered_map<Transfer*, std::shared_ptr<Transfer>> active_;
     std::optional<std::chrono::steady_clock::time_point> curl_deadline_;  // when libcurl wants its timeout action
+    static constexpr std::size_t kMaxSpareEasy = 64;
+    std::vector<CURL*> spare_easy_;  // finished handles, reset, for the next transfers
 
     // On an io_context (null when threaded); only its thread touches these.
     boost::asio::io_context* io_ = nullptr;
