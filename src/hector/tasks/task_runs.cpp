@@ -153,7 +153,8 @@ bool TaskManager::commit(const std::shared_ptr<Live>& t, a2a::TaskStatus status,
     }
     // On the run's own context: the caller waiting for the stored end is usually on it too.
     asio::co_spawn(t->strand.get_inner_executor(),
-                   persist(t, snapshot, std::move(events), std::move(letter), std::move(conversation)), asio::detached);
+                   persist(t, std::move(snapshot), std::move(events), std::move(letter), std::move(conversation)),
+                   asio::detached);
     return true;
 }
 
