@@ -2,8 +2,10 @@
 // prints "listening on http://127.0.0.1:<port>" and serves until SIGTERM or SIGINT.
 // Replies "fake: <text>"; a message starting with "slow" streams 20 chunks 50 ms apart; one starting with "hang"
 // never answers (the request stays open until the client gives up); one starting with "wait<N>" answers after N ms
-// (a model of known latency, for measuring what the server adds to it).
+// (a model of known latency, for measuring what the server adds to it); one starting with "many<N>" streams N
+// chunks (at most 10,000) at once (what a long answer costs per token).
 #include <signal.h>
+#include <algorithm>
 
 #include <cstdlib>
 #include <iostream>
@@ -23,6 +25,14 @@ int main() {
         r.text = "fake: " + text;
         if (text.rfind("hang", 0) == 0) r.hang = true;
         if (text.rfind("wait", 0) == 0) r.delay = std::chrono::milliseconds(std::atoi(text.c_str() + 4));
+        if (text.rfind("many", 0) == 0) {
+            const int n = std::clamp(std::atoi(text.c_str() + 4), 1, 10000);
+            r.text.clear();
+            for (int i = 0; i < n; ++i) {
+                r.chunks.push_back("w" + std::to_string(i) + " ");
+                r.text += r.chunks.back();
+            }
+        }
         if (text.rfind("slow", 0) == 0) {
             r.text.clear();
             for (int i = 0; i < 20; ++i) {

@@ -53,6 +53,22 @@ TEST_F(OpenAiModelTest, StreamsTextInSeveralDeltasWithUsage) {
     EXPECT_EQ(fake_.requests().at(0).body.at("stream_options"), json::parse(R"({"include_usage":true})"));
 }
 
+// A long answer arrives as thousands of chunks: every one is parsed and forwarded, in order, whatever the provider
+// reuses from one chunk to the next.
+TEST_F(OpenAiModelTest, ALongAnswerInThousandsOfChunksArrivesWhole) {
+    FakeOpenAi::Reply reply;
+    for (int i = 0; i < 3000; ++i) {
+        reply.chunks.push_back("w" + std::to_string(i) + " ");
+        reply.text += reply.chunks.back();
+    }
+    fake_.enqueue(reply);
+    auto m = model();
+    auto out = runtime_.generate(m, user_request("a long one"), true);
+    ASSERT_TRUE(out->ok()) << out->error().message;
+    EXPECT_EQ(out.count(Delta::Kind::text), 3000);
+    EXPECT_EQ((*out)->text, reply.text);
+}
+
 TEST_F(OpenAiModelTest, ToolRoundTripUsesToolCallsAndToolMessages) {
     fake_.enqueue({.tool_calls = {{"call_1", "get_weather", R"({"city":"Paris"})"}}});
     auto m = model();

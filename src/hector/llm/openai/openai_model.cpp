@@ -105,9 +105,8 @@ class StreamAssembler {
 
     Result<bool> on_event(const net::SseEvent& ev) {
         if (ev.data == "[DONE]") return false;
-        // One parser and one arena for every chunk of the stream: the previous chunk's value is gone by now.
-        chunk_memory_.release();
-        parser_.reset(json::storage_ptr(&chunk_memory_));
+        // One parser for every chunk of the stream: it keeps its working buffers between chunks.
+        parser_.reset();
         boost::system::error_code ec;
         parser_.write(ev.data, ec);
         if (ec) return true;
@@ -150,7 +149,6 @@ class StreamAssembler {
     }
 
   private:
-    json::monotonic_resource chunk_memory_;
     json::parser parser_;
 
     void tool_delta(const json::object& co) {
