@@ -135,6 +135,29 @@ TEST_F(OpenAiAgent, StreamingDeliversSeveralArtifactChunksBeforeTheFinalEvent) {
     EXPECT_EQ(result_of(events.back()).at("status").at("state"), "completed");
 }
 
+// A model that sends thousands of chunks at once (a fast local model) must not outrun a client that reads as fast
+// as it can: every chunk and the final event reach it. (Each subscriber may queue 1,024 events; the run lets the
+// stream's writer drain between batches instead of dropping a subscriber that is not slow.)
+TEST_F(OpenAiAgent, AStreamOfThousandsOfChunksReachesTheClientWhole) {
+    FakeOpenAi::Reply burst;
+    for (int i = 0; i < 3000; ++i) {
+        burst.chunks.push_back("w" + std::to_string(i) + " ");
+        burst.text += burst.chunks.back();
+    }
+    fake_.enqueue(burst);
+    auto s = stream("a long one");
+    auto events = s.reader->rest();
+    ASSERT_FALSE(events.empty());
+    std::string text;
+    for (const auto& e : events) {
+        auto r = result_of(e);
+        if (r.at("kind") == "artifact-update")
+            for (const auto& p : r.at("artifact").at("parts").as_array()) text += std::string(p.at("text").as_string());
+    }
+    EXPECT_TRUE(text == burst.text) << "received " << text.size() << " of " << burst.text.size() << " bytes";
+    EXPECT_EQ(result_of(events.back()).at("status").at("state"), "completed");
+}
+
 TEST_F(OpenAiAgent, NonStreamingAgentsAnswerInOnePiece) {
     json::object req{{"jsonrpc", "2.0"},
                      {"id", 1},

@@ -1,6 +1,12 @@
 #include "hector/llm/detail/stream_reader.hpp"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
 #include <fmt/format.h>
+
+#include <cstdint>
 
 #include <string>
 #include <vector>
@@ -12,9 +18,24 @@ namespace hector::llm::detail {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// Events handled between two yields to the executor. A run and the streams that carry its events often share one
+// I/O thread: a model that sends thousands of chunks at once would otherwise fill a subscriber's queue (1,024
+// events) before its writer ran once, and the subscriber would be dropped as if it were slow (DECISIONS 27).
+constexpr int kEventsPerTurn = 64;
+
+asio::awaitable<void> yield_turn() {
+    const auto executor = co_await asio::this_coro::executor;
+    co_await asio::post(executor, asio::use_awaitable);
+}
+
+}  // namespace
+
 asio::awaitable<Status> read_sse(net::HttpStream& stream, std::string_view provider, const SseHandler& handler) {
     net::SseParser parser;
     std::vector<net::SseEvent> events;
+    std::uint64_t handled = 0;
     for (;;) {
         auto chunk = co_await stream.next();
         if (!chunk) co_return std::move(chunk).error();
@@ -26,6 +47,7 @@ asio::awaitable<Status> read_sse(net::HttpStream& stream, std::string_view provi
             auto more = handler(ev);
             if (!more) co_return std::move(more).error();
             if (!*more) co_return Status{};
+            if (++handled % kEventsPerTurn == 0) co_await yield_turn();
         }
     }
     if (parser.has_partial_event())
@@ -36,6 +58,7 @@ asio::awaitable<Status> read_sse(net::HttpStream& stream, std::string_view provi
 asio::awaitable<Status> read_ndjson(net::HttpStream& stream, std::string_view provider, const LineHandler& handler) {
     net::NdjsonSplitter splitter;
     std::vector<std::string> lines;
+    std::uint64_t handled = 0;
     for (;;) {
         auto chunk = co_await stream.next();
         if (!chunk) co_return std::move(chunk).error();
@@ -47,6 +70,7 @@ asio::awaitable<Status> read_ndjson(net::HttpStream& stream, std::string_view pr
             auto more = handler(line);
             if (!more) co_return std::move(more).error();
             if (!*more) co_return Status{};
+            if (++handled % kEventsPerTurn == 0) co_await yield_turn();
         }
     }
     if (auto last = splitter.finish()) {
