@@ -243,6 +243,47 @@ TEST(A2aBlocking, ASendWaitsForTheEndWhateverTheEventsBeforeIt) {
     }
 }
 
+// A stream whose subscriber falls too far behind is dropped, never the task (DECISIONS 27), and says so: its last
+// event is an error naming tasks/resubscribe, and the task still completes. A queue of one event guarantees it.
+TEST(A2aStreams, ADroppedStreamEndsWithAnErrorAndTheTaskGoesOn) {
+    HectorServer server({.config_yaml = std::string(kConfig) + "server:\n  limits: {subscriber_queue: 1}\n"});
+    json::object message{{"role", "user"}, {"messageId", "dropped-1"}};
+    message["parts"] = json::array{json::object{{"kind", "text"}, {"text", std::string(400, 'x')}}};
+    json::object req{{"jsonrpc", "2.0"}, {"id", 7}, {"method", "message/stream"}};
+    req["params"] = json::object{{"message", message}};
+    auto s = open_sse(server.port(), "/agents/assistant", json::serialize(req));
+    ASSERT_EQ(s.headers.status, 200);
+    auto events = s.reader->rest();
+    ASSERT_GE(events.size(), 2u);
+    EXPECT_EQ(events.front().event, "task");
+    const std::string task_id(json::parse(events.front().data).at("result").at("id").as_string());
+    ASSERT_EQ(events.back().event, "error");
+    auto error = json::parse(events.back().data);
+    EXPECT_EQ(error.at("id"), 7);
+    EXPECT_EQ(error.at("error").at("code"), -32603);
+    EXPECT_NE(json::serialize(error).find("tasks/resubscribe"), std::string::npos) << events.back().data;
+
+    // The REST alias ends the same way, with the error in its own shape.
+    auto rest = open_sse(
+        server.port(), "/agents/assistant/message:stream",
+        json::serialize(json::object{
+            {"message", json::object{{"role", "user"}, {"messageId", "dropped-2"}, {"parts", message["parts"]}}}}));
+    auto rest_events = rest.reader->rest();
+    ASSERT_FALSE(rest_events.empty());
+    EXPECT_EQ(rest_events.back().event, "error");
+
+    // The task went on without the stream.
+    std::string state;
+    for (int i = 0; i < 100 && state != "completed"; ++i) {
+        json::object get{{"jsonrpc", "2.0"}, {"id", 8}, {"method", "tasks/get"}};
+        get["params"] = json::object{{"id", task_id}};
+        auto r = post_json(server.port(), "/agents/assistant", json::serialize(get));
+        state = std::string(json::parse(r.body).at("result").at("status").at("state").as_string());
+        if (state != "completed") std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(state, "completed");
+}
+
 TEST_F(A2a, AliasesReachTheSameHandlers) {
     auto r = call("message:send", json::object{{"message", user_message("alias")}});
     EXPECT_EQ(r.at("result").at("status").at("state"), "completed");

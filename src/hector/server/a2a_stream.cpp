@@ -3,6 +3,8 @@
 #include <boost/json/serialize.hpp>
 
 #include "hector/a2a/codec.hpp"
+#include "hector/a2a/jsonrpc.hpp"
+#include "hector/a2a/rest_error.hpp"
 #include "hector/server/sse.hpp"
 
 namespace hector::server {
@@ -13,6 +15,23 @@ constexpr auto kPingAfter = std::chrono::seconds(15);
 
 std::string_view event_name(store::TaskEvent::Kind kind) {
     return kind == store::TaskEvent::Kind::artifact ? "artifact" : "task";
+}
+
+// The last event of a stream whose subscriber was dropped for falling behind (DECISIONS 27): the client learns the
+// stream did not end with the task, and how to follow it again.
+std::string dropped_event(StreamFraming framing, std::string_view id_json) {
+    const Error why{Errc::unavailable,
+                    "this stream fell too far behind the task and was dropped (server.limits.subscriber_queue); the "
+                    "task goes on: follow it with tasks/resubscribe"};
+    if (framing == StreamFraming::jsonrpc) {
+        const auto rpc = a2a::error_from(why);
+        json::object error{{"code", rpc.code}, {"message", rpc.message}};
+        if (!rpc.data.is_null()) error["data"] = rpc.data;
+        std::string body = R"({"jsonrpc":"2.0","id":)";
+        body.append(id_json).append(R"(,"error":)").append(json::serialize(error)) += '}';
+        return sse_event(-1, "error", body);
+    }
+    return sse_event(-1, "error", json::serialize(a2a::rest_error(why).body));
 }
 
 }  // namespace
@@ -67,6 +86,7 @@ http::Response task_stream(tasks::Started started, StreamFraming framing, std::s
                 }
             }
             if (end) {
+                if (sub.overflowed()) out += dropped_event(framing, id);
                 co_await w.write_last(out);  // with the end of the body
                 co_return;
             }
@@ -75,7 +95,10 @@ http::Response task_stream(tasks::Started started, StreamFraming framing, std::s
                 std::string().swap(out);  // a stream may then wait for hours: without the buffer
             }
             auto next = co_await sub.next(kPingAfter);
-            if (next.kind == Kind::closed) co_return;
+            if (next.kind == Kind::closed) {
+                if (sub.overflowed()) co_await w.write_last(dropped_event(framing, id));
+                co_return;
+            }
             if (next.kind == Kind::timeout) {
                 if (!co_await w.write(kSsePing)) co_return;
                 continue;

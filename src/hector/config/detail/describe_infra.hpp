@@ -68,7 +68,10 @@ void describe(V& v, LimitsConfig& c) {
     v("max_parts", c.max_parts, {.doc = "Parts per message", .min = 1});
     v("max_push_configs", c.max_push_configs, {.doc = "Push notification configs per task", .min = 1});
     v("max_subscribers", c.max_subscribers, {.doc = "SSE subscribers per task", .min = 1});
-    v("subscriber_queue", c.subscriber_queue, {.doc = "Events queued per slow SSE subscriber", .min = 1});
+    v("subscriber_queue", c.subscriber_queue,
+      {.doc = "Events queued per SSE subscriber; one that falls further behind is dropped (its stream ends with an "
+              "error event), never the task",
+       .min = 1});
     v("write_timeout", c.write_timeout, {.doc = "Time allowed for one write to a subscriber"});
     v("max_concurrent_runs", c.max_concurrent_runs,
       {.doc = "Interactive runs per instance before 503 + Retry-After", .min = 1});
