@@ -34,6 +34,13 @@ struct SessionEvent {
     std::string error_message;
 };
 
+/// What SessionStore::append assigned to an event: its place in the session, its id and its time.
+struct AppendedEvent {
+    std::int64_t seq = 0;
+    std::string id;
+    TimePoint timestamp{};
+};
+
 struct SessionKey {
     std::string app_id = "default";
     std::string user_id = "default";
@@ -83,8 +90,8 @@ class SessionStore {
     /// For a run: as get(), but a session that is not stored yet comes back empty, with the scoped state it will see.
     virtual boost::asio::awaitable<Result<Session>> open(SessionKey key, std::optional<std::size_t> last_events) = 0;
     /// Appends (creating the session when needed); assigns id, seq and timestamp; merges state_delta into the state
-    /// of each key's scope (temp: keys stay in the event only).
-    virtual boost::asio::awaitable<Result<SessionEvent>> append(SessionKey key, SessionEvent event) = 0;
+    /// of each key's scope (temp: keys stay in the event only). Returns what it assigned, not a copy of the event.
+    virtual boost::asio::awaitable<Result<AppendedEvent>> append(SessionKey key, SessionEvent event) = 0;
     virtual boost::asio::awaitable<Status> remove(SessionKey key) = 0;
     /// Sessions of (app, user) ordered by updated_at descending, then id ascending; at most `limit`, starting after
     /// `after` when given.

@@ -58,7 +58,7 @@ boost::asio::awaitable<Result<Session>> MemorySessionStore::open(SessionKey key,
     co_return view(key, it == sessions_.end() ? nullptr : &it->second.session, last_events);
 }
 
-boost::asio::awaitable<Result<SessionEvent>> MemorySessionStore::append(SessionKey key, SessionEvent event) {
+boost::asio::awaitable<Result<AppendedEvent>> MemorySessionStore::append(SessionKey key, SessionEvent event) {
     std::vector<Entry> dead;  // freed after the lock
     std::lock_guard lock(mu_);
     Key k{key.app_id, key.user_id, key.id};
@@ -91,11 +91,12 @@ boost::asio::awaitable<Result<SessionEvent>> MemorySessionStore::append(SessionK
                 break;  // one invocation only
         }
     }
-    s.events.push_back(event);
+    AppendedEvent appended{event.seq, event.id, event.timestamp};
+    s.events.push_back(std::move(event));
     s.event_count = static_cast<std::int64_t>(s.events.size());
     s.updated_at = now;
     trim(now, dead);  // never this session: it is the most recently written
-    co_return event;
+    co_return appended;
 }
 
 boost::asio::awaitable<Status> MemorySessionStore::remove(SessionKey key) {

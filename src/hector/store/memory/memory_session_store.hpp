@@ -23,7 +23,7 @@ class MemorySessionStore final : public SessionStore {
 
     boost::asio::awaitable<Result<Session>> get(SessionKey key, std::optional<std::size_t> last_events) override;
     boost::asio::awaitable<Result<Session>> open(SessionKey key, std::optional<std::size_t> last_events) override;
-    boost::asio::awaitable<Result<SessionEvent>> append(SessionKey key, SessionEvent event) override;
+    boost::asio::awaitable<Result<AppendedEvent>> append(SessionKey key, SessionEvent event) override;
     boost::asio::awaitable<Status> remove(SessionKey key) override;
     boost::asio::awaitable<Result<std::vector<SessionSummary>>> list(std::string app_id, std::string user_id,
                                                                      std::size_t limit,

@@ -136,14 +136,14 @@ Result<Session> do_get(Connection& c, const SessionKey& key, std::optional<std::
     return s;
 }
 
-Result<SessionEvent> do_append_impl(Connection& c, const SessionKey& key, SessionEvent event,
-                                    const SessionEventJson& columns) {
+Result<AppendedEvent> do_append_impl(Connection& c, const SessionKey& key, const SessionEvent& event,
+                                     const SessionEventJson& columns) {
     const auto now = Clock::now();
     const auto now_ns = to_nanos(now);
     auto next = c.run(kNextSeq, {key.app_id, key.user_id, key.id, now_ns, now_ns});
     if (!next) return std::move(next).error();
     if (next->rows.empty()) return Error{Errc::internal, "session vanished while appending"};
-    event.seq = next->rows.front().integer(0);
+    AppendedEvent out{next->rows.front().integer(0), event.id, event.timestamp};
     if (!event.state_delta.empty()) {
         json::object session_delta, user_delta, app_delta;
         for (const auto& kv : event.state_delta) {
@@ -190,13 +190,13 @@ Result<SessionEvent> do_append_impl(Connection& c, const SessionKey& key, Sessio
             if (auto r = c.run(kStoreAppState, {to_json(*state), now_ns, key.app_id}); !r) return std::move(r).error();
         }
     }
-    if (event.id.empty()) event.id = new_uuid();
-    if (event.timestamp == TimePoint{}) event.timestamp = now;
+    if (out.id.empty()) out.id = new_uuid();
+    if (out.timestamp == TimePoint{}) out.timestamp = now;
     std::vector<Param> params{key.app_id,
                               key.user_id,
                               key.id,
-                              event.seq,
-                              event.id,
+                              out.seq,
+                              out.id,
                               event.invocation_id,
                               event.author,
                               event.branch,
@@ -208,9 +208,9 @@ Result<SessionEvent> do_append_impl(Connection& c, const SessionKey& key, Sessio
                               columns.state_delta,
                               event.error_code,
                               event.error_message,
-                              to_nanos(event.timestamp)};
+                              to_nanos(out.timestamp)};
     if (auto r = c.run(kInsertEvent, params); !r) return std::move(r).error();
-    return event;
+    return out;
 }
 
 }  // namespace
@@ -222,9 +222,9 @@ SessionEventJson encode_session_event(const SessionEvent& event) {
     return {to_json(content), to_json(event.tool_calls), to_json(event.tool_results), to_json(event.state_delta)};
 }
 
-Result<SessionEvent> append_session_event(Connection& c, const SessionKey& key, SessionEvent event,
-                                          const SessionEventJson& columns) {
-    return do_append_impl(c, key, std::move(event), columns);
+Result<AppendedEvent> append_session_event(Connection& c, const SessionKey& key, const SessionEvent& event,
+                                           const SessionEventJson& columns) {
+    return do_append_impl(c, key, event, columns);
 }
 
 Result<Session> open_session(Connection& c, const SessionKey& key, std::optional<std::size_t> last_events) {
@@ -241,10 +241,10 @@ asio::awaitable<Result<Session>> SqlSessionStore::open(SessionKey key, std::opti
         [key = std::move(key), last_events](Connection& c) { return do_get(c, key, last_events, true); });
 }
 
-asio::awaitable<Result<SessionEvent>> SqlSessionStore::append(SessionKey key, SessionEvent event) {
+asio::awaitable<Result<AppendedEvent>> SqlSessionStore::append(SessionKey key, SessionEvent event) {
     auto columns = encode_session_event(event);
-    return db_.write<SessionEvent>([key = std::move(key), event = std::move(event), columns = std::move(columns)](
-                                       Connection& c) { return do_append_impl(c, key, event, columns); });
+    return db_.write<AppendedEvent>([key = std::move(key), event = std::move(event), columns = std::move(columns)](
+                                        Connection& c) { return do_append_impl(c, key, event, columns); });
 }
 
 asio::awaitable<Status> SqlSessionStore::remove(SessionKey key) {

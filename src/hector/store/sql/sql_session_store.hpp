@@ -21,8 +21,8 @@ struct SessionEventJson {
 SessionEventJson encode_session_event(const SessionEvent& event);
 /// Appends one event inside the caller's transaction (SqlTaskStore::finish_run_with joins a run's conversation to
 /// its outcome this way), with its columns from encode_session_event(event). Same contract as SessionStore::append.
-Result<SessionEvent> append_session_event(Connection& c, const SessionKey& key, SessionEvent event,
-                                          const SessionEventJson& columns);
+Result<AppendedEvent> append_session_event(Connection& c, const SessionKey& key, const SessionEvent& event,
+                                           const SessionEventJson& columns);
 /// SessionStore::open inside the caller's transaction (SqlTaskStore::start_run_with opens a run's session this way).
 Result<Session> open_session(Connection& c, const SessionKey& key, std::optional<std::size_t> last_events);
 
@@ -32,7 +32,7 @@ class SqlSessionStore final : public SessionStore {
 
     boost::asio::awaitable<Result<Session>> get(SessionKey key, std::optional<std::size_t> last_events) override;
     boost::asio::awaitable<Result<Session>> open(SessionKey key, std::optional<std::size_t> last_events) override;
-    boost::asio::awaitable<Result<SessionEvent>> append(SessionKey key, SessionEvent event) override;
+    boost::asio::awaitable<Result<AppendedEvent>> append(SessionKey key, SessionEvent event) override;
     boost::asio::awaitable<Status> remove(SessionKey key) override;
     boost::asio::awaitable<Result<std::vector<SessionSummary>>> list(std::string app_id, std::string user_id,
                                                                      std::size_t limit,
