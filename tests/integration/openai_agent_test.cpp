@@ -139,11 +139,7 @@ TEST_F(OpenAiAgent, StreamingDeliversSeveralArtifactChunksBeforeTheFinalEvent) {
 // as it can: every chunk and the final event reach it. (Each subscriber may queue 1,024 events; the run lets the
 // stream's writer drain between batches instead of dropping a subscriber that is not slow.)
 TEST_F(OpenAiAgent, AStreamOfThousandsOfChunksReachesTheClientWhole) {
-    FakeOpenAi::Reply burst;
-    for (int i = 0; i < 3000; ++i) {
-        burst.chunks.push_back("w" + std::to_string(i) + " ");
-        burst.text += burst.chunks.back();
-    }
+    const auto burst = FakeOpenAi::Reply::chunked(3000);
     fake_.enqueue(burst);
     auto s = stream("a long one");
     auto events = s.reader->rest();

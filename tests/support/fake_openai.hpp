@@ -37,6 +37,16 @@ class FakeOpenAi {
         bool hang = false;                           // never answer (until the client goes away)
         int prompt_tokens = 11;
         int completion_tokens = 7;
+
+        /// A long answer sent at once: n chunks "w0 ", "w1 ", ... (what a fast model streams per token).
+        static Reply chunked(int n) {
+            Reply r;
+            for (int i = 0; i < n; ++i) {
+                r.chunks.push_back("w" + std::to_string(i) + " ");
+                r.text += r.chunks.back();
+            }
+            return r;
+        }
     };
     struct Request {
         std::string path;

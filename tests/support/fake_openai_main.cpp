@@ -25,14 +25,8 @@ int main() {
         r.text = "fake: " + text;
         if (text.rfind("hang", 0) == 0) r.hang = true;
         if (text.rfind("wait", 0) == 0) r.delay = std::chrono::milliseconds(std::atoi(text.c_str() + 4));
-        if (text.rfind("many", 0) == 0) {
-            const int n = std::clamp(std::atoi(text.c_str() + 4), 1, 10000);
-            r.text.clear();
-            for (int i = 0; i < n; ++i) {
-                r.chunks.push_back("w" + std::to_string(i) + " ");
-                r.text += r.chunks.back();
-            }
-        }
+        if (text.rfind("many", 0) == 0)
+            r = hector::test::FakeOpenAi::Reply::chunked(std::clamp(std::atoi(text.c_str() + 4), 1, 10000));
         if (text.rfind("slow", 0) == 0) {
             r.text.clear();
             for (int i = 0; i < 20; ++i) {

@@ -56,11 +56,7 @@ TEST_F(OpenAiModelTest, StreamsTextInSeveralDeltasWithUsage) {
 // A long answer arrives as thousands of chunks: every one is parsed and forwarded, in order, whatever the provider
 // reuses from one chunk to the next.
 TEST_F(OpenAiModelTest, ALongAnswerInThousandsOfChunksArrivesWhole) {
-    FakeOpenAi::Reply reply;
-    for (int i = 0; i < 3000; ++i) {
-        reply.chunks.push_back("w" + std::to_string(i) + " ");
-        reply.text += reply.chunks.back();
-    }
+    const auto reply = FakeOpenAi::Reply::chunked(3000);
     fake_.enqueue(reply);
     auto m = model();
     auto out = runtime_.generate(m, user_request("a long one"), true);
