@@ -8,8 +8,16 @@
 #include <boost/asio/strand.hpp>
 #include <boost/json.hpp>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/write.hpp>
+
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "unit/net/test_peer.hpp"
 
@@ -365,6 +373,105 @@ TEST_P(HttpClientTest, MaxConcurrentRefusesExtraTransfers) {
     auto r = testing::wait_for(pending);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, Errc::unavailable);
+}
+
+// A forward proxy that answers every request itself and records the request lines it saw (raw Asio, one thread).
+class RecordingProxy {
+  public:
+    RecordingProxy() : acceptor_(io_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+        accept();
+        thread_ = std::thread([this] { io_.run(); });
+    }
+    ~RecordingProxy() {
+        asio::post(io_, [this] { acceptor_.close(); });
+        io_.stop();
+        thread_.join();
+    }
+    std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+    std::vector<std::string> lines() {
+        std::lock_guard lock(mu_);
+        return lines_;
+    }
+
+  private:
+    void accept() {
+        acceptor_.async_accept([this](boost::system::error_code ec, asio::ip::tcp::socket socket) {
+            if (ec) return;
+            auto s = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
+            auto buf = std::make_shared<std::string>();
+            asio::async_read_until(
+                *s, asio::dynamic_buffer(*buf), "\r\n\r\n", [this, s, buf](boost::system::error_code rec, std::size_t) {
+                    if (rec) return;
+                    {
+                        std::lock_guard lock(mu_);
+                        lines_.push_back(buf->substr(0, buf->find("\r\n")));
+                    }
+                    // A CONNECT is refused; anything else is answered here.
+                    const bool tunnel = buf->rfind("CONNECT ", 0) == 0;
+                    auto reply =
+                        std::make_shared<std::string>(tunnel ? "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"
+                                                             : "HTTP/1.1 200 OK\r\nContent-Length: 9\r\nConnection: "
+                                                               "close\r\n\r\nvia proxy");
+                    asio::async_write(*s, asio::buffer(*reply), [s, reply](boost::system::error_code, std::size_t) {});
+                });
+            accept();
+        });
+    }
+
+    asio::io_context io_;
+    asio::ip::tcp::acceptor acceptor_;
+    std::thread thread_;
+    std::mutex mu_;
+    std::vector<std::string> lines_;
+};
+
+// Sets environment variables for one test and restores them.
+class ScopedEnv {
+  public:
+    void set(const char* name, const std::string& value) {
+        const char* old = std::getenv(name);
+        saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
+        setenv(name, value.c_str(), 1);
+    }
+    ~ScopedEnv() {
+        for (auto it = saved_.rbegin(); it != saved_.rend(); ++it) {
+            if (it->second)
+                setenv(it->first.c_str(), it->second->c_str(), 1);
+            else
+                unsetenv(it->first.c_str());
+        }
+    }
+
+  private:
+    std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
+};
+
+// The proxy variables of the environment are honoured: http_proxy for http URLs, HTTPS_PROXY for https ones (a
+// CONNECT tunnel), and NO_PROXY lets the listed hosts be reached directly.
+TEST_P(HttpClientTest, ProxiesFromTheEnvironmentAreHonoured) {
+    RecordingProxy proxy;
+    ScopedEnv env;
+    const std::string proxy_url = "http://127.0.0.1:" + std::to_string(proxy.port());
+    env.set("http_proxy", proxy_url);
+    env.set("HTTPS_PROXY", proxy_url);
+    env.set("NO_PROXY", "127.0.0.1");
+    HttpClient via_env(testing::client_settings(peer, GetParam()));
+
+    auto plain = fetch(get("http://models.example.invalid/v1/models"), &via_env);
+    ASSERT_TRUE(plain.ok()) << plain.error().message;
+    EXPECT_EQ(plain->body, "via proxy");
+
+    auto tls = fetch(get("https://models.example.invalid/v1/models"), &via_env);
+    EXPECT_FALSE(tls.ok());  // the proxy refuses the tunnel
+
+    auto direct = fetch(get(peer.url("/json")), &via_env);  // 127.0.0.1 is in NO_PROXY
+    ASSERT_TRUE(direct.ok()) << direct.error().message;
+    EXPECT_EQ(direct->body, R"({"ok":true})");
+
+    const auto lines = proxy.lines();
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0], "GET http://models.example.invalid/v1/models HTTP/1.1");
+    EXPECT_EQ(lines[1], "CONNECT models.example.invalid:443 HTTP/1.1");
 }
 
 INSTANTIATE_TEST_SUITE_P(Reactors, HttpClientTest, ::testing::Bool(),
