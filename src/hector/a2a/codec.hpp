@@ -33,19 +33,31 @@ struct Limits {
 
 /// Strings that are not valid UTF-8 (text, names) are written with U+FFFD in place of the bad bytes.
 ///
-/// write() puts an object's JSON text into a writer (the serving path: no json::value is built); to_text() is
-/// that text; to_json() is the same object as a json::value, for callers that edit or inspect it.
-void write(JsonWriter& w, const Part& part);
-void write(JsonWriter& w, const std::vector<Part>& parts);
-void write(JsonWriter& w, const Message& message);
-void write(JsonWriter& w, const TaskStatus& status);
-void write(JsonWriter& w, const Artifact& artifact);
-void write(JsonWriter& w, const Task& task, std::optional<int> history_length = std::nullopt);
-void write(JsonWriter& w, const StatusUpdateEvent& event);
-void write(JsonWriter& w, const ArtifactUpdateEvent& event);
-void write(JsonWriter& w, const PushNotificationConfig& config);
-void write(JsonWriter& w, const TaskPushNotificationConfig& config);
-void write(JsonWriter& w, const std::vector<TaskPushNotificationConfig>& configs);
+/// write() puts an object into a writer: a JsonWriter (its JSON text, the serving path, no json::value is built) or
+/// a JsonValueBuilder (the value to_json() returns). to_text() is that text; to_json() the same object as a
+/// json::value, for callers that edit or inspect it. Both writers are instantiated in codec_write.cpp.
+template <class W>
+void write(W& w, const Part& part);
+template <class W>
+void write(W& w, const std::vector<Part>& parts);
+template <class W>
+void write(W& w, const Message& message);
+template <class W>
+void write(W& w, const TaskStatus& status);
+template <class W>
+void write(W& w, const Artifact& artifact);
+template <class W>
+void write(W& w, const Task& task, std::optional<int> history_length = std::nullopt);
+template <class W>
+void write(W& w, const StatusUpdateEvent& event);
+template <class W>
+void write(W& w, const ArtifactUpdateEvent& event);
+template <class W>
+void write(W& w, const PushNotificationConfig& config);
+template <class W>
+void write(W& w, const TaskPushNotificationConfig& config);
+template <class W>
+void write(W& w, const std::vector<TaskPushNotificationConfig>& configs);
 
 namespace detail {
 /// Writes into a per-thread buffer, then returns a string of exactly the text's size: one allocation, where

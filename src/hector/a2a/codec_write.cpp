@@ -1,5 +1,6 @@
-// Output half of codec.hpp: exact spec objects (DECISIONS 3-4), written as JSON text in one pass. to_json() parses
-// that text back for the callers that want a value, so every object's shape is defined once, here.
+// Output half of codec.hpp: exact spec objects (DECISIONS 3-4). Each write() serves both writers: JsonWriter puts
+// the JSON text down in one pass (the serving path), JsonValueBuilder builds the json::value that to_json()
+// returns, so every object's shape is defined once, here.
 #include <algorithm>
 
 #include "hector/a2a/codec.hpp"
@@ -9,18 +10,21 @@ namespace hector::a2a {
 
 namespace {
 
-void put_if(JsonWriter& w, std::string_view key, const std::string& value) {
+template <class W>
+void put_if(W& w, std::string_view key, const std::string& value) {
     if (!value.empty()) w.key(key).string(value);
 }
 
-void put_if(JsonWriter& w, std::string_view key, const std::vector<std::string>& values) {
+template <class W>
+void put_if(W& w, std::string_view key, const std::vector<std::string>& values) {
     if (values.empty()) return;
     w.key(key).begin_array();
     for (const auto& s : values) w.string(s);
     w.end_array();
 }
 
-void put_if(JsonWriter& w, std::string_view key, const json::object& value) {
+template <class W>
+void put_if(W& w, std::string_view key, const json::object& value) {
     if (!value.empty()) w.key(key).value(value);
 }
 
@@ -38,14 +42,15 @@ std::string_view kind_name(Part::Kind k) {
 
 template <class T>
 json::value value_of(const T& v) {
-    // Our own output: valid JSON, nested only as deep as the values it carries plus the codec's own levels.
-    auto parsed = parse_json(to_text(v), kOwnJsonDepth);
-    return parsed ? std::move(parsed).value() : json::value();
+    JsonValueBuilder b;
+    write(b, v);
+    return b.take();
 }
 
 }  // namespace
 
-void write(JsonWriter& w, const Part& part) {
+template <class W>
+void write(W& w, const Part& part) {
     const std::string_view kind = kind_name(part.kind);
     w.begin_object();
     w.key("kind").string(kind);
@@ -75,13 +80,15 @@ void write(JsonWriter& w, const Part& part) {
     w.end_object();
 }
 
-void write(JsonWriter& w, const std::vector<Part>& parts) {
+template <class W>
+void write(W& w, const std::vector<Part>& parts) {
     w.begin_array();
     for (const auto& p : parts) write(w, p);
     w.end_array();
 }
 
-void write(JsonWriter& w, const Message& message) {
+template <class W>
+void write(W& w, const Message& message) {
     w.begin_object();
     w.key("kind").string("message");
     w.key("messageId").string(message.message_id);
@@ -96,7 +103,8 @@ void write(JsonWriter& w, const Message& message) {
     w.end_object();
 }
 
-void write(JsonWriter& w, const TaskStatus& status) {
+template <class W>
+void write(W& w, const TaskStatus& status) {
     w.begin_object();
     w.key("state").string(to_string(status.state));
     if (status.message) {
@@ -107,7 +115,8 @@ void write(JsonWriter& w, const TaskStatus& status) {
     w.end_object();
 }
 
-void write(JsonWriter& w, const Artifact& artifact) {
+template <class W>
+void write(W& w, const Artifact& artifact) {
     w.begin_object();
     w.key("artifactId").string(artifact.artifact_id);
     put_if(w, "name", artifact.name);
@@ -119,7 +128,8 @@ void write(JsonWriter& w, const Artifact& artifact) {
     w.end_object();
 }
 
-void write(JsonWriter& w, const Task& task, std::optional<int> history_length) {
+template <class W>
+void write(W& w, const Task& task, std::optional<int> history_length) {
     w.begin_object();
     w.key("kind").string("task");
     w.key("id").string(task.id);
@@ -139,7 +149,8 @@ void write(JsonWriter& w, const Task& task, std::optional<int> history_length) {
     w.end_object();
 }
 
-void write(JsonWriter& w, const StatusUpdateEvent& event) {
+template <class W>
+void write(W& w, const StatusUpdateEvent& event) {
     w.begin_object();
     w.key("kind").string("status-update");
     w.key("taskId").string(event.task_id);
@@ -151,7 +162,8 @@ void write(JsonWriter& w, const StatusUpdateEvent& event) {
     w.end_object();
 }
 
-void write(JsonWriter& w, const ArtifactUpdateEvent& event) {
+template <class W>
+void write(W& w, const ArtifactUpdateEvent& event) {
     w.begin_object();
     w.key("kind").string("artifact-update");
     w.key("taskId").string(event.task_id);
@@ -164,7 +176,8 @@ void write(JsonWriter& w, const ArtifactUpdateEvent& event) {
     w.end_object();
 }
 
-void write(JsonWriter& w, const PushNotificationConfig& config) {
+template <class W>
+void write(W& w, const PushNotificationConfig& config) {
     w.begin_object();
     put_if(w, "id", config.id);
     w.key("url").string(config.url);
@@ -180,7 +193,8 @@ void write(JsonWriter& w, const PushNotificationConfig& config) {
     w.end_object();
 }
 
-void write(JsonWriter& w, const TaskPushNotificationConfig& config) {
+template <class W>
+void write(W& w, const TaskPushNotificationConfig& config) {
     w.begin_object();
     w.key("taskId").string(config.task_id);
     w.key("pushNotificationConfig");
@@ -188,11 +202,29 @@ void write(JsonWriter& w, const TaskPushNotificationConfig& config) {
     w.end_object();
 }
 
-void write(JsonWriter& w, const std::vector<TaskPushNotificationConfig>& configs) {
+template <class W>
+void write(W& w, const std::vector<TaskPushNotificationConfig>& configs) {
     w.begin_array();
     for (const auto& c : configs) write(w, c);
     w.end_array();
 }
+
+// The two writers every write() serves (codec.hpp).
+#define HECTOR_A2A_WRITERS(W)                                   \
+    template void write(W&, const Part&);                       \
+    template void write(W&, const std::vector<Part>&);          \
+    template void write(W&, const Message&);                    \
+    template void write(W&, const TaskStatus&);                 \
+    template void write(W&, const Artifact&);                   \
+    template void write(W&, const Task&, std::optional<int>);   \
+    template void write(W&, const StatusUpdateEvent&);          \
+    template void write(W&, const ArtifactUpdateEvent&);        \
+    template void write(W&, const PushNotificationConfig&);     \
+    template void write(W&, const TaskPushNotificationConfig&); \
+    template void write(W&, const std::vector<TaskPushNotificationConfig>&);
+HECTOR_A2A_WRITERS(JsonWriter)
+HECTOR_A2A_WRITERS(JsonValueBuilder)
+#undef HECTOR_A2A_WRITERS
 
 std::string to_text(const Task& task, std::optional<int> history_length) {
     return detail::write_exact([&](JsonWriter& w) { write(w, task, history_length); });
@@ -211,8 +243,9 @@ json::value to_json(const Artifact& artifact) {
     return value_of(artifact);
 }
 json::value to_json(const Task& task, std::optional<int> history_length) {
-    auto parsed = parse_json(to_text(task, history_length), kOwnJsonDepth);
-    return parsed ? std::move(parsed).value() : json::value();
+    JsonValueBuilder b;
+    write(b, task, history_length);
+    return b.take();
 }
 json::value to_json(const StatusUpdateEvent& event) {
     return value_of(event);

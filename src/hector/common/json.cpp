@@ -3,6 +3,8 @@
 #include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "hector/common/strings.hpp"
+
 namespace hector {
 
 Result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
@@ -20,7 +22,49 @@ Result<json::value> parse_json(std::string_view text, std::size_t max_depth) {
 }
 
 std::string to_json(const json::value& v) {
-    return json::serialize(v);
+    auto text = json::serialize(v);
+    // Boost.JSON escapes quotes and controls but copies other bytes as they are: bad bytes can only be inside
+    // strings, where U+FFFD may take their place.
+    if (!is_valid_utf8(text)) text = to_valid_utf8(text);
+    return text;
+}
+
+bool has_valid_utf8(const json::value& v) {
+    switch (v.kind()) {
+        case json::kind::string:
+            return is_valid_utf8(sv(v.get_string()));
+        case json::kind::array:
+            for (const auto& e : v.get_array())
+                if (!has_valid_utf8(e)) return false;
+            return true;
+        case json::kind::object:
+            for (const auto& kv : v.get_object())
+                if (!is_valid_utf8(kv.key()) || !has_valid_utf8(kv.value())) return false;
+            return true;
+        default:
+            return true;
+    }
+}
+
+json::value with_valid_utf8(const json::value& v) {
+    switch (v.kind()) {
+        case json::kind::string:
+            return json::string(to_valid_utf8(sv(v.get_string())));
+        case json::kind::array: {
+            json::array out;
+            out.reserve(v.get_array().size());
+            for (const auto& e : v.get_array()) out.push_back(with_valid_utf8(e));
+            return out;
+        }
+        case json::kind::object: {
+            json::object out;
+            out.reserve(v.get_object().size());
+            for (const auto& kv : v.get_object()) out[to_valid_utf8(kv.key())] = with_valid_utf8(kv.value());
+            return out;
+        }
+        default:
+            return v;
+    }
 }
 
 namespace {

@@ -149,10 +149,18 @@ namespace {
 
 template <class T>
 void serialize_into(std::string& out, const T& v) {
+    const std::size_t start = out.size();
     json::serializer sr;
     sr.reset(&v);
     char buf[2048];
     while (!sr.done()) out.append(sr.read(buf));
+    // A value built from raw bytes may hold strings that are not UTF-8; only they can put such bytes in the text.
+    const std::string_view written(out.data() + start, out.size() - start);
+    if (!is_valid_utf8(written)) {
+        auto repaired = to_valid_utf8(written);
+        out.resize(start);
+        out += repaired;
+    }
 }
 
 }  // namespace
@@ -168,6 +176,76 @@ JsonWriter& JsonWriter::value(const json::object& o) {
     comma();
     serialize_into(out_, o);
     need_comma_ = true;
+    return *this;
+}
+
+json::value& JsonValueBuilder::slot() {
+    if (open_.empty()) return root_;
+    json::value& top = *open_.back();
+    if (auto* a = top.if_array()) return a->emplace_back(nullptr);
+    return top.as_object()[key_];
+}
+
+JsonValueBuilder& JsonValueBuilder::begin_object() {
+    json::value& v = slot();
+    v.emplace_object();
+    open_.push_back(&v);
+    return *this;
+}
+
+JsonValueBuilder& JsonValueBuilder::end_object() {
+    open_.pop_back();
+    return *this;
+}
+
+JsonValueBuilder& JsonValueBuilder::begin_array() {
+    json::value& v = slot();
+    v.emplace_array();
+    open_.push_back(&v);
+    return *this;
+}
+
+JsonValueBuilder& JsonValueBuilder::end_array() {
+    open_.pop_back();
+    return *this;
+}
+
+JsonValueBuilder& JsonValueBuilder::string(std::string_view s) {
+    if (is_valid_utf8(s))
+        slot().emplace_string().assign(s.data(), s.size());
+    else
+        slot() = to_valid_utf8(s);
+    return *this;
+}
+
+JsonValueBuilder& JsonValueBuilder::value(const json::value& v) {
+    if (has_valid_utf8(v))
+        slot() = v;
+    else
+        slot() = with_valid_utf8(v);
+    return *this;
+}
+
+JsonValueBuilder& JsonValueBuilder::value(const json::object& o) {
+    bool valid = true;
+    for (const auto& kv : o)
+        if (!is_valid_utf8(kv.key()) || !has_valid_utf8(kv.value())) {
+            valid = false;
+            break;
+        }
+    if (valid)
+        slot() = o;
+    else
+        slot() = with_valid_utf8(o);
+    return *this;
+}
+
+JsonValueBuilder& JsonValueBuilder::raw(std::string_view json_text) {
+    auto parsed = parse_json(json_text);
+    if (parsed)
+        slot() = std::move(parsed).value();
+    else
+        slot() = nullptr;
     return *this;
 }
 

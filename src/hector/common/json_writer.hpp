@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "hector/common/json.hpp"
 
@@ -61,6 +62,7 @@ class JsonWriter {
         need_comma_ = true;
         return *this;
     }
+    /// A json::value's text; strings in it that are not valid UTF-8 get U+FFFD, as string() does.
     JsonWriter& value(const json::value& v);
     JsonWriter& value(const json::object& o);
 
@@ -71,6 +73,51 @@ class JsonWriter {
 
     std::string& out_;
     bool need_comma_ = false;
+};
+
+/// The same calls as JsonWriter, building a json::value instead of text: the codec's write() functions serve
+/// both, so each object's shape is defined once and a caller that wants a value does not write text only to parse
+/// it back. Strings that are not valid UTF-8 get U+FFFD in place of the bad bytes, as JsonWriter writes them.
+class JsonValueBuilder {
+  public:
+    JsonValueBuilder& begin_object();
+    JsonValueBuilder& end_object();
+    JsonValueBuilder& begin_array();
+    JsonValueBuilder& end_array();
+    JsonValueBuilder& key(std::string_view k) {
+        key_.assign(k.data(), k.size());
+        return *this;
+    }
+    JsonValueBuilder& string(std::string_view s);
+    JsonValueBuilder& boolean(bool b) {
+        slot() = b;
+        return *this;
+    }
+    JsonValueBuilder& integer(std::int64_t n) {
+        slot() = n;
+        return *this;
+    }
+    JsonValueBuilder& null() {
+        slot() = nullptr;
+        return *this;
+    }
+    /// JSON text (the caller's promise that it is valid; text that does not parse becomes null).
+    JsonValueBuilder& raw(std::string_view json_text);
+    JsonValueBuilder& value(const json::value& v);
+    JsonValueBuilder& value(const json::object& o);
+
+    /// The finished value (null when nothing was written).
+    json::value take() { return std::move(root_); }
+
+  private:
+    /// Where the next value goes: the root, the open array's next element, or the open object's member `key_`.
+    json::value& slot();
+
+    json::value root_;
+    // The open containers, innermost last. A container only grows while it is innermost, so the pointers into its
+    // parent stay valid.
+    std::vector<json::value*> open_;
+    std::string key_;
 };
 
 /// `s` as a JSON string literal, quotes included (escaped, invalid UTF-8 as U+FFFD).

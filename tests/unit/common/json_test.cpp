@@ -99,5 +99,66 @@ TEST(JsonWriter, WritesValuesAsBoostJsonSerialisesThem) {
     EXPECT_EQ(text, "[" + json::serialize(v) + "," + json::serialize(v) + "]");
 }
 
+// A json::value built from raw bytes (tool output, a model's text) may hold strings that are not UTF-8; its text
+// must still parse back, here and when a store writes it (hector::to_json).
+TEST(JsonWriter, ValuesWithInvalidUtf8StringsStillMakeValidJson) {
+    const std::string bad = std::string("x\xff\xfe y \xE2\x82");
+    json::object o;
+    o["text"] = bad;
+    o["list"] = json::array{bad, 1, json::object{{bad, bad}}};
+    o[bad] = true;
+    const json::value v = o;
+    EXPECT_FALSE(has_valid_utf8(v));
+    const json::value fixed = with_valid_utf8(v);
+    EXPECT_TRUE(has_valid_utf8(fixed));
+    EXPECT_EQ(std::string_view(fixed.at("text").as_string()), to_valid_utf8(bad));
+    EXPECT_TRUE(fixed.as_object().contains(to_valid_utf8(bad)));
+
+    for (const auto& text : {to_json(v), written([&](JsonWriter& w) { w.value(v); }),
+                             written([&](JsonWriter& w) { w.value(v.as_object()); })}) {
+        auto back = parse_json(text);
+        ASSERT_TRUE(back) << text;
+        EXPECT_EQ(*back, fixed);
+    }
+    const json::value good = json::parse(R"({"a":"\u00e9t\u00e9","b":[1,"\n"]})");
+    EXPECT_TRUE(has_valid_utf8(good));
+    EXPECT_EQ(to_json(good), json::serialize(good));
+}
+
+TEST(JsonValueBuilder, BuildsWhatJsonWriterWrites) {
+    const std::string bad = std::string("q\"\\\n\x01 \xff end");
+    json::value nested = json::parse(R"({"n":[{"m":null}],"e":{}})");
+    auto script = [&](auto& w) {
+        w.begin_object();
+        w.key("s").string(bad);
+        w.key("i").integer(-42);
+        w.key("b").boolean(false);
+        w.key("z").null();
+        w.key("raw").raw(R"([1,{"x":"y"}])");
+        w.key("v").value(nested);
+        w.key("o").value(nested.as_object());
+        w.key("a").begin_array();
+        w.begin_object().end_object();
+        w.begin_array().string("").integer(0).end_array();
+        w.string(bad);
+        w.end_array();
+        w.key("empty").begin_object().end_object();
+        w.end_object();
+    };
+    const auto text = written([&](JsonWriter& w) { script(w); });
+    JsonValueBuilder b;
+    script(b);
+    const json::value built = b.take();
+    auto parsed = parse_json(text);
+    ASSERT_TRUE(parsed) << text;
+    EXPECT_EQ(*parsed, built) << text << "\n" << to_json(built);
+    EXPECT_EQ(std::string_view(built.at("s").as_string()), to_valid_utf8(bad));
+
+    JsonValueBuilder scalar;
+    scalar.string("alone");
+    EXPECT_EQ(scalar.take(), json::value("alone"));
+    EXPECT_TRUE(JsonValueBuilder().take().is_null());
+}
+
 }  // namespace
 }  // namespace hector

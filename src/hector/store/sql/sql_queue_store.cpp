@@ -193,7 +193,7 @@ Status lock_conversation(Connection& c, const QueueItem& q) {
 }  // namespace
 
 std::string encode_queue_input(const QueueItem& item) {
-    return boost::json::serialize(item.input);
+    return hector::to_json(item.input);
 }
 
 Status insert_queue_row(Connection& c, const QueueItem& q, const std::string& input) {
@@ -362,7 +362,7 @@ Result<bool> end_queue_row(Connection& c, const std::string& task_id, const std:
     if (!letter) return waiting;
     const auto& l = *letter;
     auto r = c.run(kInsertLetter, {l.id, l.task_id, l.app_id, l.error, to_nanos(l.failed_at),
-                                   std::int64_t{l.retry_count}, boost::json::serialize(l.input)});
+                                   std::int64_t{l.retry_count}, hector::to_json(l.input)});
     if (!r) return std::move(r).error();
     return waiting;
 }
