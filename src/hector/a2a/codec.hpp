@@ -94,6 +94,7 @@ std::string to_text(const Task& task, std::optional<int> history_length = std::n
 
 json::value to_json(const Part& part);
 json::value to_json(const Message& message);
+json::value to_json(const std::vector<Part>& parts);
 /// Always has `state` and `timestamp` (the current time when the value has none).
 json::value to_json(const TaskStatus& status);
 json::value to_json(const Artifact& artifact);

@@ -236,6 +236,9 @@ json::value to_json(const Part& part) {
 json::value to_json(const Message& message) {
     return value_of(message);
 }
+json::value to_json(const std::vector<Part>& parts) {
+    return value_of(parts);
+}
 json::value to_json(const TaskStatus& status) {
     return value_of(status);
 }

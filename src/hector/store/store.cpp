@@ -52,14 +52,12 @@ boost::asio::awaitable<Result<TaskStore::CreatedRun>> TaskStore::create_and_star
     co_return CreatedRun{*queued, std::nullopt};
 }
 
-boost::asio::awaitable<Result<TaskStore::RunStartStored>> TaskStore::start_run_with(TaskRecord record, SessionKey,
-                                                                                    std::optional<SessionEvent>) {
-    auto app = record.app_id;
-    auto id = record.task.id;
-    if (auto st = co_await update(std::move(record)); !st) co_return st.error();
+boost::asio::awaitable<Result<TaskStore::RunStartStored>> TaskStore::start_run_with(
+    const TaskRecord& record, const SessionKey&, const std::optional<SessionEvent>&) {
+    if (auto st = co_await update(record); !st) co_return st.error();
     RunStartStored done;
     // Read here so that a notification of the change needs no read of its own (none, mostly: nobody asked).
-    if (auto push = co_await push_configs(std::move(app), std::move(id)); push) done.push_configs = std::move(*push);
+    if (auto push = co_await push_configs(record.app_id, record.task.id); push) done.push_configs = std::move(*push);
     co_return done;
 }
 
@@ -72,9 +70,8 @@ boost::asio::awaitable<Result<TaskStore::RunEndStored>> TaskStore::finish_run_wi
     co_return done;
 }
 
-boost::asio::awaitable<Result<TaskStore::RunStartStored>> TaskStore::start_run_in_session(TaskRecord, SessionKey,
-                                                                                          std::optional<SessionEvent>,
-                                                                                          std::size_t) {
+boost::asio::awaitable<Result<TaskStore::RunStartStored>> TaskStore::start_run_in_session(
+    const TaskRecord&, const SessionKey&, const std::optional<SessionEvent>&, std::size_t) {
     co_return Error{Errc::unsupported, "the sessions are not in this task store's database"};
 }
 

@@ -119,14 +119,16 @@ class TaskStore {
         /// notification of the change needs no read of its own.
         std::optional<std::vector<a2a::PushNotificationConfig>> push_configs;
     };
-    virtual boost::asio::awaitable<Result<RunStartStored>> start_run_with(TaskRecord record, SessionKey key,
-                                                                          std::optional<SessionEvent> user_message);
+    /// The arguments are read during the call (the caller awaits it): a store copies what it keeps.
+    virtual boost::asio::awaitable<Result<RunStartStored>> start_run_with(
+        const TaskRecord& record, const SessionKey& key, const std::optional<SessionEvent>& user_message);
     /// Where the sessions share this store's database: start_run_with() that also opens the run's session (its
     /// newest `last_events` events and its state) in the same transaction, and appends the user's message only
     /// when no earlier attempt of the task recorded it (take_recorded_user_message). Errc::unsupported elsewhere:
     /// the caller opens the session, then calls start_run_with().
     virtual boost::asio::awaitable<Result<RunStartStored>> start_run_in_session(
-        TaskRecord record, SessionKey key, std::optional<SessionEvent> user_message, std::size_t last_events);
+        const TaskRecord& record, const SessionKey& key, const std::optional<SessionEvent>& user_message,
+        std::size_t last_events);
     /// The start of an interactive run that may begin as soon as it is stored (start_run_in_session's arguments).
     struct RunStart {
         TaskRecord working;

@@ -243,7 +243,14 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
 
     {
         std::lock_guard lock(t->mu);
-        out.task = t->record.task;
+        if (req.finals_only) {
+            // The caller waits for the outcome and reads the task then: it needs only the id now.
+            out.task.id = t->record.task.id;
+            out.task.context_id = t->record.task.context_id;
+            out.task.status = t->record.task.status;
+        } else {
+            out.task = t->record.task;
+        }
         out.seq = t->seq;
         out.run = t;
         if (req.subscribe) {

@@ -83,8 +83,8 @@ struct StartRequest {
 
 /// A task as the caller first sees it, plus (when asked) a subscription to what follows.
 struct Started {
-    a2a::Task task;
-    std::int64_t seq = 0;                        // the last event the snapshot reflects
+    a2a::Task task;        // for a finals_only start, only its id, contextId and status: the caller reads it at the end
+    std::int64_t seq = 0;  // the last event the snapshot reflects
     std::shared_ptr<Subscription> subscription;  // events with seq > `seq`, then live ones
     std::vector<Event> backlog;                  // resubscribe with Last-Event-ID: logged events to send first
     bool snapshot = true;                        // false: the caller resumes from Last-Event-ID (no snapshot)

@@ -81,6 +81,24 @@ TEST(JsonWriter, EscapesWhatBoostJsonEscapesAndParsesBackToTheSameString) {
     EXPECT_EQ(std::string_view(back->as_string()), all);
 }
 
+// The scan for bytes to escape goes by blocks of 16 and 8 with an overlapping last block: every byte that needs a
+// look is found at every position of strings of every length around those block sizes.
+TEST(JsonWriter, FindsBytesToEscapeAtEveryPositionAndLength) {
+    const std::string specials[] = {"\"", "\\", std::string(1, '\0'), "\n", "\x1f", "\xC3\xA9", "\xff"};
+    for (std::size_t len = 0; len <= 40; ++len) {
+        const std::string plain(len, 'a');
+        ASSERT_EQ(written([&](JsonWriter& w) { w.string(plain); }), "\"" + plain + "\"");
+        for (std::size_t at = 0; at < len; ++at) {
+            for (const auto& sp : specials) {
+                std::string v = plain;
+                v.replace(at, 1, sp);
+                const auto text = written([&](JsonWriter& w) { w.string(v); });
+                ASSERT_EQ(text, json::serialize(json::value(json::string(to_valid_utf8(v))))) << len << " " << at;
+            }
+        }
+    }
+}
+
 TEST(JsonWriter, WritesInvalidUtf8AsReplacementCharacters) {
     // A stray continuation byte, an overlong '/', a surrogate, a sequence cut off by the end.
     const std::string bad = std::string("a\x80") + "b\xC0\xAF" + "c\xED\xA0\x80" + "d\xE2\x82";

@@ -146,16 +146,15 @@ boost::asio::awaitable<Status> MemoryTaskStore::update(TaskRecord record) {
     co_return update_locked(std::move(record), old, dead);
 }
 
-boost::asio::awaitable<Result<TaskStore::RunStartStored>> MemoryTaskStore::start_run_with(TaskRecord record, SessionKey,
-                                                                                          std::optional<SessionEvent>) {
+boost::asio::awaitable<Result<TaskStore::RunStartStored>> MemoryTaskStore::start_run_with(
+    const TaskRecord& record, const SessionKey&, const std::optional<SessionEvent>&) {
     std::vector<Entry> dead;
     TaskRecord old;
+    TaskRecord copy = record;  // made before the lock
     std::lock_guard lock(mu_);
-    const auto app = record.app_id;
-    const auto id = record.task.id;
-    if (auto st = update_locked(std::move(record), old, dead); !st) co_return st.error();
+    if (auto st = update_locked(std::move(copy), old, dead); !st) co_return st.error();
     RunStartStored done;
-    if (auto* e = find(app, id)) done.push_configs = e->push;
+    if (auto* e = find(record.app_id, record.task.id)) done.push_configs = e->push;
     co_return done;
 }
 

@@ -43,8 +43,8 @@ class MemoryTaskStore final : public TaskStore {
                                                       std::string config_id) override;
 
     /// The run's working state and its push configs under one lock (the session is another store's).
-    boost::asio::awaitable<Result<RunStartStored>> start_run_with(TaskRecord record, SessionKey key,
-                                                                  std::optional<SessionEvent> user_message) override;
+    boost::asio::awaitable<Result<RunStartStored>> start_run_with(
+        const TaskRecord& record, const SessionKey& key, const std::optional<SessionEvent>& user_message) override;
     /// finish_run() and the push configs under one lock.
     boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end) override;
 

@@ -414,12 +414,11 @@ asio::awaitable<Result<TaskStore::CreatedRun>> SqlTaskStore::create_and_start(Ta
 }
 
 asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_with(
-    TaskRecord record, SessionKey key, std::optional<SessionEvent> user_message) {
+    const TaskRecord& record, const SessionKey& key, const std::optional<SessionEvent>& user_message) {
     const bool sessions_here = sessions_here_;
     auto cols = encode_task(record.task);
     auto user_columns = user_message ? encode_session_event(*user_message) : SessionEventJson{};
-    return db_.write<RunStartStored>([r = std::move(record), key = std::move(key), user = std::move(user_message),
-                                      sessions_here, cols = std::move(cols),
+    return db_.write<RunStartStored>([r = record, key = key, user = user_message, sessions_here, cols = std::move(cols),
                                       user_columns = std::move(user_columns)](Connection& c) -> Result<RunStartStored> {
         if (auto st = do_update(c, r, cols, MessageIndex::keep); !st) return st.error();
         RunStartStored done;
@@ -434,12 +433,13 @@ asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_with(
 }
 
 asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_in_session(
-    TaskRecord record, SessionKey key, std::optional<SessionEvent> user_message, std::size_t last_events) {
+    const TaskRecord& record, const SessionKey& key, const std::optional<SessionEvent>& user_message,
+    std::size_t last_events) {
     const bool sessions_here = sessions_here_;
     auto cols = encode_task(record.task);
     auto user_columns = user_message ? encode_session_event(*user_message) : SessionEventJson{};
-    return db_.write<RunStartStored>([r = std::move(record), key = std::move(key), user = std::move(user_message),
-                                      last_events, sessions_here, cols = std::move(cols),
+    return db_.write<RunStartStored>([r = record, key = key, user = user_message, last_events, sessions_here,
+                                      cols = std::move(cols),
                                       user_columns = std::move(user_columns)](Connection& c) -> Result<RunStartStored> {
         if (!sessions_here) return Error{Errc::unsupported, "the sessions are not in this task store's database"};
         return do_start_in_session(c, r, cols, key, user, user_columns, last_events);

@@ -52,10 +52,10 @@ class SqlTaskStore final : public TaskStore {
     boost::asio::awaitable<Result<Queued>> create_queued(TaskRecord record, QueueItem item) override;
     boost::asio::awaitable<Result<CreatedRun>> create_and_start(TaskRecord record, QueueItem item,
                                                                 RunStart start) override;
-    boost::asio::awaitable<Result<RunStartStored>> start_run_with(TaskRecord record, SessionKey key,
-                                                                  std::optional<SessionEvent> user_message) override;
-    boost::asio::awaitable<Result<RunStartStored>> start_run_in_session(TaskRecord record, SessionKey key,
-                                                                        std::optional<SessionEvent> user_message,
+    boost::asio::awaitable<Result<RunStartStored>> start_run_with(
+        const TaskRecord& record, const SessionKey& key, const std::optional<SessionEvent>& user_message) override;
+    boost::asio::awaitable<Result<RunStartStored>> start_run_in_session(const TaskRecord& record, const SessionKey& key,
+                                                                        const std::optional<SessionEvent>& user_message,
                                                                         std::size_t last_events) override;
     /// The sessions live in this store's database: finish_run_with() stores a run's conversation with its outcome.
     void set_sessions_here(bool here) { sessions_here_ = here; }

@@ -2,6 +2,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -95,24 +96,35 @@ store::SessionEvent user_event(const a2a::Message& m, const std::string& task_id
     e.author = "user";
     e.role = "user";
     e.invocation_id = task_id;
-    if (auto parts = parse_json(a2a::to_text(m.parts), kOwnJsonDepth); parts && parts->is_array())
-        e.parts = std::move(parts->as_array());
+    if (auto parts = a2a::to_json(m.parts); parts.is_array()) e.parts = std::move(parts.as_array());
     return e;
 }
 
 // Token-level artifact chunks become one event per artifact when a task ends (DECISIONS 26).
 std::vector<TaskEvent> compact(const std::vector<TaskEvent>& log, const store::TaskRecord& record) {
     std::vector<TaskEvent> out;
-    std::map<std::string, std::size_t> artifact_slot;
+    out.reserve(std::min<std::size_t>(log.size(), 16));
+    // A task has a handful of artifacts at most: a linear search beats a map's allocations.
+    std::vector<std::pair<std::string_view, std::size_t>> artifact_slot;
+    // The stored copy: artifact_id only serves this compaction.
+    auto stored = [](const TaskEvent& e) {
+        TaskEvent c;
+        c.seq = e.seq;
+        c.kind = e.kind;
+        c.payload = e.payload;
+        c.final = e.final;
+        return c;
+    };
     for (const auto& e : log) {
         if (e.kind != TaskEvent::Kind::artifact) {
-            out.push_back(e);
+            out.push_back(stored(e));
             continue;
         }
-        auto it = artifact_slot.find(e.artifact_id);
+        auto it = std::find_if(artifact_slot.begin(), artifact_slot.end(),
+                               [&](const auto& s) { return s.first == e.artifact_id; });
         if (it == artifact_slot.end()) {
-            artifact_slot[e.artifact_id] = out.size();
-            out.push_back(e);
+            artifact_slot.emplace_back(e.artifact_id, out.size());
+            out.push_back(stored(e));
         } else {
             out[it->second].seq = e.seq;
         }
