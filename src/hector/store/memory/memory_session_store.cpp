@@ -11,7 +11,7 @@ MemorySessionStore::MemorySessionStore(std::size_t max_sessions, std::chrono::mi
 
 void MemorySessionStore::trim(TimePoint now, std::vector<Entry>& dead) {
     while (!lru_.empty()) {
-        auto it = sessions_.find(lru_.back());
+        auto it = sessions_.find(view_of(*lru_.back()));
         const bool expired = it == sessions_.end() || it->second.session.updated_at + retention_ < now;
         if (sessions_.size() <= max_sessions_ && !expired) break;
         lru_.pop_back();
@@ -46,7 +46,7 @@ Session MemorySessionStore::view(const SessionKey& key, const Session* stored,
 boost::asio::awaitable<Result<Session>> MemorySessionStore::get(SessionKey key,
                                                                 std::optional<std::size_t> last_events) {
     std::lock_guard lock(mu_);
-    auto it = sessions_.find({key.app_id, key.user_id, key.id});
+    auto it = sessions_.find(view_of(key));
     if (it == sessions_.end()) co_return Error{Errc::not_found, "session not found"};
     co_return view(key, &it->second.session, last_events);
 }
@@ -54,21 +54,22 @@ boost::asio::awaitable<Result<Session>> MemorySessionStore::get(SessionKey key,
 boost::asio::awaitable<Result<Session>> MemorySessionStore::open(SessionKey key,
                                                                  std::optional<std::size_t> last_events) {
     std::lock_guard lock(mu_);
-    auto it = sessions_.find({key.app_id, key.user_id, key.id});
+    auto it = sessions_.find(view_of(key));
     co_return view(key, it == sessions_.end() ? nullptr : &it->second.session, last_events);
 }
 
 boost::asio::awaitable<Result<AppendedEvent>> MemorySessionStore::append(SessionKey key, SessionEvent event) {
     std::vector<Entry> dead;  // freed after the lock
     std::lock_guard lock(mu_);
-    Key k{key.app_id, key.user_id, key.id};
-    auto [it, inserted] = sessions_.try_emplace(k);
+    auto it = sessions_.find(view_of(key));
+    const bool inserted = it == sessions_.end();
+    if (inserted) it = sessions_.try_emplace(Key{key.app_id, key.user_id, key.id}).first;
     Session& s = it->second.session;
     auto now = Clock::now();
     if (inserted) {
-        s.key = key;
+        s.key = std::move(key);
         s.created_at = now;
-        lru_.push_front(std::move(k));
+        lru_.push_front(&it->first);
         it->second.written = lru_.begin();
     } else {
         lru_.splice(lru_.begin(), lru_, it->second.written);
@@ -82,10 +83,10 @@ boost::asio::awaitable<Result<AppendedEvent>> MemorySessionStore::append(Session
                 apply_state(s.state, kv.key(), kv.value());
                 break;
             case StateScope::user:
-                apply_state(user_state_[{key.app_id, key.user_id}], kv.key(), kv.value());
+                apply_state(user_state_[{s.key.app_id, s.key.user_id}], kv.key(), kv.value());
                 break;
             case StateScope::app:
-                apply_state(app_state_[key.app_id], kv.key(), kv.value());
+                apply_state(app_state_[s.key.app_id], kv.key(), kv.value());
                 break;
             case StateScope::temp:
                 break;  // one invocation only
@@ -101,7 +102,7 @@ boost::asio::awaitable<Result<AppendedEvent>> MemorySessionStore::append(Session
 
 boost::asio::awaitable<Status> MemorySessionStore::remove(SessionKey key) {
     std::lock_guard lock(mu_);
-    auto it = sessions_.find({key.app_id, key.user_id, key.id});
+    auto it = sessions_.find(view_of(key));
     if (it == sessions_.end()) co_return Error{Errc::not_found, "session not found"};
     lru_.erase(it->second.written);
     sessions_.erase(it);

@@ -31,20 +31,37 @@ class MemorySessionStore final : public SessionStore {
     boost::asio::awaitable<Status> remove_app(std::string app_id) override;
 
   private:
-    using Key = std::tuple<std::string, std::string, std::string>;
+    using Key = std::tuple<std::string, std::string, std::string>;  // (app, user, session id)
+    /// A key to look up with, made without copying the strings.
+    using KeyView = std::tuple<std::string_view, std::string_view, std::string_view>;
+    static KeyView view_of(const Key& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k)}; }
+    static KeyView view_of(const KeyView& k) { return k; }
+    static KeyView view_of(const SessionKey& k) { return {k.app_id, k.user_id, k.id}; }
     struct KeyHash {
-        std::size_t operator()(const Key& k) const noexcept {
-            const std::hash<std::string> h;
+        using is_transparent = void;
+        // Not noexcept on purpose: libstdc++ then stores each node's hash, so a lookup compares hashes instead of
+        // hashing the three strings of every node in the bucket.
+        template <class K>
+        std::size_t operator()(const K& key) const {
+            const auto k = view_of(key);
+            const std::hash<std::string_view> h;
             std::size_t seed = h(std::get<0>(k));
             seed ^= h(std::get<1>(k)) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
             seed ^= h(std::get<2>(k)) + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2);
             return seed;
         }
     };
+    struct KeyEqual {
+        using is_transparent = void;
+        template <class A, class B>
+        bool operator()(const A& a, const B& b) const {
+            return view_of(a) == view_of(b);
+        }
+    };
     AdaptiveMutex mu_;
     struct Entry {
         Session session;
-        std::list<Key>::iterator written;  // its place in lru_
+        std::list<const Key*>::iterator written;  // its place in lru_
     };
     /// Drops sessions from the least recently written end while there are more than max_sessions_ or the oldest
     /// is past retention_. Under mu_; the dropped ones go to `dead`, to be freed after the lock.
@@ -52,8 +69,8 @@ class MemorySessionStore final : public SessionStore {
 
     const std::size_t max_sessions_;
     const std::chrono::milliseconds retention_;
-    std::unordered_map<Key, Entry, KeyHash> sessions_;                               // session-scoped state
-    std::list<Key> lru_;                                                             // most recently written first
+    std::unordered_map<Key, Entry, KeyHash, KeyEqual> sessions_;  // session-scoped state
+    std::list<const Key*> lru_;  // the keys in sessions_ (nodes do not move), most recently written first
     std::map<std::pair<std::string, std::string>, boost::json::object> user_state_;  // (app, user) → user: keys
     std::map<std::string, boost::json::object> app_state_;                           // app → app: keys
 
