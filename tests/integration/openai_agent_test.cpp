@@ -135,6 +135,51 @@ TEST_F(OpenAiAgent, StreamingDeliversSeveralArtifactChunksBeforeTheFinalEvent) {
     EXPECT_EQ(result_of(events.back()).at("status").at("state"), "completed");
 }
 
+// Every chunk's artifact-update event has the same shape whatever its text holds: quotes, backslashes, controls,
+// non-ASCII. (Chunks after the first are written from a template the codec made on the first.)
+TEST_F(OpenAiAgent, StreamedChunksWithAwkwardTextKeepTheEventShape) {
+    const std::vector<std::string> chunks = {"first \"quoted\" ",
+                                             "back\\slash ",
+                                             "line\nbreak\ttab ",
+                                             std::string("ctl\x01\x1f "),
+                                             "\xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x80",
+                                             ""};
+    std::string all;
+    for (const auto& c : chunks) all += c;
+    fake_.enqueue({.text = all, .chunks = chunks});
+    auto s = stream("awkward");
+    auto events = s.reader->rest();
+    ASSERT_GE(events.size(), 3u);
+    const auto task = result_of(events.front());
+    ASSERT_EQ(task.at("kind"), "task");
+    std::string text, artifact_id;
+    int seen = 0;
+    for (const auto& e : events) {
+        auto r = result_of(e).as_object();
+        if (r.at("kind") != "artifact-update") continue;
+        EXPECT_EQ(r.at("taskId"), task.at("id"));
+        EXPECT_EQ(r.at("contextId"), task.at("contextId"));
+        const auto& a = r.at("artifact").as_object();
+        if (artifact_id.empty()) artifact_id = std::string(a.at("artifactId").as_string());
+        EXPECT_EQ(a.at("artifactId"), artifact_id.c_str());
+        EXPECT_EQ(a.at("name"), "answer");
+        EXPECT_EQ(r.at("append"), seen > 0) << e.data;
+        const bool last = r.at("lastChunk").as_bool();
+        const auto& parts = a.at("parts").as_array();
+        if (!last) {
+            ASSERT_EQ(parts.size(), 1u) << e.data;
+            EXPECT_EQ(parts[0].at("kind"), "text");
+            EXPECT_EQ(parts[0].at("type"), "text");
+        }
+        for (const auto& p : parts) text += std::string(p.at("text").as_string());
+        EXPECT_EQ(r.size(), 6u) << e.data;  // kind, taskId, contextId, artifact, append, lastChunk
+        ++seen;
+    }
+    EXPECT_GE(seen, 5);
+    EXPECT_EQ(text, all);
+    EXPECT_EQ(result_of(events.back()).at("status").at("state"), "completed");
+}
+
 // A model that sends thousands of chunks at once (a fast local model) must not outrun a client that reads as fast
 // as it can: every chunk and the final event reach it. (Each subscriber may queue 1,024 events; the run lets the
 // stream's writer drain between batches instead of dropping a subscriber that is not slow.)

@@ -186,38 +186,45 @@ asio::awaitable<http::Response> FakeOpenAi::Impl::handle(http::Request& req) {
     // Every event is serialised before the co_await that writes it (g++ 12 cannot keep braced initialiser lists
     // alive across a suspension point).
     std::vector<std::string> events;
-    events.push_back(sse(chunk(model, json::object{{"role", "assistant"}, {"content", ""}}, nullptr)));
-    std::vector<bool> delayed{false};
-    for (const auto& p : pieces) {
-        events.push_back(sse(chunk(model, json::object{{"content", p}}, nullptr)));
-        delayed.push_back(true);
-    }
-    for (std::size_t i = 0; i < reply.tool_calls.size(); ++i) {
-        const auto& c = reply.tool_calls[i];
-        json::object first{{"index", static_cast<int>(i)},
-                           {"id", c.id},
-                           {"type", "function"},
-                           {"function", json::object{{"name", c.name}, {"arguments", ""}}}};
-        events.push_back(sse(chunk(model, json::object{{"tool_calls", json::array{first}}}, nullptr)));
+    std::vector<bool> delayed;
+    for (const auto& raw : reply.raw_events) {
+        events.push_back("data: " + raw + "\n\n");
         delayed.push_back(false);
-        // Arguments arrive in fragments, as the real API sends them.
-        for (std::size_t off = 0; off < c.arguments.size(); off += 5) {
-            json::object frag{{"index", static_cast<int>(i)},
-                              {"function", json::object{{"arguments", c.arguments.substr(off, 5)}}}};
-            events.push_back(sse(chunk(model, json::object{{"tool_calls", json::array{frag}}}, nullptr)));
+    }
+    if (reply.raw_events.empty()) {
+        events.push_back(sse(chunk(model, json::object{{"role", "assistant"}, {"content", ""}}, nullptr)));
+        delayed.push_back(false);
+        for (const auto& p : pieces) {
+            events.push_back(sse(chunk(model, json::object{{"content", p}}, nullptr)));
             delayed.push_back(true);
         }
-    }
-    events.push_back(sse(chunk(model, json::object{}, json::value(finish))));
-    delayed.push_back(false);
-    if (include_usage) {
-        json::object last{{"id", "chatcmpl-fake"}, {"object", "chat.completion.chunk"}, {"created", 1700000000},
-                          {"model", model},        {"choices", json::array{}},          {"usage", usage}};
-        events.push_back(sse(last));
+        for (std::size_t i = 0; i < reply.tool_calls.size(); ++i) {
+            const auto& c = reply.tool_calls[i];
+            json::object first{{"index", static_cast<int>(i)},
+                               {"id", c.id},
+                               {"type", "function"},
+                               {"function", json::object{{"name", c.name}, {"arguments", ""}}}};
+            events.push_back(sse(chunk(model, json::object{{"tool_calls", json::array{first}}}, nullptr)));
+            delayed.push_back(false);
+            // Arguments arrive in fragments, as the real API sends them.
+            for (std::size_t off = 0; off < c.arguments.size(); off += 5) {
+                json::object frag{{"index", static_cast<int>(i)},
+                                  {"function", json::object{{"arguments", c.arguments.substr(off, 5)}}}};
+                events.push_back(sse(chunk(model, json::object{{"tool_calls", json::array{frag}}}, nullptr)));
+                delayed.push_back(true);
+            }
+        }
+        events.push_back(sse(chunk(model, json::object{}, json::value(finish))));
+        delayed.push_back(false);
+        if (include_usage) {
+            json::object last{{"id", "chatcmpl-fake"}, {"object", "chat.completion.chunk"}, {"created", 1700000000},
+                              {"model", model},        {"choices", json::array{}},          {"usage", usage}};
+            events.push_back(sse(last));
+            delayed.push_back(false);
+        }
+        events.push_back("data: [DONE]\n\n");
         delayed.push_back(false);
     }
-    events.push_back("data: [DONE]\n\n");
-    delayed.push_back(false);
 
     http::Response r;
     r.headers.set("Content-Type", "text/event-stream");

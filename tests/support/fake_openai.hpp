@@ -37,6 +37,9 @@ class FakeOpenAi {
         bool hang = false;                           // never answer (until the client goes away)
         int prompt_tokens = 11;
         int completion_tokens = 7;
+        /// Streaming: sent as they are, one `data:` event each, instead of what the fields above describe (add
+        /// "[DONE]" where it belongs). For chunks the real API may send that the fields cannot express.
+        std::vector<std::string> raw_events;
 
         /// A long answer sent at once: n chunks "w0 ", "w1 ", ... (what a fast model streams per token).
         static Reply chunked(int n) {

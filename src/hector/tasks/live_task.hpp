@@ -59,9 +59,10 @@ struct TaskManager::Live {
     std::string artifact_id;
     bool artifact_open = false;
     std::string answer;
-    /// The answer's artifact-update event, made on the first chunk and reused for the next ones with only the
-    /// chunk's text and `append` changed (under mu).
-    std::optional<a2a::ArtifactUpdateEvent> answer_chunk;
+    /// The JSON text of the answer's artifact-update events after the first (append: true) around the chunk's text
+    /// (under mu): a chunk's event is these with its text, escaped, in between. Made by the codec on the first
+    /// chunk, so the shape is still the codec's.
+    std::string chunk_prefix, chunk_suffix;
 
     /// Appends an event (its JSON text) under `mu` (held by the caller), fans it out and, for a final event, ends
     /// every stream. With publish = false the event is only logged and kept for publish_final(). An artifact event

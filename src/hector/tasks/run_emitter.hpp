@@ -18,21 +18,34 @@ class RunEmitter final : public agent::RunEmitter {
         if (text.empty()) return;
         std::lock_guard lock(task_.mu);
         if (task_.finished) return;
-        if (!task_.answer_chunk) {
-            auto& e = task_.answer_chunk.emplace();
+        std::string payload;
+        if (!task_.artifact_open) {
+            a2a::ArtifactUpdateEvent e;
             e.task_id = task_.record.task.id;
             e.context_id = task_.record.task.context_id;
             e.artifact.artifact_id = task_.artifact_id;
             e.artifact.name = "answer";
-            e.artifact.parts.push_back(a2a::Part::make_text({}));
+            e.artifact.parts.push_back(a2a::Part::make_text(std::string(text)));
+            e.append = false;
             e.last_chunk = false;
+            payload = a2a::to_text(e);
+            // The next chunks' events differ only in their text and append: the codec writes one with a marker
+            // for the text (a control character, which no id or name here can hold), split around it.
+            e.append = true;
+            e.artifact.parts.front().text = kMarker;
+            const auto with_marker = a2a::to_text(e);
+            const auto at = with_marker.find(kMarkerJson);
+            task_.chunk_prefix = with_marker.substr(0, at);
+            task_.chunk_suffix = with_marker.substr(at + kMarkerJson.size());
+            task_.artifact_open = true;
+        } else {
+            payload.reserve(task_.chunk_prefix.size() + text.size() + 2 + task_.chunk_suffix.size());
+            payload = task_.chunk_prefix;
+            append_json_string(payload, text);
+            payload += task_.chunk_suffix;
         }
-        auto& e = *task_.answer_chunk;
-        e.artifact.parts.front().text.assign(text);
-        e.append = task_.artifact_open;
-        task_.artifact_open = true;
         task_.answer.append(text);
-        task_.append(store::TaskEvent::Kind::artifact, a2a::to_text(e), false, false, true, task_.artifact_id);
+        task_.append(store::TaskEvent::Kind::artifact, std::move(payload), false, false, true, task_.artifact_id);
     }
 
     void thinking_delta(std::string_view text) override { progress(text, "thinking", {}); }
@@ -52,6 +65,9 @@ class RunEmitter final : public agent::RunEmitter {
     }
 
   private:
+    static constexpr std::string_view kMarker = "\x01";
+    static constexpr std::string_view kMarkerJson = "\"\\u0001\"";
+
     void progress(std::string_view text, std::string_view type, std::string_view call_id) {
         if (text.empty()) return;
         std::lock_guard lock(task_.mu);

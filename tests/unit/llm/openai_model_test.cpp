@@ -65,6 +65,61 @@ TEST_F(OpenAiModelTest, ALongAnswerInThousandsOfChunksArrivesWhole) {
     EXPECT_EQ((*out)->text, reply.text);
 }
 
+// Streamed chunks are read member by member (no JSON value is built): every member the provider uses is found
+// wherever the API puts it, escapes are decoded, what is not for it (other choices, unknown members, a chunk that
+// is not JSON, a choice that is not an object) is passed over.
+TEST_F(OpenAiModelTest, StreamedChunksAreReadMemberByMember) {
+    FakeOpenAi::Reply reply;
+    reply.raw_events = {
+        R"({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]})",
+        R"({"choices":[{"index":0,"delta":{"reasoning_content":"think \"hard\" "}}]})",
+        R"({"choices":[{"index":0,"delta":{"reasoning":"then more"}}]})",
+        "not json at all",
+        R"({"choices":[{"index":0,"delta":{"content":"caf\u00e9 \"q\" \\ \n"},"logprobs":null,"finish_reason":null},)"
+        R"({"index":1,"delta":{"content":"OTHER CHOICE"}}],"extra":{"content":"NOT A DELTA"}})",
+        R"({"choices":["not an object"]})",
+        R"({"choices":[{"delta":{"tool_calls":[{"index":1,"id":"call_b","type":"function","function":{"name":"b",)"
+        R"("arguments":"{\"x\":"}},{"index":0,"id":"call_a","function":{"name":"a","arguments":"{}"}}]}}]})",
+        R"({"choices":[{"delta":{"tool_calls":[{"index":1,"function":{"arguments":"1}"}}]}}]})",
+        R"({"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}],"usage":null})",
+        R"({"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":34,"total_tokens":46}})",
+        "[DONE]"};
+    fake_.enqueue(reply);
+    auto m = model();
+    auto out = runtime_.generate(m, user_request("go"), true);
+    ASSERT_TRUE(out->ok()) << out->error().message;
+    const auto& r = **out;
+    EXPECT_EQ(r.text, "caf\xC3\xA9 \"q\" \\ \n");
+    EXPECT_EQ(out.joined(Delta::Kind::text), r.text);
+    EXPECT_EQ(r.thinking, "think \"hard\" then more");
+    EXPECT_EQ(out.count(Delta::Kind::thinking), 2);
+    ASSERT_EQ(r.tool_calls.size(), 2u);
+    EXPECT_EQ(r.tool_calls[0].id, "call_a");
+    EXPECT_EQ(r.tool_calls[0].name, "a");
+    EXPECT_EQ(r.tool_calls[0].arguments, "{}");
+    EXPECT_EQ(r.tool_calls[1].id, "call_b");
+    EXPECT_EQ(r.tool_calls[1].name, "b");
+    EXPECT_EQ(r.tool_calls[1].arguments, R"({"x":1})");
+    EXPECT_EQ(out.count(Delta::Kind::tool_call), 3);
+    EXPECT_EQ(r.finish_reason, "tool_calls");
+    EXPECT_EQ(r.usage.prompt_tokens, 12);
+    EXPECT_EQ(r.usage.completion_tokens, 34);
+}
+
+// An error object in the stream ends the call with its message, after what was streamed before it.
+TEST_F(OpenAiModelTest, AnErrorChunkEndsTheStreamWithItsMessage) {
+    FakeOpenAi::Reply reply;
+    reply.raw_events = {R"({"choices":[{"index":0,"delta":{"content":"partial "}}]})",
+                        R"({"choices":[],"error":{"type":"server_error","message":"the model is \"overloaded\""}})",
+                        R"({"choices":[{"index":0,"delta":{"content":"never"}}]})", "[DONE]"};
+    fake_.enqueue(reply);
+    auto m = model();
+    auto out = runtime_.generate(m, user_request("go"), true);
+    ASSERT_FALSE(out->ok());
+    EXPECT_EQ(out->error().message, "openai: the model is \"overloaded\"");
+    EXPECT_EQ(out.joined(Delta::Kind::text), "partial ");
+}
+
 TEST_F(OpenAiModelTest, ToolRoundTripUsesToolCallsAndToolMessages) {
     fake_.enqueue({.tool_calls = {{"call_1", "get_weather", R"({"city":"Paris"})"}}});
     auto m = model();

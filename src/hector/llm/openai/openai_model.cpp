@@ -1,6 +1,9 @@
 #include "hector/llm/openai/openai_model.hpp"
 
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
+
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -99,45 +102,222 @@ Result<ChatResponse> parse_completion(std::string_view body) {
 
 /// Assembles a streamed completion from its chunks and forwards deltas; tool-call argument fragments are
 /// accumulated per call index.
+// What one streamed chat-completion chunk says, read without building its JSON value: only the members the
+// assembler uses are kept (a chunk is parsed per token, so this is the provider's hot path).
+struct ChunkFields {
+    struct ToolDelta {
+        std::size_t index = 0;
+        std::string id, name, arguments;
+    };
+    bool top_is_object = false;
+    bool has_error = false;
+    std::string error_message;
+    std::optional<std::int64_t> prompt_tokens, completion_tokens;
+    std::string finish_reason, content, reasoning_content, reasoning;
+    std::vector<ToolDelta> tool_calls;
+};
+
+// Boost.JSON SAX handler for ChunkFields. It tracks where each value sits by the kind of each open container
+// (the path from the top: error, usage, choices[0], its delta, delta.tool_calls[i], their function) and the
+// key or index of the value inside the innermost one.
+class ChunkHandler {
+  public:
+    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+
+    ChunkFields fields;
+
+    void clear() {
+        fields = {};
+        open_.clear();
+        key_.clear();
+        part_.clear();
+    }
+
+    bool on_document_begin(boost::system::error_code&) { return true; }
+    bool on_document_end(boost::system::error_code&) { return true; }
+    bool on_object_begin(boost::system::error_code&) {
+        open_.push_back({enter(true), 0});
+        return true;
+    }
+    bool on_object_end(std::size_t, boost::system::error_code&) {
+        open_.pop_back();
+        return true;
+    }
+    bool on_array_begin(boost::system::error_code&) {
+        open_.push_back({enter(false), 0});
+        return true;
+    }
+    bool on_array_end(std::size_t, boost::system::error_code&) {
+        open_.pop_back();
+        return true;
+    }
+    bool on_key_part(json::string_view s, std::size_t, boost::system::error_code&) {
+        part_.append(s.data(), s.size());
+        return true;
+    }
+    bool on_key(json::string_view s, std::size_t, boost::system::error_code&) {
+        key_.assign(part_).append(s.data(), s.size());
+        part_.clear();
+        return true;
+    }
+    bool on_string_part(json::string_view s, std::size_t, boost::system::error_code&) {
+        part_.append(s.data(), s.size());
+        return true;
+    }
+    bool on_string(json::string_view s, std::size_t, boost::system::error_code&) {
+        std::string* target = string_target(slot());
+        if (target) {
+            if (part_.empty())
+                target->assign(s.data(), s.size());
+            else
+                target->assign(part_).append(s.data(), s.size());
+        }
+        part_.clear();
+        return true;
+    }
+    bool on_number_part(json::string_view, boost::system::error_code&) { return true; }
+    bool on_int64(std::int64_t i, json::string_view, boost::system::error_code&) {
+        const Slot at = slot();
+        if (at.in == Where::usage && at.key == "prompt_tokens") fields.prompt_tokens = i;
+        if (at.in == Where::usage && at.key == "completion_tokens") fields.completion_tokens = i;
+        if (at.in == Where::tool_call && at.key == "index" && i >= 0 && i < 128)
+            fields.tool_calls.back().index = static_cast<std::size_t>(i);
+        return true;
+    }
+    bool on_uint64(std::uint64_t, json::string_view, boost::system::error_code&) {
+        slot();
+        return true;
+    }
+    bool on_double(double, json::string_view, boost::system::error_code&) {
+        slot();
+        return true;
+    }
+    bool on_bool(bool, boost::system::error_code&) {
+        slot();
+        return true;
+    }
+    bool on_null(boost::system::error_code&) {
+        slot();
+        return true;
+    }
+    bool on_comment_part(json::string_view, boost::system::error_code&) { return true; }
+    bool on_comment(json::string_view, boost::system::error_code&) { return true; }
+
+  private:
+    enum class Where { other, top, error, usage, choices, choice, delta, tool_calls, tool_call, function };
+    struct Open {
+        Where where;
+        std::size_t count;  // an array's elements so far
+    };
+    struct Slot {
+        Where in;              // the innermost open container (other: none, or one of no interest)
+        std::string_view key;  // the value's key there (objects)
+        std::size_t index;     // its index there (arrays)
+    };
+
+    // Where the next value sits; counts it in its array. A top-level "error" member of any type marks the chunk
+    // an error, as a member of its own.
+    Slot slot() {
+        if (open_.empty()) return {Where::other, {}, 0};
+        auto& o = open_.back();
+        Slot at{o.where, key_, 0};
+        if (o.where == Where::choices || o.where == Where::tool_calls) at.index = o.count++;
+        if (at.in == Where::top && at.key == "error") fields.has_error = true;
+        return at;
+    }
+
+    // The kind of a container that begins here.
+    Where enter(bool object) {
+        if (open_.empty()) {
+            fields.top_is_object = object;
+            return object ? Where::top : Where::other;
+        }
+        const Slot at = slot();
+        switch (at.in) {
+            case Where::top:
+                if (object && at.key == "error") return Where::error;
+                if (object && at.key == "usage") return Where::usage;
+                if (!object && at.key == "choices") return Where::choices;
+                return Where::other;
+            case Where::choices:
+                return object && at.index == 0 ? Where::choice : Where::other;
+            case Where::choice:
+                return object && at.key == "delta" ? Where::delta : Where::other;
+            case Where::delta:
+                return !object && at.key == "tool_calls" ? Where::tool_calls : Where::other;
+            case Where::tool_calls:
+                if (!object) return Where::other;
+                fields.tool_calls.emplace_back();
+                return Where::tool_call;
+            case Where::tool_call:
+                return object && at.key == "function" ? Where::function : Where::other;
+            default:
+                return Where::other;
+        }
+    }
+
+    std::string* string_target(const Slot& at) {
+        switch (at.in) {
+            case Where::top:
+                return at.key == "error" ? &fields.error_message : nullptr;
+            case Where::error:
+                return at.key == "message" ? &fields.error_message : nullptr;
+            case Where::choice:
+                return at.key == "finish_reason" ? &fields.finish_reason : nullptr;
+            case Where::delta:
+                if (at.key == "content") return &fields.content;
+                if (at.key == "reasoning_content") return &fields.reasoning_content;
+                if (at.key == "reasoning") return &fields.reasoning;
+                return nullptr;
+            case Where::tool_call:
+                return at.key == "id" ? &fields.tool_calls.back().id : nullptr;
+            case Where::function:
+                if (at.key == "name") return &fields.tool_calls.back().name;
+                if (at.key == "arguments") return &fields.tool_calls.back().arguments;
+                return nullptr;
+            default:
+                return nullptr;
+        }
+    }
+
+    std::vector<Open> open_;
+    std::string key_;   // the last key read (the member whose value comes next)
+    std::string part_;  // a key or string split over several calls, so far
+};
+
 class StreamAssembler {
   public:
-    StreamAssembler(const DeltaSink& sink, detail::Attempt& attempt) : sink_(sink), attempt_(attempt) {}
+    StreamAssembler(const DeltaSink& sink, detail::Attempt& attempt)
+        : sink_(sink), attempt_(attempt), parser_(json::parse_options{}) {}
 
     Result<bool> on_event(const net::SseEvent& ev) {
         if (ev.data == "[DONE]") return false;
-        // One parser for every chunk of the stream: it keeps its working buffers between chunks.
+        // One parser for every chunk of the stream, keeping its working buffers; the chunk's members are read as
+        // they are parsed (ChunkHandler), with no JSON value built.
         parser_.reset();
+        parser_.handler().clear();
         boost::system::error_code ec;
-        parser_.write(ev.data, ec);
-        if (ec) return true;
-        const json::value v = parser_.release();
-        if (!v.is_object()) return true;
-        const auto& o = v.as_object();
-        if (const auto* err = o.if_contains("error"))
-            return Error{
-                Errc::upstream_error,
-                "openai: " + std::string(str(err->is_object() ? err->as_object().if_contains("message") : err))};
-        read_usage(o, out_.usage);
-        const auto* choices = o.if_contains("choices");
-        if (!choices || !choices->is_array() || choices->as_array().empty()) return true;
-        const auto& choice = choices->as_array()[0].as_object();
-        if (auto f = str(choice.if_contains("finish_reason")); !f.empty()) out_.finish_reason = std::string(f);
-        const auto* delta = choice.if_contains("delta");
-        if (!delta || !delta->is_object()) return true;
-        const auto& d = delta->as_object();
-        if (auto text = str(d.if_contains("content")); !text.empty()) {
-            out_.text.append(text);
-            emit(Delta{Delta::Kind::text, std::string(text)});
+        parser_.write_some(false, ev.data.data(), ev.data.size(), ec);
+        if (ec || !parser_.done()) return true;  // not JSON: skipped, as before
+        auto& c = parser_.handler().fields;
+        if (!c.top_is_object) return true;
+        if (c.has_error) return Error{Errc::upstream_error, "openai: " + c.error_message};
+        if (c.prompt_tokens) out_.usage.prompt_tokens = *c.prompt_tokens;
+        if (c.completion_tokens) out_.usage.completion_tokens = *c.completion_tokens;
+        if (!c.finish_reason.empty()) out_.finish_reason = c.finish_reason;
+        if (!c.content.empty()) {
+            out_.text.append(c.content);
+            emit(Delta{Delta::Kind::text, std::move(c.content)});
         }
-        for (auto key : {"reasoning_content", "reasoning"}) {
-            if (auto think = str(d.if_contains(key)); !think.empty()) {
-                out_.thinking.append(think);
-                emit(Delta{Delta::Kind::thinking, std::string(think)});
-            }
+        for (auto* think : {&c.reasoning_content, &c.reasoning}) {
+            if (think->empty()) continue;
+            out_.thinking.append(*think);
+            emit(Delta{Delta::Kind::thinking, std::move(*think)});
         }
-        if (const auto* calls = d.if_contains("tool_calls"); calls && calls->is_array())
-            for (const auto& c : calls->as_array())
-                if (c.is_object()) tool_delta(c.as_object());
+        for (auto& t : c.tool_calls) tool_delta(t);
         return true;
     }
 
@@ -149,22 +329,13 @@ class StreamAssembler {
     }
 
   private:
-    json::parser parser_;
-
-    void tool_delta(const json::object& co) {
-        std::size_t index = 0;
-        if (const auto* i = co.if_contains("index"); i && i->is_int64() && i->as_int64() >= 0 && i->as_int64() < 128)
-            index = static_cast<std::size_t>(i->as_int64());
-        auto& call = tools_.at(index);
-        Delta td{Delta::Kind::tool_call, {}, static_cast<int>(index)};
-        if (auto id = str(co.if_contains("id")); !id.empty()) call.id = td.id = std::string(id);
-        if (const auto* f = co.if_contains("function"); f && f->is_object()) {
-            if (auto name = str(f->as_object().if_contains("name")); !name.empty())
-                call.name = td.name = std::string(name);
-            auto args = str(f->as_object().if_contains("arguments"));
-            call.arguments.append(args);
-            td.text = std::string(args);
-        }
+    void tool_delta(ChunkFields::ToolDelta& t) {
+        auto& call = tools_.at(t.index);
+        Delta td{Delta::Kind::tool_call, {}, static_cast<int>(t.index)};
+        if (!t.id.empty()) call.id = td.id = t.id;
+        if (!t.name.empty()) call.name = td.name = t.name;
+        call.arguments.append(t.arguments);
+        td.text = std::move(t.arguments);
         emit(td);
     }
 
@@ -175,6 +346,7 @@ class StreamAssembler {
 
     const DeltaSink& sink_;
     detail::Attempt& attempt_;
+    json::basic_parser<ChunkHandler> parser_;
     ChatResponse out_;
     ToolAccumulator tools_;
 };
