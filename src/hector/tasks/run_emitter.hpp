@@ -18,31 +18,33 @@ class RunEmitter final : public agent::RunEmitter {
         if (text.empty()) return;
         std::lock_guard lock(task_.mu);
         if (task_.finished) return;
-        std::string payload;
         if (!task_.artifact_open) {
+            // Every chunk's event differs from the next only in its text and `append`: the codec writes the first
+            // one once with a marker for the text (a control character, which no id or name here can hold), and
+            // each chunk's event is that text split around the marker, with the chunk's text in between.
             a2a::ArtifactUpdateEvent e;
             e.task_id = task_.record.task.id;
             e.context_id = task_.record.task.context_id;
             e.artifact.artifact_id = task_.artifact_id;
             e.artifact.name = "answer";
-            e.artifact.parts.push_back(a2a::Part::make_text(std::string(text)));
+            e.artifact.parts.push_back(a2a::Part::make_text(std::string(kMarker)));
             e.append = false;
             e.last_chunk = false;
-            payload = a2a::to_text(e);
-            // The next chunks' events differ only in their text and append: the codec writes one with a marker
-            // for the text (a control character, which no id or name here can hold), split around it.
-            e.append = true;
-            e.artifact.parts.front().text = kMarker;
             const auto with_marker = a2a::to_text(e);
             const auto at = with_marker.find(kMarkerJson);
             task_.chunk_prefix = with_marker.substr(0, at);
             task_.chunk_suffix = with_marker.substr(at + kMarkerJson.size());
+        }
+        std::string payload;
+        payload.reserve(task_.chunk_prefix.size() + text.size() + 2 + task_.chunk_suffix.size());
+        payload = task_.chunk_prefix;
+        append_json_string(payload, text);
+        payload += task_.chunk_suffix;
+        if (!task_.artifact_open) {
+            // The next chunks append to this one (the only member the template has to change).
+            if (const auto flag = task_.chunk_suffix.find(kFirstChunk); flag != std::string::npos)
+                task_.chunk_suffix.replace(flag, kFirstChunk.size(), kNextChunks);
             task_.artifact_open = true;
-        } else {
-            payload.reserve(task_.chunk_prefix.size() + text.size() + 2 + task_.chunk_suffix.size());
-            payload = task_.chunk_prefix;
-            append_json_string(payload, text);
-            payload += task_.chunk_suffix;
         }
         task_.answer.append(text);
         task_.append(store::TaskEvent::Kind::artifact, std::move(payload), false, false, true, task_.artifact_id);
@@ -67,6 +69,8 @@ class RunEmitter final : public agent::RunEmitter {
   private:
     static constexpr std::string_view kMarker = "\x01";
     static constexpr std::string_view kMarkerJson = "\"\\u0001\"";
+    static constexpr std::string_view kFirstChunk = "\"append\":false";
+    static constexpr std::string_view kNextChunks = "\"append\":true";
 
     void progress(std::string_view text, std::string_view type, std::string_view call_id) {
         if (text.empty()) return;
