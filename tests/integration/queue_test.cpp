@@ -266,6 +266,41 @@ TEST(Queue, DeletingAnAppStopsItsRunsAndEmptiesItsQueue) {
 
 // queue.workers bounds how many background jobs run at once on an instance, also when a run's end claims the next
 // job in its own transaction; and the workers are all used.
+// A queued job's input is the whole message: one with a deeply nested data part (deeper than a JSON parser's usual
+// 32 levels once wrapped in the queue row) is read back and runs like any other, on SQLite (the default).
+TEST(Queue, AJobWhoseMessageNestsDeeplyStillRuns) {
+    FakeOpenAi fake;
+    answer_after(fake, 10ms);
+    HectorServer server({.config_yaml = config_for(fake), .args = {"--auth-secret", "queue-test-secret"}});
+    json::value deep = json::object{{"leaf", true}};
+    for (int i = 0; i < 40; ++i) deep = json::object{{"n", std::move(deep)}};
+    json::object m{{"role", "user"},
+                   {"parts", json::array{json::object{{"kind", "text"}, {"text", "deep"}},
+                                         json::object{{"kind", "data"}, {"data", deep}}}}};
+    // The answers nest deeper than json::parse allows by default.
+    json::parse_options deep_enough;
+    deep_enough.max_depth = 128;
+    auto call = [&](const std::string& method, const json::value& params) {
+        json::object req{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}};
+        auto res = post_json(server.port(), "/agents/worker", json::serialize(req));
+        EXPECT_EQ(res.status, 200) << res.body;
+        return json::parse(res.body, {}, deep_enough);
+    };
+    auto r = call("message/send", json::object{{"message", m}, {"configuration", json::object{{"blocking", false}}}});
+    const std::string id(r.at("result").at("id").as_string());
+    std::string state;
+    for (int i = 0; i < 400 && state != "completed" && state != "failed"; ++i) {
+        std::this_thread::sleep_for(50ms);
+        state =
+            std::string(call("tasks/get", json::object{{"id", id}}).at("result").at("status").at("state").as_string());
+    }
+    ASSERT_EQ(state, "completed");
+    auto got = call("tasks/get", json::object{{"id", id}});
+    const json::value* at = &got.at("result").at("history").at(0).at("parts").at(1).at("data");
+    for (int i = 0; i < 40; ++i) at = &at->at("n");
+    EXPECT_EQ(*at, (json::object{{"leaf", true}}));
+}
+
 TEST(Queue, WorkersBoundHowManyJobsRunAtOnce) {
     FakeOpenAi fake;
     answer_after(fake, 150ms);

@@ -31,7 +31,9 @@ struct QueueItem {
     std::string lease_owner;
     TimePoint lease_expires_at{};
     std::string last_error;
-    boost::json::value input;  // what a worker needs to run the task from its start (agent, user, message...)
+    /// What a worker needs to run the task from its start (agent, user, message...): a JSON object's text, as
+    /// stored (SQL) and read back only by the worker that claims the item.
+    std::string input;
     TimePoint created_at{};
     /// Not stored: a pending item put with announce tells other instances' idle workers about it (where the
     /// database carries signals, sql::Database::signal). The instance putting it leaves it false when one of its own

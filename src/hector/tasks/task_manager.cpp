@@ -309,10 +309,10 @@ asio::awaitable<Result<Started>> TaskManager::resume(StartRequest& req, store::T
     item.task_id = t->record.task.id;
     item.app_id = t->record.app_id;
     item.context_id = t->record.task.context_id;
-    item.input = queue_input(req.agent_id, t->record.user_id, msg);
-    item.input.as_object()["resume"] = boost::json::object{{"approved", decision->approved},
-                                                           {"tool_call_id", decision->tool_call_id},
-                                                           {"pending_tool_calls", decision->pending_tool_calls}};
+    const boost::json::object resume{{"approved", decision->approved},
+                                     {"tool_call_id", decision->tool_call_id},
+                                     {"pending_tool_calls", decision->pending_tool_calls}};
+    item.input = queue_input(req.agent_id, t->record.user_id, msg, &resume);
     item.kind = store::QueueItem::Kind::interactive;
     item.state = store::QueueItem::State::running;
     item.attempts = 1;

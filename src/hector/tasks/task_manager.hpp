@@ -249,8 +249,9 @@ class TaskManager {
 
     std::chrono::milliseconds backoff(int attempt) const;
     std::size_t background_running() const;
-    boost::json::value queue_input(const std::string& agent, const std::string& user,
-                                   const a2a::Message& message) const;
+    /// A queue item's input (QueueItem::input): {"agent", "user_id", "message", "resume"?} as JSON text.
+    std::string queue_input(const std::string& agent, const std::string& user, const a2a::Message& message,
+                            const boost::json::object* resume = nullptr) const;
 
     boost::asio::io_context& io_;
     net::ContextPicker run_contexts_;  // where claimed queue jobs run

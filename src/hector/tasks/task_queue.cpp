@@ -50,13 +50,18 @@ std::optional<agent::Resume> resume_of(const json::value& input) {
 
 }  // namespace
 
-json::value TaskManager::queue_input(const std::string& agent, const std::string& user,
-                                     const a2a::Message& message) const {
-    json::object o;
-    o["agent"] = agent;
-    o["user_id"] = user;
-    o["message"] = a2a::to_json(message);
-    return o;
+std::string TaskManager::queue_input(const std::string& agent, const std::string& user, const a2a::Message& message,
+                                     const json::object* resume) const {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    w.key("agent").string(agent);
+    w.key("user_id").string(user);
+    w.key("message");
+    a2a::write(w, message);
+    if (resume) w.key("resume").value(*resume);
+    w.end_object();
+    return out;
 }
 
 std::chrono::milliseconds TaskManager::backoff(int attempt) const {
@@ -194,7 +199,10 @@ asio::awaitable<void> TaskManager::start_claimed(store::ClaimedRun run, bool tas
         co_await queue_.remove(item.task_id);
         co_return;
     }
-    const auto* input = item.input.if_object();
+    // Our own text; a row that does not parse is dead-lettered below as unreadable.
+    const auto parsed_input = parse_json(item.input, kOwnJsonDepth);
+    const json::value input_value = parsed_input ? *parsed_input : json::value();
+    const auto* input = input_value.if_object();
     std::string agent_id =
         input && input->contains("agent") ? std::string(input->at("agent").as_string()) : record->agent;
     auto app = apps_.get(item.app_id);
@@ -211,7 +219,7 @@ asio::awaitable<void> TaskManager::start_claimed(store::ClaimedRun run, bool tas
         letter.app_id = item.app_id;
         letter.error = why;
         letter.failed_at = Clock::now();
-        letter.input = item.input;
+        letter.input = input_value;
         auto failed = status_now(a2a::TaskState::failed, agent_message(*record, why));
         if (auto done = co_await store_.finish_if_active(item.app_id, item.task_id, failed); done) notify(*done);
         co_await queue_.bury(item.task_id, std::move(letter));
@@ -224,7 +232,7 @@ asio::awaitable<void> TaskManager::start_claimed(store::ClaimedRun run, bool tas
     t->app = app;
     t->agent = agent;
     t->input = std::move(message).value();
-    t->resume = resume_of(item.input);
+    t->resume = resume_of(input_value);
     t->background = true;
     t->attempt = std::max(1, item.attempts);
     t->artifact_id = new_uuid();
@@ -428,7 +436,7 @@ asio::awaitable<void> TaskManager::recover_expired() {
                     letter.error = why;
                     letter.failed_at = now;
                     letter.retry_count = item.attempts - 1;
-                    letter.input = item.input;
+                    if (auto in = parse_json(item.input, kOwnJsonDepth); in) letter.input = std::move(in).value();
                     co_await queue_.bury(item.task_id, std::move(letter));
                     continue;
                 }
@@ -525,7 +533,7 @@ asio::awaitable<Status> TaskManager::requeue(std::string id) {
     item.context_id = record->task.context_id;
     item.kind = QueueItem::Kind::background;
     item.state = QueueItem::State::pending;
-    item.input = letter.input;
+    item.input = hector::to_json(letter.input);
     item.created_at = item.available_at = Clock::now();
     if (auto st = co_await queue_.put(std::move(item)); !st) co_return st;
     notify(*record);

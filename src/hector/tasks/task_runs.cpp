@@ -416,7 +416,8 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
                 letter->failed_at = Clock::now();
                 // Deterministic failures are dead-lettered at once with retry_count 0 (DECISIONS 24).
                 letter->retry_count = transient(failure_code) ? t->attempt - 1 : 0;
-                letter->input = queue_input(working.agent, working.user_id, t->input);
+                if (auto in = parse_json(queue_input(working.agent, working.user_id, t->input), kOwnJsonDepth); in)
+                    letter->input = std::move(in).value();
             }
             commit(t, status_now(a2a::TaskState::failed, agent_message(working, failure)), {}, std::move(letter),
                    conversation());

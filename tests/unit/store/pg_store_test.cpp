@@ -303,7 +303,7 @@ TEST_F(PgTest, AJobPutBesideAnInteractiveInsertIsNotClaimedBesideTheRun) {
     job.app_id = "default";
     job.context_id = "c1";
     job.created_at = job.available_at = now;
-    job.input = boost::json::object{{"n", 1}};
+    job.input = R"({"n":1})";
     std::promise<void> run_inserted, run_may_commit;
     std::thread first([&] {
         EXPECT_TRUE(d.transact(sql::TxMode::write, [&](sql::Connection& c) -> Status {

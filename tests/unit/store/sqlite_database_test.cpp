@@ -134,7 +134,7 @@ TEST(SqliteQueue, ParkedJobsWaitOutOfTheClaimsWayAndStrandedOnesAreReleased) {
         q.app_id = "default";
         q.context_id = "c1";
         q.created_at = q.available_at = now - std::chrono::seconds(age_s);
-        q.input = boost::json::object{{"n", id}};
+        q.input = R"({"n":")" + id + R"("})";
         return q;
     };
     for (const auto& [id, age] : std::vector<std::pair<std::string, int>>{{"b1", 3}, {"b2", 2}, {"b3", 1}}) {

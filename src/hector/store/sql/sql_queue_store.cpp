@@ -128,9 +128,9 @@ const std::string kDeleteAppItems = "DELETE FROM task_queue WHERE app_id = ?";
 const std::string kDeleteAppLetters = "DELETE FROM dead_letters WHERE app_id = ?";
 
 boost::json::value parse_input(const std::string& text) {
-    boost::system::error_code ec;
-    auto v = boost::json::parse(text, ec);
-    return ec ? boost::json::value() : v;
+    // Our own text, nested as deep as the message it carries.
+    auto v = parse_json(text, kOwnJsonDepth);
+    return v ? std::move(v).value() : boost::json::value();
 }
 
 QueueItem item_from(const Row& r) {
@@ -144,7 +144,7 @@ QueueItem item_from(const Row& r) {
     q.lease_owner = r.text(6);
     if (!r.is_null(7)) q.lease_expires_at = from_nanos(r.integer(7));
     q.last_error = r.text(8);
-    q.input = parse_input(r.text(9));
+    q.input = r.text(9);
     q.created_at = from_nanos(r.integer(10));
     q.context_id = r.text(11);
     return q;
@@ -193,7 +193,7 @@ Status lock_conversation(Connection& c, const QueueItem& q) {
 }  // namespace
 
 std::string encode_queue_input(const QueueItem& item) {
-    return hector::to_json(item.input);
+    return item.input;
 }
 
 Status insert_queue_row(Connection& c, const QueueItem& q, const std::string& input) {
