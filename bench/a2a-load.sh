@@ -3,6 +3,9 @@
 # server's overhead over a 20 ms model and over a model answering in 10-30 ms, at 1 and 16, then RSS with many
 # open SSE streams (resubscriptions to tasks kept running by a fake model that never answers).
 # Usage: bench/a2a-load.sh [seconds] [streams]      (release build first: cmake --build --preset release)
+#   STORE=memory: tasks and sessions in memory instead of the default SQLite file.
+#   With wrk installed, message/send at 16 connections is also driven by wrk, a lighter client than a2a_load (which
+#   checks every answer, and on a small machine takes CPU the server would have): wrk counts the answers only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -41,11 +44,23 @@ server:
   limits: {max_concurrent_runs: 100000}
 queue: {task_timeout: 10m}
 CFG
+if [ "${STORE:-}" = memory ]; then
+  printf 'storage:\n  tasks: {backend: inmemory}\n  sessions: {backend: inmemory}\n' >>"$work/config.yaml"
+fi
 (cd "$work" && exec "$HECTOR" -c "$work/config.yaml" serve --host 127.0.0.1 --port 0 >"$work/hector.log" 2>&1) &
 HPID=$!
 PORT=$(port_of "$work/hector.log")
 echo "cores=$(nproc) seconds_per_run=$SECONDS_PER_RUN"
 for c in 1 16 64; do "$LOAD" send "$PORT" assistant "$c" "$SECONDS_PER_RUN"; done
+if command -v wrk >/dev/null; then
+  cat >"$work/send.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"jsonrpc":"2.0","id":1,"method":"message/send","params":{"message":{"role":"user","parts":[{"kind":"text","text":"load test message"}]}}}'
+LUA
+  wrk -t1 -c16 -d"${SECONDS_PER_RUN}s" --latency -s "$work/send.lua" "http://127.0.0.1:$PORT/agents/assistant" |
+    awk '/Requests\/sec/{r=$2} $1=="50%"{p50=$2} $1=="99%"{p99=$2} END{printf "message/send    c=16 (wrk) %9.0f req/s   p50 %s   p99 %s\n", r, p50, p99}'
+fi
 for c in 1 16 64; do "$LOAD" stream "$PORT" assistant "$c" "$SECONDS_PER_RUN"; done
 # What the server adds to a model of known latency (the fake answers "wait20 ..." after 20 ms), over HTTP to the
 # provider as in production.
