@@ -147,7 +147,14 @@ TEST_F(OpenAiAgent, StreamedChunksWithAwkwardTextKeepTheEventShape) {
     std::string all;
     for (const auto& c : chunks) all += c;
     fake_.enqueue({.text = all, .chunks = chunks});
-    auto s = stream("awkward");
+    // A client's contextId may hold any printable ASCII: here what the event template looks for (the text marker's
+    // and the append flag's spelling), which must not confuse it.
+    const std::string context = R"(c"append":false,"x\u0001")";
+    json::object req{{"jsonrpc", "2.0"},
+                     {"id", 1},
+                     {"method", "message/stream"},
+                     {"params", json::object{{"message", message("awkward", context)}}}};
+    auto s = open_sse(port(), "/agents/assistant", json::serialize(req));
     auto events = s.reader->rest();
     ASSERT_GE(events.size(), 3u);
     const auto task = result_of(events.front());
@@ -159,6 +166,7 @@ TEST_F(OpenAiAgent, StreamedChunksWithAwkwardTextKeepTheEventShape) {
         if (r.at("kind") != "artifact-update") continue;
         EXPECT_EQ(r.at("taskId"), task.at("id"));
         EXPECT_EQ(r.at("contextId"), task.at("contextId"));
+        EXPECT_EQ(r.at("contextId"), context.c_str());
         const auto& a = r.at("artifact").as_object();
         if (artifact_id.empty()) artifact_id = std::string(a.at("artifactId").as_string());
         EXPECT_EQ(a.at("artifactId"), artifact_id.c_str());
