@@ -92,6 +92,13 @@ std::string to_text(const T& value) {
 }
 std::string to_text(const Task& task, std::optional<int> history_length = std::nullopt);
 
+/// A status-update / artifact-update event's text from its parts, by reference: the same text as to_text() of the
+/// event, without copying a task's status or artifact into one (no metadata).
+std::string status_update_text(std::string_view task_id, std::string_view context_id, const TaskStatus& status,
+                               bool final);
+std::string artifact_update_text(std::string_view task_id, std::string_view context_id, const Artifact& artifact,
+                                 bool append, bool last_chunk);
+
 json::value to_json(const Part& part);
 json::value to_json(const Message& message);
 json::value to_json(const std::vector<Part>& parts);

@@ -150,30 +150,43 @@ void write(W& w, const Task& task, std::optional<int> history_length) {
 }
 
 template <class W>
-void write(W& w, const StatusUpdateEvent& event) {
+void write_status_update(W& w, std::string_view task_id, std::string_view context_id, const TaskStatus& status,
+                         bool final, const json::object& metadata) {
     w.begin_object();
     w.key("kind").string("status-update");
-    w.key("taskId").string(event.task_id);
-    w.key("contextId").string(event.context_id);
+    w.key("taskId").string(task_id);
+    w.key("contextId").string(context_id);
     w.key("status");
-    write(w, event.status);
-    w.key("final").boolean(event.final);
-    put_if(w, "metadata", event.metadata);
+    write(w, status);
+    w.key("final").boolean(final);
+    if (!metadata.empty()) w.key("metadata").value(metadata);
+    w.end_object();
+}
+
+template <class W>
+void write(W& w, const StatusUpdateEvent& event) {
+    write_status_update(w, event.task_id, event.context_id, event.status, event.final, event.metadata);
+}
+
+template <class W>
+void write_artifact_update(W& w, std::string_view task_id, std::string_view context_id, const Artifact& artifact,
+                           bool append, bool last_chunk, const json::object& metadata) {
+    w.begin_object();
+    w.key("kind").string("artifact-update");
+    w.key("taskId").string(task_id);
+    w.key("contextId").string(context_id);
+    w.key("artifact");
+    write(w, artifact);
+    w.key("append").boolean(append);
+    w.key("lastChunk").boolean(last_chunk);
+    if (!metadata.empty()) w.key("metadata").value(metadata);
     w.end_object();
 }
 
 template <class W>
 void write(W& w, const ArtifactUpdateEvent& event) {
-    w.begin_object();
-    w.key("kind").string("artifact-update");
-    w.key("taskId").string(event.task_id);
-    w.key("contextId").string(event.context_id);
-    w.key("artifact");
-    write(w, event.artifact);
-    w.key("append").boolean(event.append);
-    w.key("lastChunk").boolean(event.last_chunk);
-    put_if(w, "metadata", event.metadata);
-    w.end_object();
+    write_artifact_update(w, event.task_id, event.context_id, event.artifact, event.append, event.last_chunk,
+                          event.metadata);
 }
 
 template <class W>
@@ -225,6 +238,20 @@ void write(W& w, const std::vector<TaskPushNotificationConfig>& configs) {
 HECTOR_A2A_WRITERS(JsonWriter)
 HECTOR_A2A_WRITERS(JsonValueBuilder)
 #undef HECTOR_A2A_WRITERS
+
+std::string status_update_text(std::string_view task_id, std::string_view context_id, const TaskStatus& status,
+                               bool final) {
+    static const json::object none;
+    return detail::write_exact(
+        [&](JsonWriter& w) { write_status_update(w, task_id, context_id, status, final, none); });
+}
+
+std::string artifact_update_text(std::string_view task_id, std::string_view context_id, const Artifact& artifact,
+                                 bool append, bool last_chunk) {
+    static const json::object none;
+    return detail::write_exact(
+        [&](JsonWriter& w) { write_artifact_update(w, task_id, context_id, artifact, append, last_chunk, none); });
+}
 
 std::string to_text(const Task& task, std::optional<int> history_length) {
     return detail::write_exact([&](JsonWriter& w) { write(w, task, history_length); });

@@ -269,8 +269,9 @@ class TaskManager {
     mutable AdaptiveMutex mu_;
     std::unordered_map<std::string, std::shared_ptr<Live>> live_;
     std::unordered_map<std::string, std::shared_ptr<RemoteFeed>> remote_feeds_;  // task id → its followers
-    // One run at a time per conversation (DECISIONS 20): (app, context) → tasks waiting their turn.
-    std::map<std::pair<std::string, std::string>, std::deque<std::shared_ptr<Live>>> lanes_;
+    // One run at a time per conversation (DECISIONS 20): (app, context) → tasks waiting their turn, mostly one (a
+    // vector: a deque allocated ~600 bytes for every new conversation).
+    std::map<std::pair<std::string, std::string>, std::vector<std::shared_ptr<Live>>> lanes_;
     std::size_t running_ = 0;
     bool shutting_down_ = false;
     std::vector<StatusListener> listeners_;

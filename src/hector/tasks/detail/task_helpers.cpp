@@ -42,12 +42,7 @@ a2a::Message agent_message(const store::TaskRecord& r, std::string text, json::o
 }
 
 std::string status_payload(const store::TaskRecord& r, bool final) {
-    a2a::StatusUpdateEvent e;
-    e.task_id = r.task.id;
-    e.context_id = r.task.context_id;
-    e.status = r.task.status;
-    e.final = final;
-    return a2a::to_text(e);
+    return a2a::status_update_text(r.task.id, r.task.context_id, r.task.status, final);
 }
 
 namespace {
@@ -132,13 +127,8 @@ std::vector<TaskEvent> compact(const std::vector<TaskEvent>& log, const store::T
     for (auto& [id, slot] : artifact_slot) {
         for (const auto& a : record.task.artifacts) {
             if (a.artifact_id != id) continue;
-            a2a::ArtifactUpdateEvent full;
-            full.task_id = record.task.id;
-            full.context_id = record.task.context_id;
-            full.artifact = a;
-            full.append = false;
-            full.last_chunk = true;
-            out[slot].payload = store::make_json_text(a2a::to_text(full));
+            out[slot].payload = store::make_json_text(
+                a2a::artifact_update_text(record.task.id, record.task.context_id, a, false, true));
         }
     }
     return out;
