@@ -1,7 +1,10 @@
 #include "hector/a2a/detail/reader.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <climits>
 #include <cmath>
+#include <cstring>
 
 #include "hector/common/strings.hpp"
 
@@ -24,6 +27,29 @@ std::string element(std::string_view base, std::size_t index) {
     return out;
 }
 
+void Path::append(std::string_view s) {
+    const std::size_t n = std::min(s.size(), sizeof buf_ - len_);
+    std::memcpy(buf_ + len_, s.data(), n);
+    len_ = static_cast<unsigned char>(len_ + n);
+}
+
+Path Path::child(std::string_view base, std::string_view key) {
+    Path p(base);
+    if (!base.empty()) p.append(".");
+    p.append(key);
+    return p;
+}
+
+Path Path::element(std::string_view base, std::size_t index) {
+    Path p(base);
+    char digits[24];
+    const auto end = std::to_chars(digits, digits + sizeof digits, index).ptr;
+    p.append("[");
+    p.append(std::string_view(digits, static_cast<std::size_t>(end - digits)));
+    p.append("]");
+    return p;
+}
+
 Error invalid(std::string_view path, std::string_view what) {
     std::string msg(path);
     msg += ": ";
@@ -33,11 +59,11 @@ Error invalid(std::string_view path, std::string_view what) {
 
 Field field(const json::object& o, std::string_view base, std::string_view key,
             std::initializer_list<std::string_view> aliases) {
-    if (const auto* v = o.if_contains(key); v && !v->is_null()) return Field{v, child(base, key)};
+    if (const auto* v = o.if_contains(key); v && !v->is_null()) return Field{v, Path::child(base, key)};
     for (std::string_view alt : aliases) {
-        if (const auto* v = o.if_contains(alt); v && !v->is_null()) return Field{v, child(base, alt)};
+        if (const auto* v = o.if_contains(alt); v && !v->is_null()) return Field{v, Path::child(base, alt)};
     }
-    return Field{nullptr, child(base, key)};
+    return Field{nullptr, Path::child(base, key)};
 }
 
 Status read_string(const Field& f, std::string& out) {
@@ -57,7 +83,7 @@ Status require_string(const Field& f, std::string& out) {
 
 namespace {
 
-Status check_id(const json::value& v, const std::string& path, std::size_t max_len, std::string& out) {
+Status check_id(const json::value& v, std::string_view path, std::size_t max_len, std::string& out) {
     const auto* s = v.if_string();
     if (!s) return invalid(path, "must be a string");
     if (!is_printable_ascii_id(sv(*s), max_len)) {
@@ -87,7 +113,7 @@ Status read_id_array(const Field& f, std::size_t max_len, std::vector<std::strin
     ids.reserve(a->size());
     for (std::size_t i = 0; i < a->size(); ++i) {
         std::string id;
-        if (auto st = check_id((*a)[i], element(f.path, i), max_len, id); !st) return st;
+        if (auto st = check_id((*a)[i], Path::element(f.path, i), max_len, id); !st) return st;
         ids.push_back(std::move(id));
     }
     out = std::move(ids);
@@ -102,7 +128,7 @@ Status read_string_array(const Field& f, std::vector<std::string>& out) {
     items.reserve(a->size());
     for (std::size_t i = 0; i < a->size(); ++i) {
         std::string item;
-        if (auto st = require_string(Field{&(*a)[i], element(f.path, i)}, item); !st) return st;
+        if (auto st = require_string(Field{&(*a)[i], Path::element(f.path, i)}, item); !st) return st;
         items.push_back(std::move(item));
     }
     out = std::move(items);

@@ -20,11 +20,31 @@ std::string child(std::string_view base, std::string_view key);
 std::string element(std::string_view base, std::size_t index);
 Error invalid(std::string_view path, std::string_view what);
 
+/// Where a value sits, for error messages ("params.message.parts[2]"), built in place: every member read makes
+/// one, and only a failure reads it. The readers' paths are their own field names and array indices, far shorter
+/// than the buffer; a longer one would be cut at its end.
+class Path {
+  public:
+    Path() = default;
+    explicit Path(std::string_view path) { append(path); }
+    /// base.key ("key" alone when base is empty).
+    static Path child(std::string_view base, std::string_view key);
+    /// base[index].
+    static Path element(std::string_view base, std::size_t index);
+    std::string_view view() const { return {buf_, len_}; }
+    operator std::string_view() const { return view(); }
+
+  private:
+    void append(std::string_view s);
+    char buf_[119];
+    unsigned char len_ = 0;
+};
+
 /// A member found by its canonical (camelCase) name or an alias. A JSON null counts as absent, so clients that
 /// serialise unset optionals as null are accepted.
 struct Field {
     const json::value* value = nullptr;
-    std::string path;
+    Path path;
     explicit operator bool() const { return value != nullptr; }
 };
 Field field(const json::object& o, std::string_view base, std::string_view key,
