@@ -37,7 +37,7 @@ class RunEmitter final : public agent::RunEmitter {
         }
         std::string payload;
         payload.reserve(task_.chunk_prefix.size() + text.size() + 2 + task_.chunk_suffix.size());
-        payload = task_.chunk_prefix;
+        payload.append(task_.chunk_prefix);
         append_json_string(payload, text);
         payload += task_.chunk_suffix;
         if (!task_.artifact_open) {
