@@ -3,7 +3,8 @@
 // Replies "fake: <text>"; a message starting with "slow" streams 20 chunks 50 ms apart; one starting with "hang"
 // never answers (the request stays open until the client gives up); one starting with "wait<N>" answers after N ms
 // (a model of known latency, for measuring what the server adds to it); one starting with "many<N>" streams N
-// chunks (at most 10,000) at once (what a long answer costs per token).
+// chunks (at most 10,000) at once (what a long answer costs per token); "paced<N>" streams N chunks 1 ms apart
+// (tokens as a fast model sends them, each in a read of its own).
 #include <signal.h>
 #include <algorithm>
 
@@ -27,6 +28,10 @@ int main() {
         if (text.rfind("wait", 0) == 0) r.delay = std::chrono::milliseconds(std::atoi(text.c_str() + 4));
         if (text.rfind("many", 0) == 0)
             r = hector::test::FakeOpenAi::Reply::chunked(std::clamp(std::atoi(text.c_str() + 4), 1, 10000));
+        if (text.rfind("paced", 0) == 0) {
+            r = hector::test::FakeOpenAi::Reply::chunked(std::clamp(std::atoi(text.c_str() + 5), 1, 10000));
+            r.chunk_delay = std::chrono::milliseconds(1);
+        }
         if (text.rfind("slow", 0) == 0) {
             r.text.clear();
             for (int i = 0; i < 20; ++i) {
