@@ -121,6 +121,11 @@ class StreamBuilder {
 FakeOutput stream(const std::string& model, const FakeReply& reply) {
     StreamBuilder b;
     b.out.content_type = "text/event-stream; charset=utf-8";
+    if (!reply.raw_events.empty()) {
+        b.out.events = reply.raw_events;
+        b.out.paced.assign(reply.raw_events.size(), false);
+        return std::move(b.out);
+    }
     json::object start = message(model, FakeReply{});
     start["content"] = json::array{};
     start["stop_reason"] = nullptr;

@@ -35,6 +35,9 @@ struct FakeReply {
     bool hang = false;                           // never answer (until the client goes away)
     int prompt_tokens = 11;
     int completion_tokens = 7;
+    /// Anthropic streaming: these SSE events ("event: ...\ndata: ...\n\n") are sent as they are, instead of what
+    /// the fields above describe, for event shapes the fields cannot express.
+    std::vector<std::string> raw_events;
 };
 
 /// What a fake received.

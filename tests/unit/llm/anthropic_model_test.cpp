@@ -68,6 +68,51 @@ TEST_F(AnthropicModelTest, StreamsTextInSeveralDeltas) {
     EXPECT_EQ(req.headers.at("accept"), "text/event-stream");
 }
 
+// A content_block_delta event (one per streamed token) is read member by member: escapes are decoded, members
+// elsewhere that share a delta's names are passed over, and an event of another shape under that name takes the
+// general path.
+TEST_F(AnthropicModelTest, DeltaEventsAreReadMemberByMember) {
+    auto sse = [](std::string_view type, std::string_view data) {
+        return "event: " + std::string(type) + "\ndata: " + std::string(data) + "\n\n";
+    };
+    test::FakeReply reply;
+    reply.raw_events = {
+        sse("message_start",
+            R"({"type":"message_start","message":{"id":"m","usage":{"input_tokens":5,"output_tokens":1}}})"),
+        sse("content_block_start",
+            R"({"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}})"),
+        sse("content_block_delta",
+            R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"caf\u00e9 \"q\" \\ \n"}})"),
+        sse("content_block_delta", R"({"index":0,"extra":{"delta":{"type":"text_delta","text":"NO"}},)"
+                                   R"("delta":{"text":"more","other":[1,{"text":"NO"}],"type":"text_delta"},)"
+                                   R"("type":"content_block_delta"})"),
+        sse("content_block_delta", R"({"type":"ping"})"),
+        sse("content_block_stop", R"({"type":"content_block_stop","index":0})"),
+        sse("content_block_start", R"({"type":"content_block_start","index":1,)"
+                                   R"("content_block":{"type":"tool_use","id":"toolu_1","name":"calc","input":{}}})"),
+        sse("content_block_delta",
+            R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"x\":"}})"),
+        sse("content_block_delta",
+            R"({"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"1}"}})"),
+        sse("content_block_stop", R"({"type":"content_block_stop","index":1})"),
+        sse("message_delta",
+            R"({"type":"message_delta","delta":{"stop_reason":"tool_use"},"usage":{"output_tokens":9}})"),
+        sse("message_stop", R"({"type":"message_stop"})")};
+    fake_.enqueue(reply);
+    auto m = model();
+    auto out = runtime_.generate(m, user_request("go"), true);
+    ASSERT_TRUE(out->ok()) << out->error().message;
+    const auto& r = **out;
+    EXPECT_EQ(r.text, "caf\xC3\xA9 \"q\" \\ \nmore");
+    EXPECT_EQ(out.joined(Delta::Kind::text), r.text);
+    ASSERT_EQ(r.tool_calls.size(), 1u);
+    EXPECT_EQ(r.tool_calls[0].id, "toolu_1");
+    EXPECT_EQ(r.tool_calls[0].name, "calc");
+    EXPECT_EQ(r.tool_calls[0].arguments, R"({"x":1})");
+    EXPECT_EQ(r.finish_reason, "tool_calls");
+    EXPECT_EQ(r.usage.completion_tokens, 9);
+}
+
 TEST_F(AnthropicModelTest, ToolRoundTripUsesToolUseAndToolResultBlocks) {
     fake_.enqueue({.text = "Checking.",
                    .tool_calls = {{"toolu_01", "get_weather", R"({"city":"Paris"})"},

@@ -1,6 +1,7 @@
 #include "hector/llm/anthropic/anthropic_model.hpp"
 
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 
 #include <fmt/format.h>
 
@@ -183,6 +184,113 @@ Error stream_error(const json::object& o) {
     return Error{code, fmt::format("anthropic stream error: {} ({})", message, type)};
 }
 
+/// A content_block_delta event's members (the event of every streamed token), read without building its JSON value.
+struct BlockDelta {
+    std::int64_t index = 0;
+    bool has_delta = false;  // "delta" is an object
+    std::string type, text, thinking, signature, partial_json;
+};
+
+// Boost.JSON SAX handler for BlockDelta: the top object's "type" and "index", and the string members of its "delta"
+// object. Everything else is passed over.
+class BlockDeltaHandler {
+  public:
+    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
+    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+
+    BlockDelta fields;
+    std::string event_type;  // the top object's "type"
+    bool top_is_object = false;
+
+    void clear() {
+        fields = {};
+        event_type.clear();
+        top_is_object = false;
+        open_.clear();
+        key_.clear();
+        part_.clear();
+    }
+
+    bool on_document_begin(boost::system::error_code&) { return true; }
+    bool on_document_end(boost::system::error_code&) { return true; }
+    bool on_object_begin(boost::system::error_code&) {
+        open_.push_back(enter(true));
+        return true;
+    }
+    bool on_object_end(std::size_t, boost::system::error_code&) {
+        open_.pop_back();
+        return true;
+    }
+    bool on_array_begin(boost::system::error_code&) {
+        open_.push_back(enter(false));
+        return true;
+    }
+    bool on_array_end(std::size_t, boost::system::error_code&) {
+        open_.pop_back();
+        return true;
+    }
+    bool on_key_part(json::string_view s, std::size_t, boost::system::error_code&) {
+        part_.append(s.data(), s.size());
+        return true;
+    }
+    bool on_key(json::string_view s, std::size_t, boost::system::error_code&) {
+        key_.assign(part_).append(s.data(), s.size());
+        part_.clear();
+        return true;
+    }
+    bool on_string_part(json::string_view s, std::size_t, boost::system::error_code&) {
+        part_.append(s.data(), s.size());
+        return true;
+    }
+    bool on_string(json::string_view s, std::size_t, boost::system::error_code&) {
+        if (std::string* target = string_target()) target->assign(part_).append(s.data(), s.size());
+        part_.clear();
+        return true;
+    }
+    bool on_number_part(json::string_view, boost::system::error_code&) { return true; }
+    bool on_int64(std::int64_t i, json::string_view, boost::system::error_code&) {
+        if (in() == Where::top && key_ == "index") fields.index = i;
+        return true;
+    }
+    bool on_uint64(std::uint64_t, json::string_view, boost::system::error_code&) { return true; }
+    bool on_double(double, json::string_view, boost::system::error_code&) { return true; }
+    bool on_bool(bool, boost::system::error_code&) { return true; }
+    bool on_null(boost::system::error_code&) { return true; }
+    bool on_comment_part(json::string_view, boost::system::error_code&) { return true; }
+    bool on_comment(json::string_view, boost::system::error_code&) { return true; }
+
+  private:
+    enum class Where { other, top, delta };
+    Where in() const { return open_.empty() ? Where::other : open_.back(); }
+    Where enter(bool object) {
+        if (open_.empty()) {
+            top_is_object = object;
+            return object ? Where::top : Where::other;
+        }
+        if (object && in() == Where::top && key_ == "delta") {
+            fields.has_delta = true;
+            return Where::delta;
+        }
+        return Where::other;
+    }
+    std::string* string_target() {
+        if (in() == Where::top) return key_ == "type" ? &event_type : nullptr;
+        if (in() != Where::delta) return nullptr;
+        if (key_ == "type") return &fields.type;
+        if (key_ == "text") return &fields.text;
+        if (key_ == "thinking") return &fields.thinking;
+        if (key_ == "signature") return &fields.signature;
+        if (key_ == "partial_json") return &fields.partial_json;
+        return nullptr;
+    }
+
+    std::vector<Where> open_;
+    std::string key_;
+    std::string part_;
+};
+
 /// Assembles a streamed message from its events and forwards deltas. Content blocks are addressed by index; a
 /// tool_use block's input arrives as partial JSON, forwarded as tool-call deltas of that call.
 class StreamAssembler {
@@ -192,6 +300,19 @@ class StreamAssembler {
 
     Result<bool> on_event(const net::SseEvent& ev) {
         if (ev.type == "ping") return true;
+        if (ev.type == "content_block_delta") {
+            // Every streamed token: its members are read as they are parsed. An event of another shape under this
+            // name takes the general path below.
+            delta_parser_.reset();
+            delta_parser_.handler().clear();
+            boost::system::error_code ec;
+            delta_parser_.write_some(false, ev.data.data(), ev.data.size(), ec);
+            auto& h = delta_parser_.handler();
+            if (!ec && delta_parser_.done() && h.top_is_object && h.event_type == "content_block_delta") {
+                block_delta(std::move(h.fields));
+                return true;
+            }
+        }
         auto parsed = detail::parse_object(kName, ev.data);
         if (!parsed) return std::move(parsed).error();
         const auto& o = *parsed;
@@ -202,7 +323,7 @@ class StreamAssembler {
         } else if (type == "content_block_start") {
             start_block(o);
         } else if (type == "content_block_delta") {
-            block_delta(o);
+            block_delta(block_delta_of(o));
         } else if (type == "message_delta") {
             if (const auto* d = get_object(o, "delta"); d && !str(*d, "stop_reason").empty())
                 stop_reason_ = std::string(str(*d, "stop_reason"));
@@ -260,25 +381,37 @@ class StreamAssembler {
         }
     }
 
-    void block_delta(const json::object& o) {
+    static BlockDelta block_delta_of(const json::object& o) {
+        BlockDelta b;
+        b.index = get_int(o, "index").value_or(0);
         const auto* d = get_object(o, "delta");
-        if (!d) return;
-        const auto& block = blocks_[get_int(o, "index").value_or(0)];
-        auto type = str(*d, "type");
-        if (type == "text_delta") {
-            append_text(str(*d, "text"));
-        } else if (type == "thinking_delta") {
-            append_thinking(str(*d, "thinking"));
-        } else if (type == "signature_delta") {
-            out_.thinking_signature = std::string(str(*d, "signature"));
-        } else if (type == "input_json_delta") {
-            auto part = str(*d, "partial_json");
+        if (!d) return b;
+        b.has_delta = true;
+        b.type = std::string(str(*d, "type"));
+        b.text = std::string(str(*d, "text"));
+        b.thinking = std::string(str(*d, "thinking"));
+        b.signature = std::string(str(*d, "signature"));
+        b.partial_json = std::string(str(*d, "partial_json"));
+        return b;
+    }
+
+    void block_delta(BlockDelta d) {
+        if (!d.has_delta) return;
+        const auto& block = blocks_[d.index];
+        if (d.type == "text_delta") {
+            append_text(d.text);
+        } else if (d.type == "thinking_delta") {
+            append_thinking(d.thinking);
+        } else if (d.type == "signature_delta") {
+            out_.thinking_signature = std::move(d.signature);
+        } else if (d.type == "input_json_delta") {
+            const std::string& part = d.partial_json;
             if (part.empty()) return;
             if (block.kind == Kind::answer) {
                 append_text(part);
             } else if (block.kind == Kind::tool) {
                 tools_[block.tool].arguments += part;
-                emit(Delta{Delta::Kind::tool_call, std::string(part), block.tool});
+                emit(Delta{Delta::Kind::tool_call, part, block.tool});
             }
         }
     }
@@ -300,6 +433,7 @@ class StreamAssembler {
     std::string answer_tool_;
     ChatResponse out_;
     std::map<std::int64_t, Block> blocks_;
+    json::basic_parser<BlockDeltaHandler> delta_parser_{json::parse_options{}};
     std::vector<ToolCall> tools_;
     std::string stop_reason_;
     bool answered_by_tool_ = false;
