@@ -18,28 +18,37 @@ class RunEmitter final : public agent::RunEmitter {
         if (text.empty()) return;
         std::lock_guard lock(task_.mu);
         if (task_.finished) return;
-        if (!task_.artifact_open) {
-            // Every chunk's event differs from the next only in its text and `append`: the codec writes the first
-            // one once with a marker for the text (a control character, which no id or name here can hold), and
-            // each chunk's event is that text split around the marker, with the chunk's text in between.
+        auto event = [&](std::string chunk, bool append) {
             a2a::ArtifactUpdateEvent e;
             e.task_id = task_.record.task.id;
             e.context_id = task_.record.task.context_id;
             e.artifact.artifact_id = task_.artifact_id;
             e.artifact.name = "answer";
-            e.artifact.parts.push_back(a2a::Part::make_text(std::string(kMarker)));
-            e.append = false;
+            e.artifact.parts.push_back(a2a::Part::make_text(std::move(chunk)));
+            e.append = append;
             e.last_chunk = false;
-            const auto with_marker = a2a::to_text(e);
-            const auto at = with_marker.find(kMarkerJson);
-            task_.chunk_prefix = with_marker.substr(0, at);
-            task_.chunk_suffix = with_marker.substr(at + kMarkerJson.size());
+            return e;
+        };
+        if (!task_.artifact_open) {
+            // Every chunk's event differs from the next only in its text and `append`: the codec writes the first
+            // one once with a marker for the text (a control character, which no id or name here can hold), and
+            // each chunk's event is that text split around the marker, with the chunk's text in between.
+            const auto with_marker = a2a::to_text(event(std::string(kMarker), false));
+            if (const auto at = with_marker.find(kMarkerJson); at != std::string::npos) {
+                task_.chunk_prefix = with_marker.substr(0, at);
+                task_.chunk_suffix = with_marker.substr(at + kMarkerJson.size());
+            }
         }
         std::string payload;
-        payload.reserve(task_.chunk_prefix.size() + text.size() + 2 + task_.chunk_suffix.size());
-        payload.append(task_.chunk_prefix);
-        append_json_string(payload, text);
-        payload += task_.chunk_suffix;
+        if (task_.chunk_prefix.empty()) {
+            // No template (the codec would have to write the marker otherwise): each event written whole.
+            payload = a2a::to_text(event(std::string(text), task_.artifact_open));
+        } else {
+            payload.reserve(task_.chunk_prefix.size() + text.size() + 2 + task_.chunk_suffix.size());
+            payload.append(task_.chunk_prefix);
+            append_json_string(payload, text);
+            payload += task_.chunk_suffix;
+        }
         if (!task_.artifact_open) {
             // The next chunks append to this one (the only member the template has to change).
             if (const auto flag = task_.chunk_suffix.find(kFirstChunk); flag != std::string::npos)
