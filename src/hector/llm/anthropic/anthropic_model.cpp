@@ -8,6 +8,7 @@
 #include <map>
 
 #include "hector/common/json.hpp"
+#include "hector/llm/detail/member_reader.hpp"
 #include "hector/llm/detail/stream_reader.hpp"
 #include "hector/net/http_client.hpp"
 
@@ -193,13 +194,10 @@ struct BlockDelta {
 
 // Boost.JSON SAX handler for BlockDelta: the top object's "type" and "index", and the string members of its "delta"
 // object. Everything else is passed over.
-class BlockDeltaHandler {
-  public:
-    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+enum class DeltaWhere { other, top, delta };
 
+class BlockDeltaHandler : public detail::MemberReader<BlockDeltaHandler, DeltaWhere> {
+  public:
     BlockDelta fields;
     std::string event_type;  // the top object's "type"
     bool top_is_object = false;
@@ -208,76 +206,24 @@ class BlockDeltaHandler {
         fields = {};
         event_type.clear();
         top_is_object = false;
-        open_.clear();
-        key_.clear();
-        part_.clear();
+        clear_reader();
     }
 
-    bool on_document_begin(boost::system::error_code&) { return true; }
-    bool on_document_end(boost::system::error_code&) { return true; }
-    bool on_object_begin(boost::system::error_code&) {
-        open_.push_back(enter(true));
-        return true;
-    }
-    bool on_object_end(std::size_t, boost::system::error_code&) {
-        open_.pop_back();
-        return true;
-    }
-    bool on_array_begin(boost::system::error_code&) {
-        open_.push_back(enter(false));
-        return true;
-    }
-    bool on_array_end(std::size_t, boost::system::error_code&) {
-        open_.pop_back();
-        return true;
-    }
-    bool on_key_part(json::string_view s, std::size_t, boost::system::error_code&) {
-        part_.append(s.data(), s.size());
-        return true;
-    }
-    bool on_key(json::string_view s, std::size_t, boost::system::error_code&) {
-        key_.assign(part_).append(s.data(), s.size());
-        part_.clear();
-        return true;
-    }
-    bool on_string_part(json::string_view s, std::size_t, boost::system::error_code&) {
-        part_.append(s.data(), s.size());
-        return true;
-    }
-    bool on_string(json::string_view s, std::size_t, boost::system::error_code&) {
-        if (std::string* target = string_target()) target->assign(part_).append(s.data(), s.size());
-        part_.clear();
-        return true;
-    }
-    bool on_number_part(json::string_view, boost::system::error_code&) { return true; }
-    bool on_int64(std::int64_t i, json::string_view, boost::system::error_code&) {
-        if (in() == Where::top && key_ == "index") fields.index = i;
-        return true;
-    }
-    bool on_uint64(std::uint64_t, json::string_view, boost::system::error_code&) { return true; }
-    bool on_double(double, json::string_view, boost::system::error_code&) { return true; }
-    bool on_bool(bool, boost::system::error_code&) { return true; }
-    bool on_null(boost::system::error_code&) { return true; }
-    bool on_comment_part(json::string_view, boost::system::error_code&) { return true; }
-    bool on_comment(json::string_view, boost::system::error_code&) { return true; }
-
-  private:
-    enum class Where { other, top, delta };
-    Where in() const { return open_.empty() ? Where::other : open_.back(); }
-    Where enter(bool object) {
+    // MemberReader's hooks.
+    DeltaWhere enter(bool object) {
         if (open_.empty()) {
             top_is_object = object;
-            return object ? Where::top : Where::other;
+            return object ? DeltaWhere::top : DeltaWhere::other;
         }
-        if (object && in() == Where::top && key_ == "delta") {
+        if (object && in() == DeltaWhere::top && key_ == "delta") {
             fields.has_delta = true;
-            return Where::delta;
+            return DeltaWhere::delta;
         }
-        return Where::other;
+        return DeltaWhere::other;
     }
     std::string* string_target() {
-        if (in() == Where::top) return key_ == "type" ? &event_type : nullptr;
-        if (in() != Where::delta) return nullptr;
+        if (in() == DeltaWhere::top) return key_ == "type" ? &event_type : nullptr;
+        if (in() != DeltaWhere::delta) return nullptr;
         if (key_ == "type") return &fields.type;
         if (key_ == "text") return &fields.text;
         if (key_ == "thinking") return &fields.thinking;
@@ -285,10 +231,13 @@ class BlockDeltaHandler {
         if (key_ == "partial_json") return &fields.partial_json;
         return nullptr;
     }
+    void on_integer(std::int64_t i) {
+        if (in() == DeltaWhere::top && key_ == "index") fields.index = i;
+    }
+    void on_other_value() {}
 
-    std::vector<Where> open_;
-    std::string key_;
-    std::string part_;
+  private:
+    DeltaWhere in() const { return open_.empty() ? DeltaWhere::other : open_.back(); }
 };
 
 /// Assembles a streamed message from its events and forwards deltas. Content blocks are addressed by index; a

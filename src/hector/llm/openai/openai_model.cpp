@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "hector/llm/detail/member_reader.hpp"
 #include "hector/llm/detail/stream_reader.hpp"
 #include "hector/net/http_client.hpp"
 
@@ -120,98 +121,34 @@ struct ChunkFields {
 // Boost.JSON SAX handler for ChunkFields. It tracks where each value sits by the kind of each open container
 // (the path from the top: error, usage, choices[0], its delta, delta.tool_calls[i], their function) and the
 // key or index of the value inside the innermost one.
-class ChunkHandler {
-  public:
-    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
+enum class Where { other, top, error, usage, choices, choice, delta, tool_calls, tool_call, function };
+struct Open {
+    Where where;
+    std::size_t count;  // an array's elements so far
+};
 
+class ChunkHandler : public detail::MemberReader<ChunkHandler, Open> {
+  public:
     ChunkFields fields;
 
     void clear() {
         fields = {};
-        open_.clear();
-        key_.clear();
-        part_.clear();
+        clear_reader();
     }
 
-    bool on_document_begin(boost::system::error_code&) { return true; }
-    bool on_document_end(boost::system::error_code&) { return true; }
-    bool on_object_begin(boost::system::error_code&) {
-        open_.push_back({enter(true), 0});
-        return true;
-    }
-    bool on_object_end(std::size_t, boost::system::error_code&) {
-        open_.pop_back();
-        return true;
-    }
-    bool on_array_begin(boost::system::error_code&) {
-        open_.push_back({enter(false), 0});
-        return true;
-    }
-    bool on_array_end(std::size_t, boost::system::error_code&) {
-        open_.pop_back();
-        return true;
-    }
-    bool on_key_part(json::string_view s, std::size_t, boost::system::error_code&) {
-        part_.append(s.data(), s.size());
-        return true;
-    }
-    bool on_key(json::string_view s, std::size_t, boost::system::error_code&) {
-        key_.assign(part_).append(s.data(), s.size());
-        part_.clear();
-        return true;
-    }
-    bool on_string_part(json::string_view s, std::size_t, boost::system::error_code&) {
-        part_.append(s.data(), s.size());
-        return true;
-    }
-    bool on_string(json::string_view s, std::size_t, boost::system::error_code&) {
-        std::string* target = string_target(slot());
-        if (target) {
-            if (part_.empty())
-                target->assign(s.data(), s.size());
-            else
-                target->assign(part_).append(s.data(), s.size());
-        }
-        part_.clear();
-        return true;
-    }
-    bool on_number_part(json::string_view, boost::system::error_code&) { return true; }
-    bool on_int64(std::int64_t i, json::string_view, boost::system::error_code&) {
+    // MemberReader's hooks.
+    Open enter(bool object) { return {where_of_container(object), 0}; }
+    std::string* string_target() { return target_of(slot()); }
+    void on_integer(std::int64_t i) {
         const Slot at = slot();
         if (at.in == Where::usage && at.key == "prompt_tokens") fields.prompt_tokens = i;
         if (at.in == Where::usage && at.key == "completion_tokens") fields.completion_tokens = i;
         if (at.in == Where::tool_call && at.key == "index" && i >= 0 && i < 128)
             fields.tool_calls.back().index = static_cast<std::size_t>(i);
-        return true;
     }
-    bool on_uint64(std::uint64_t, json::string_view, boost::system::error_code&) {
-        slot();
-        return true;
-    }
-    bool on_double(double, json::string_view, boost::system::error_code&) {
-        slot();
-        return true;
-    }
-    bool on_bool(bool, boost::system::error_code&) {
-        slot();
-        return true;
-    }
-    bool on_null(boost::system::error_code&) {
-        slot();
-        return true;
-    }
-    bool on_comment_part(json::string_view, boost::system::error_code&) { return true; }
-    bool on_comment(json::string_view, boost::system::error_code&) { return true; }
+    void on_other_value() { slot(); }
 
   private:
-    enum class Where { other, top, error, usage, choices, choice, delta, tool_calls, tool_call, function };
-    struct Open {
-        Where where;
-        std::size_t count;  // an array's elements so far
-    };
     struct Slot {
         Where in;              // the innermost open container (other: none, or one of no interest)
         std::string_view key;  // the value's key there (objects)
@@ -230,7 +167,7 @@ class ChunkHandler {
     }
 
     // The kind of a container that begins here.
-    Where enter(bool object) {
+    Where where_of_container(bool object) {
         if (open_.empty()) {
             fields.top_is_object = object;
             return object ? Where::top : Where::other;
@@ -259,7 +196,7 @@ class ChunkHandler {
         }
     }
 
-    std::string* string_target(const Slot& at) {
+    std::string* target_of(const Slot& at) {
         switch (at.in) {
             case Where::top:
                 return at.key == "error" ? &fields.error_message : nullptr;
@@ -282,10 +219,6 @@ class ChunkHandler {
                 return nullptr;
         }
     }
-
-    std::vector<Open> open_;
-    std::string key_;   // the last key read (the member whose value comes next)
-    std::string part_;  // a key or string split over several calls, so far
 };
 
 class StreamAssembler {
