@@ -61,10 +61,10 @@ boost::asio::awaitable<Result<TaskStore::RunStartStored>> TaskStore::start_run_w
     co_return done;
 }
 
-boost::asio::awaitable<Result<TaskStore::RunEndStored>> TaskStore::finish_run_with(RunEnd end) {
+boost::asio::awaitable<Result<TaskStore::RunEndStored>> TaskStore::finish_run_with(RunEnd& end) {
     auto app = end.record.app_id;
     auto id = end.record.task.id;
-    if (auto st = co_await finish_run(std::move(end.record), std::move(end.events)); !st) co_return st.error();
+    if (auto st = co_await finish_run(end.record, end.events); !st) co_return st.error();
     RunEndStored done;
     if (auto push = co_await push_configs(std::move(app), std::move(id)); push) done.push_configs = std::move(*push);
     co_return done;

@@ -171,7 +171,10 @@ class TaskStore {
         std::vector<ClaimedRun> claimed;  // what it claimed
         std::optional<std::vector<a2a::PushNotificationConfig>> push_configs;  // as in RunStartStored
     };
-    virtual boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end);
+    /// `end` is read during the call (the caller awaits it). Once stored, a store may move from `end.record` and
+    /// `end.events`, and from `end.conversation` and `end.letter` when it says it stored them (RunEndStored); on an
+    /// error all of `end` is as it was, for the caller to store it apart.
+    virtual boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd& end);
 
     /// Whether claim_runs() and RunEnd::claim_next work here: the queue shares this store's database (SQL).
     virtual bool claims_runs() const { return false; }

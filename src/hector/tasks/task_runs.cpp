@@ -165,9 +165,11 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
     // What the run produced joins the conversation before anyone sees the outcome, so a reply or the next run in
     // the conversation always finds it; where the store allows, in the outcome's own transaction, so a crash keeps
     // both or neither (then the run is done again).
-    const store::SessionKey key{snapshot.app_id, snapshot.user_id, snapshot.task.context_id};
     store::TaskStore::RunEndStored joined;
-    store::TaskStore::RunEnd end{snapshot, events, key, conversation, true, letter, std::nullopt};
+    store::TaskStore::RunEnd end{std::move(snapshot), std::move(events), {}, std::move(conversation), true,
+                                 std::move(letter),   std::nullopt};
+    end.session = store::SessionKey{end.record.app_id, end.record.user_id, end.record.task.context_id};
+    const auto& key = end.session;
     // A background run frees a worker slot: where the store can, the next job is claimed in the same transaction,
     // so the slot is filled without another round trip to the database.
     if (t->background && store_.claims_runs()) {
@@ -183,16 +185,16 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
                                                  now + settings_.lease_timeout};
         }
     }
-    if (auto stored = co_await store_.finish_run_with(std::move(end)); stored) {
+    if (auto stored = co_await store_.finish_run_with(end); stored) {
         joined = std::move(stored).value();
     } else {
         log::warn("tasks", "task {}: could not store its end with its conversation ({}); storing them apart", id,
                   stored.error().message);
-        if (auto st = co_await store_.finish_run(snapshot, std::move(events)); !st)
+        if (auto st = co_await store_.finish_run(std::move(end.record), std::move(end.events)); !st)
             log::warn("tasks", "task {}: could not store its final state and event log: {}", id, st.error().message);
     }
     if (!joined.conversation) {
-        for (auto& e : conversation) {
+        for (auto& e : end.conversation) {
             if (auto st = co_await sessions_.append(key, std::move(e)); !st)
                 log::warn("tasks", "task {}: session event not recorded: {}", id, st.error().message);
         }
@@ -204,8 +206,8 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
     bool pending_left = true;  // whether a queued job may be claimable now that this run is over
     if (!joined.queue) {
         Status st;
-        if (letter) {
-            st = co_await queue_.bury(id, std::move(*letter));
+        if (end.letter) {
+            st = co_await queue_.bury(id, std::move(*end.letter));
         } else {
             auto peeked = co_await queue_.remove_and_peek(id);
             if (peeked)
@@ -225,7 +227,9 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
         t->publish_final();
     }
     for (auto& w : waiters) w->close();
-    notify(snapshot, joined.push_configs ? &*joined.push_configs : nullptr);
+    // The store took the snapshot; the run's own record is the same, and nothing changes it once committed (every
+    // writer checks `finished` under mu, which the block above took after commit() released it).
+    notify(t->record, joined.push_configs ? &*joined.push_configs : nullptr);
     // The jobs claimed with the outcome count as starting before this run stops counting, so the dispatcher never
     // sees the slot free twice.
     const bool refilled = joined.claimed_next;

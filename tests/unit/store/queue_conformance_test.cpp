@@ -248,7 +248,7 @@ TEST_P(StoreConformance, QueueARunsEndClaimsTheNextJobAndReadsItsPushConfigs) {
     done.task.status.state = TaskState::completed;
     TaskStore::RunEnd end{done, {}, {"default", "u1", "ctx-t1"}, {}, true, std::nullopt, std::nullopt};
     if (tasks().claims_runs()) end.claim_next = ClaimRequest{"w", 1, kNow, kNow + 60s};
-    auto stored = sync(tasks().finish_run_with(std::move(end)));
+    auto stored = sync(tasks().finish_run_with(end));
     ASSERT_TRUE(stored.ok()) << stored.error().message;
     EXPECT_EQ(sync(tasks().get("default", "t1"))->task.status.state, TaskState::completed);
     if (stored->push_configs) EXPECT_EQ(stored->push_configs->size(), 1u);
@@ -271,8 +271,9 @@ TEST_P(StoreConformance, QueueARunsEndClaimsTheNextJobAndReadsItsPushConfigs) {
     // Nothing left: the next end claims nothing, and says so.
     auto done2 = queued_task("t2");
     done2.task.status.state = TaskState::completed;
-    auto last = sync(tasks().finish_run_with(
-        {done2, {}, {"default", "u1", "ctx-t2"}, {}, true, std::nullopt, ClaimRequest{"w", 1, kNow, kNow + 60s}}));
+    TaskStore::RunEnd end2{done2, {},           {"default", "u1", "ctx-t2"},           {},
+                           true,  std::nullopt, ClaimRequest{"w", 1, kNow, kNow + 60s}};
+    auto last = sync(tasks().finish_run_with(end2));
     ASSERT_TRUE(last.ok()) << last.error().message;
     EXPECT_TRUE(last->claimed_next);
     EXPECT_TRUE(last->claimed.empty());
@@ -472,8 +473,8 @@ TEST_P(StoreConformance, QueueARunsEndSaysWhenItsConversationHasAJobWaiting) {
     auto end_of = [&](const std::string& id) {
         auto done = queued_task(id);
         done.task.status.state = TaskState::completed;
-        return sync(
-            tasks().finish_run_with({done, {}, {"default", "u1", "ctx-" + id}, {}, true, std::nullopt, std::nullopt}));
+        TaskStore::RunEnd end{done, {}, {"default", "u1", "ctx-" + id}, {}, true, std::nullopt, std::nullopt};
+        return sync(tasks().finish_run_with(end));
     };
     auto t1 = end_of("t1");
     ASSERT_TRUE(t1.ok()) << t1.error().message;

@@ -162,7 +162,8 @@ TEST_P(StoreConformance, FinishRunWithKeepsTheOutcomeAndTheConversationTogether)
     question.role = "user";
     answer.author = "agent";
     answer.role = "agent";
-    auto joined = sync(tasks().finish_run_with({done, {final_event}, key, {question, answer}}));
+    TaskStore::RunEnd end{done, {final_event}, key, {question, answer}};
+    auto joined = sync(tasks().finish_run_with(end));
     ASSERT_TRUE(joined.ok()) << joined.error().message;
     EXPECT_EQ(sync(tasks().get("default", "t1"))->task.status.state, TaskState::completed);
     EXPECT_EQ(sync(tasks().events_after("default", "t1", 0))->size(), 1u);
@@ -176,8 +177,17 @@ TEST_P(StoreConformance, FinishRunWithKeepsTheOutcomeAndTheConversationTogether)
     // A second end for a finished task is refused, and then its conversation is not stored either.
     auto again = make_task("t1", "ctx-1", TaskState::failed);
     const SessionKey other{"default", "u1", "ctx-2"};
-    auto refused = sync(tasks().finish_run_with({again, {final_event}, other, {answer}}));
+    TaskStore::RunEnd refused_end{again, {final_event}, other, {answer}};
+    auto refused = sync(tasks().finish_run_with(refused_end));
     EXPECT_FALSE(refused.ok());
+    // What was refused comes back whole, for the caller to store apart.
+    EXPECT_EQ(refused_end.record.task.id, "t1");
+    EXPECT_EQ(refused_end.record.task.status.state, TaskState::failed);
+    ASSERT_EQ(refused_end.events.size(), 1u);
+    ASSERT_TRUE(refused_end.events.front().payload);
+    EXPECT_EQ(*refused_end.events.front().payload, *final_event.payload);
+    ASSERT_EQ(refused_end.conversation.size(), 1u);
+    EXPECT_EQ(refused_end.conversation.front().author, "agent");
     EXPECT_EQ(sync(sessions().get(other, std::nullopt)).error().code, Errc::not_found);
     EXPECT_EQ(sync(tasks().get("default", "t1"))->task.status.state, TaskState::completed);
 }

@@ -85,14 +85,16 @@ void MemoryTaskStore::note_terminal(Entry& e, std::vector<Entry>& dead) {
     if (e.finished_order != 0 || !terminal) return;
     e.finished_order = ++finished_counter_;
     terminal_.emplace(e.finished_order, e.record.task.id);
-    purge(dead);
+    purge(dead, &e);
 }
 
-void MemoryTaskStore::purge(std::vector<Entry>& dead) {
+void MemoryTaskStore::purge(std::vector<Entry>& dead, const Entry* keep) {
     const auto now = Clock::now();
     while (!terminal_.empty()) {
         auto oldest = terminal_.begin();
         auto it = tasks_.find(oldest->second);
+        // The task that just ended stays (callers go on using it), whatever the bounds: the next purge takes it.
+        if (it != tasks_.end() && &it->second == keep) break;
         bool expired = it == tasks_.end() || it->second.record.updated_at + retention_ < now;
         if (terminal_.size() <= max_terminal_ && !expired) break;
         terminal_.erase(oldest);
@@ -108,9 +110,9 @@ void MemoryTaskStore::purge(std::vector<Entry>& dead) {
 boost::asio::awaitable<Status> MemoryTaskStore::create(TaskRecord record) {
     std::vector<Entry> dead;
     std::lock_guard lock(mu_);
-    if (tasks_.contains(record.task.id)) co_return Error{Errc::conflict, "task id already exists"};
-    auto id = record.task.id;
-    auto& e = tasks_[id];
+    auto [it, added] = tasks_.try_emplace(record.task.id);
+    if (!added) co_return Error{Errc::conflict, "task id already exists"};
+    auto& e = it->second;
     e.record = std::move(record);
     remember_messages(e);
     note_terminal(e, dead);
@@ -124,7 +126,8 @@ boost::asio::awaitable<Result<TaskRecord>> MemoryTaskStore::get(std::string app_
     co_return e->record;
 }
 
-Status MemoryTaskStore::update_locked(TaskRecord&& record, TaskRecord& old, std::vector<Entry>& dead) {
+Result<MemoryTaskStore::Entry*> MemoryTaskStore::update_locked(TaskRecord&& record, TaskRecord& old,
+                                                               std::vector<Entry>& dead) {
     auto* e = find(record.app_id, record.task.id);
     if (!e) return not_found();
     if (a2a::is_terminal(e->record.task.status.state) && e->record.task.status.state != record.task.status.state)
@@ -136,14 +139,15 @@ Status MemoryTaskStore::update_locked(TaskRecord&& record, TaskRecord& old, std:
     old = std::exchange(e->record, std::move(record));
     remember_messages(*e);
     note_terminal(*e, dead);
-    return {};
+    return e;
 }
 
 boost::asio::awaitable<Status> MemoryTaskStore::update(TaskRecord record) {
     std::vector<Entry> dead;
     TaskRecord old;  // freed after the lock, like `dead`
     std::lock_guard lock(mu_);
-    co_return update_locked(std::move(record), old, dead);
+    if (auto e = update_locked(std::move(record), old, dead); !e) co_return e.error();
+    co_return Status{};
 }
 
 boost::asio::awaitable<Result<TaskStore::RunStartStored>> MemoryTaskStore::start_run_with(
@@ -152,25 +156,24 @@ boost::asio::awaitable<Result<TaskStore::RunStartStored>> MemoryTaskStore::start
     TaskRecord old;
     TaskRecord copy = record;  // made before the lock
     std::lock_guard lock(mu_);
-    if (auto st = update_locked(std::move(copy), old, dead); !st) co_return st.error();
+    auto e = update_locked(std::move(copy), old, dead);
+    if (!e) co_return e.error();
     RunStartStored done;
-    if (auto* e = find(record.app_id, record.task.id)) done.push_configs = e->push;
+    done.push_configs = (*e)->push;
     co_return done;
 }
 
-boost::asio::awaitable<Result<TaskStore::RunEndStored>> MemoryTaskStore::finish_run_with(RunEnd end) {
+boost::asio::awaitable<Result<TaskStore::RunEndStored>> MemoryTaskStore::finish_run_with(RunEnd& end) {
     std::vector<Entry> dead;
     TaskRecord old;
     std::vector<TaskEvent> old_events;
     std::lock_guard lock(mu_);
-    const auto app = end.record.app_id;
-    const auto id = end.record.task.id;
-    if (auto st = update_locked(std::move(end.record), old, dead); !st) co_return st.error();
+    // update_locked() takes the record only when it succeeds (else `end` stays whole for the caller).
+    auto e = update_locked(std::move(end.record), old, dead);
+    if (!e) co_return e.error();
     RunEndStored done;
-    if (auto* e = find(app, id)) {
-        old_events = std::exchange(e->events, std::move(end.events));
-        done.push_configs = e->push;
-    }
+    old_events = std::exchange((*e)->events, std::move(end.events));
+    done.push_configs = (*e)->push;
     co_return done;
 }
 

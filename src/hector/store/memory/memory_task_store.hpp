@@ -46,7 +46,7 @@ class MemoryTaskStore final : public TaskStore {
     boost::asio::awaitable<Result<RunStartStored>> start_run_with(
         const TaskRecord& record, const SessionKey& key, const std::optional<SessionEvent>& user_message) override;
     /// finish_run() and the push configs under one lock.
-    boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end) override;
+    boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd& end) override;
 
     boost::asio::awaitable<Status> remove_app(std::string app_id) override;
     boost::asio::awaitable<Result<std::vector<StateCount>>> count_all_states() override;
@@ -71,12 +71,13 @@ class MemoryTaskStore final : public TaskStore {
         bool active = false;                    // listed in active_by_context_
     };
     Entry* find(const std::string& app_id, const std::string& task_id);
-    /// update() under mu_ (held): `old` takes the replaced record, to be freed after the lock.
-    Status update_locked(TaskRecord&& record, TaskRecord& old, std::vector<Entry>& dead);
+    /// update() under mu_ (held): `old` takes the replaced record, to be freed after the lock. The record is moved
+    /// from only on success, which returns the task's entry.
+    Result<Entry*> update_locked(TaskRecord&& record, TaskRecord& old, std::vector<Entry>& dead);
     /// `dead` takes the entries purged meanwhile: callers declare it before their lock, so they are freed after
     /// the lock is released (freeing a task's history and events is most of a purge).
     void note_terminal(Entry& e, std::vector<Entry>& dead);
-    void purge(std::vector<Entry>& dead);
+    void purge(std::vector<Entry>& dead, const Entry* keep);
     void remember_messages(Entry& e);
     void set_active(Entry& e, bool active);
     /// Drops e's entries from every index (not from tasks_ itself).

@@ -446,7 +446,9 @@ asio::awaitable<Result<TaskStore::RunStartStored>> SqlTaskStore::start_run_in_se
     });
 }
 
-asio::awaitable<Result<TaskStore::RunEndStored>> SqlTaskStore::finish_run_with(RunEnd end) {
+asio::awaitable<Result<TaskStore::RunEndStored>> SqlTaskStore::finish_run_with(RunEnd& given) {
+    // The transaction runs on a database thread: it works on its own copy.
+    RunEnd end = given;
     const bool sessions_here = sessions_here_;
     auto cols = encode_task(end.record.task);
     std::vector<SessionEventJson> conversation;

@@ -48,7 +48,7 @@ class SqlTaskStore final : public TaskStore {
     bool claims_runs() const override { return true; }
     bool starts_runs_with_creation() const override { return sessions_here_; }
     boost::asio::awaitable<Result<std::vector<ClaimedRun>>> claim_runs(ClaimRequest request) override;
-    boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd end) override;
+    boost::asio::awaitable<Result<RunEndStored>> finish_run_with(RunEnd& end) override;
     boost::asio::awaitable<Result<Queued>> create_queued(TaskRecord record, QueueItem item) override;
     boost::asio::awaitable<Result<CreatedRun>> create_and_start(TaskRecord record, QueueItem item,
                                                                 RunStart start) override;
