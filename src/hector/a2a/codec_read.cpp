@@ -105,7 +105,7 @@ Result<Part> parse_part(const json::value& v, std::string_view path) {
             if (auto st = detail::require_string(field(o, path, "text"), p.text); !st) return st.error();
             break;
         case Part::Kind::file:
-            if (auto st = read_file(o, path, p.file); !st) return st.error();
+            if (auto st = read_file(o, path, p.file.set()); !st) return st.error();
             break;
         case Part::Kind::data: {
             Field d = field(o, path, "data");

@@ -60,7 +60,7 @@ void write(W& w, const Part& part) {
             w.key("text").string(part.text);
             break;
         case Part::Kind::file: {
-            const auto& f = part.file;
+            const auto& f = part.file.get();
             w.key("file").begin_object();
             put_if(w, "name", f.name);
             put_if(w, "mimeType", f.mime_type);

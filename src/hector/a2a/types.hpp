@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "hector/common/out_of_line.hpp"
+
 /// A2A v0.3.0 protocol objects (spec/a2a-wire.md §3), as plain values. The codec (codec.hpp) reads them
 /// leniently (kind/type/none, camelCase or snake_case, ROLE_USER) and writes them exactly (kind on everything,
 /// camelCase, lowercase states, parts also carrying "type").
@@ -45,7 +47,9 @@ struct Part {
     enum class Kind { text, file, data };
     Kind kind = Kind::text;
     std::string text;
-    FileContent file;
+    /// Set only on file parts: out of line, as most parts are text (a part is copied into every message, task and
+    /// session event that holds it).
+    OutOfLine<FileContent> file;
     boost::json::object data;
     boost::json::object metadata;
 

@@ -105,7 +105,7 @@ llm::ChatMessage to_chat_message(const a2a::Message& message) {
                 m.text += json::serialize(p.data);
                 break;
             case a2a::Part::Kind::file:
-                m.attachments.push_back({p.file.mime_type, p.file.bytes, p.file.uri});
+                m.attachments.push_back({p.file->mime_type, p.file->bytes, p.file->uri});
                 break;
         }
     }

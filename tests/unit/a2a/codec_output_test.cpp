@@ -53,15 +53,15 @@ TEST(CodecOutput, Parts) {
 
     Part bytes;
     bytes.kind = Part::Kind::file;
-    bytes.file.bytes = "aGk=";
-    bytes.file.mime_type = "text/plain";
+    bytes.file->bytes = "aGk=";
+    bytes.file->mime_type = "text/plain";
     EXPECT_TRUE(
         SameJson(to_json(bytes), R"({"kind":"file","type":"file","file":{"mimeType":"text/plain","bytes":"aGk="}})"));
 
     Part uri;
     uri.kind = Part::Kind::file;
-    uri.file.uri = "https://x/y.png";
-    uri.file.name = "y.png";
+    uri.file->uri = "https://x/y.png";
+    uri.file->name = "y.png";
     uri.metadata["k"] = "v";
     EXPECT_TRUE(SameJson(
         to_json(uri),

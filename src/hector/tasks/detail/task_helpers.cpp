@@ -68,11 +68,11 @@ Status check_media(const config::AgentConfig& agent, const a2a::MessageSendParam
     const auto& parts = params.message.parts;
     for (std::size_t i = 0; i < parts.size(); ++i) {
         const auto& p = parts[i];
-        if (p.kind != a2a::Part::Kind::file || p.file.mime_type.empty()) continue;
-        if (!any_matches(agent.input_modes, p.file.mime_type))
+        if (p.kind != a2a::Part::Kind::file || p.file->mime_type.empty()) continue;
+        if (!any_matches(agent.input_modes, p.file->mime_type))
             return Error{Errc::content_type_not_supported,
                          fmt::format("params.message.parts[{}]: media type {} is not accepted by this agent ({})", i,
-                                     p.file.mime_type, fmt::join(agent.input_modes, ", "))};
+                                     p.file->mime_type, fmt::join(agent.input_modes, ", "))};
     }
     const auto& accepted = params.configuration.accepted_output_modes;
     if (!accepted.empty()) {
