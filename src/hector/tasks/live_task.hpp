@@ -26,8 +26,8 @@ struct TaskManager::Live {
     store::TaskRecord record;
     std::shared_ptr<const runtime::AppRuntime> app;  // keeps the agent alive for the run
     agent::Agent* agent = nullptr;
-    a2a::Message input;
-    std::optional<agent::Resume> resume;                                // this run continues an input-required task
+    a2a::Message input;                   // the user's message; run() moves it into the agent's input
+    std::optional<agent::Resume> resume;  // this run continues an input-required task
     std::unordered_map<std::string, std::function<void()>> tool_calls;  // running calls → cancel (under mu)
     std::int64_t seq = 0;
     std::vector<store::TaskEvent> log;  // every event since the task started here

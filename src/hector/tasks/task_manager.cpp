@@ -169,7 +169,6 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
     r.task.history.push_back(msg);
     t->app = req.app;
     t->agent = agent;
-    t->input = msg;
     t->artifact_id = new_uuid();
 
     // A non-blocking send is a background job (DECISIONS 9): a queue item any instance's workers may claim.
@@ -238,6 +237,7 @@ asio::awaitable<Result<Started>> TaskManager::start(StartRequest req) {
         wake_workers();
         co_return out;
     }
+    t->input = std::move(msg);  // read last above; a queue worker runs a background job from its queued input
 
     Started out;
 

@@ -288,13 +288,13 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     input.user_id = working.user_id;
     input.context_id = working.task.context_id;
     input.task_id = working.task.id;
-    input.message = t->input;
+    input.message = std::move(t->input);  // only this run reads it (a retry starts from the queued input)
     input.resume = t->resume;
     const store::SessionKey key{working.app_id, working.user_id, working.task.context_id};
     // The user's message joins the conversation once: an earlier attempt of this task may have recorded it (the
     // agent then gets the history without it and adds it itself); an approval answer never does.
     std::optional<store::SessionEvent> user_message;
-    if (!t->resume) user_message = user_event(t->input, working.task.id);
+    if (!t->resume) user_message = user_event(input.message, working.task.id);
 
     // The working state, the conversation so far and the user's message in one transaction where the sessions
     // share the tasks' database (stored with the task itself when it could start at once); else the session is
@@ -420,7 +420,7 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
                 letter->failed_at = Clock::now();
                 // Deterministic failures are dead-lettered at once with retry_count 0 (DECISIONS 24).
                 letter->retry_count = transient(failure_code) ? t->attempt - 1 : 0;
-                if (auto in = parse_json(queue_input(working.agent, working.user_id, t->input), kOwnJsonDepth); in)
+                if (auto in = parse_json(queue_input(working.agent, working.user_id, input.message), kOwnJsonDepth); in)
                     letter->input = std::move(in).value();
             }
             commit(t, status_now(a2a::TaskState::failed, agent_message(working, failure)), {}, std::move(letter),
@@ -449,9 +449,9 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
                 a2a::Artifact artifact;
                 artifact.artifact_id = artifact_id;
                 artifact.name = "answer";
-                artifact.parts.push_back(a2a::Part::make_text(result.text));
+                artifact.parts.push_back(a2a::Part::make_text(std::move(result.text)));  // `answer` has a copy
                 r.task.artifacts = {std::move(artifact)};
-                r.task.history.push_back(answer);
+                r.task.history.push_back(std::move(answer));  // the status has a copy
             },
             std::nullopt, conversation());
     }
