@@ -84,15 +84,18 @@ bool take_recorded_user_message(std::vector<SessionEvent>& history, const std::s
 class SessionStore {
   public:
     virtual ~SessionStore() = default;
+    // Keys are read during the call: the caller awaits it before the key goes (a store copies what it keeps).
     /// Errc::not_found when absent. `last_events` limits the events returned to the newest N (oldest first). The
     /// state holds the session's keys and the user's (`user:`) and app's (`app:`) scoped keys.
-    virtual boost::asio::awaitable<Result<Session>> get(SessionKey key, std::optional<std::size_t> last_events) = 0;
+    virtual boost::asio::awaitable<Result<Session>> get(const SessionKey& key,
+                                                        std::optional<std::size_t> last_events) = 0;
     /// For a run: as get(), but a session that is not stored yet comes back empty, with the scoped state it will see.
-    virtual boost::asio::awaitable<Result<Session>> open(SessionKey key, std::optional<std::size_t> last_events) = 0;
+    virtual boost::asio::awaitable<Result<Session>> open(const SessionKey& key,
+                                                         std::optional<std::size_t> last_events) = 0;
     /// Appends (creating the session when needed); assigns id, seq and timestamp; merges state_delta into the state
     /// of each key's scope (temp: keys stay in the event only). Returns what it assigned, not a copy of the event.
-    virtual boost::asio::awaitable<Result<AppendedEvent>> append(SessionKey key, SessionEvent event) = 0;
-    virtual boost::asio::awaitable<Status> remove(SessionKey key) = 0;
+    virtual boost::asio::awaitable<Result<AppendedEvent>> append(const SessionKey& key, SessionEvent event) = 0;
+    virtual boost::asio::awaitable<Status> remove(const SessionKey& key) = 0;
     /// Sessions of (app, user) ordered by updated_at descending, then id ascending; at most `limit`, starting after
     /// `after` when given.
     virtual boost::asio::awaitable<Result<std::vector<SessionSummary>>> list(std::string app_id, std::string user_id,

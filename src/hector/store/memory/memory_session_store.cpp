@@ -43,7 +43,7 @@ Session MemorySessionStore::view(const SessionKey& key, const Session* stored,
     return out;
 }
 
-boost::asio::awaitable<Result<Session>> MemorySessionStore::get(SessionKey key,
+boost::asio::awaitable<Result<Session>> MemorySessionStore::get(const SessionKey& key,
                                                                 std::optional<std::size_t> last_events) {
     std::lock_guard lock(mu_);
     auto it = sessions_.find(view_of(key));
@@ -51,14 +51,14 @@ boost::asio::awaitable<Result<Session>> MemorySessionStore::get(SessionKey key,
     co_return view(key, &it->second.session, last_events);
 }
 
-boost::asio::awaitable<Result<Session>> MemorySessionStore::open(SessionKey key,
+boost::asio::awaitable<Result<Session>> MemorySessionStore::open(const SessionKey& key,
                                                                  std::optional<std::size_t> last_events) {
     std::lock_guard lock(mu_);
     auto it = sessions_.find(view_of(key));
     co_return view(key, it == sessions_.end() ? nullptr : &it->second.session, last_events);
 }
 
-boost::asio::awaitable<Result<AppendedEvent>> MemorySessionStore::append(SessionKey key, SessionEvent event) {
+boost::asio::awaitable<Result<AppendedEvent>> MemorySessionStore::append(const SessionKey& key, SessionEvent event) {
     std::vector<Entry> dead;  // freed after the lock
     std::lock_guard lock(mu_);
     auto it = sessions_.find(view_of(key));
@@ -67,7 +67,6 @@ boost::asio::awaitable<Result<AppendedEvent>> MemorySessionStore::append(Session
     Session& s = it->second.session;
     auto now = Clock::now();
     if (inserted) {
-        s.key = std::move(key);
         s.created_at = now;
         lru_.push_front(&it->first);
         it->second.written = lru_.begin();
@@ -83,10 +82,10 @@ boost::asio::awaitable<Result<AppendedEvent>> MemorySessionStore::append(Session
                 apply_state(s.state, kv.key(), kv.value());
                 break;
             case StateScope::user:
-                apply_state(user_state_[{s.key.app_id, s.key.user_id}], kv.key(), kv.value());
+                apply_state(user_state_[{key.app_id, key.user_id}], kv.key(), kv.value());
                 break;
             case StateScope::app:
-                apply_state(app_state_[s.key.app_id], kv.key(), kv.value());
+                apply_state(app_state_[key.app_id], kv.key(), kv.value());
                 break;
             case StateScope::temp:
                 break;  // one invocation only
@@ -100,7 +99,7 @@ boost::asio::awaitable<Result<AppendedEvent>> MemorySessionStore::append(Session
     co_return appended;
 }
 
-boost::asio::awaitable<Status> MemorySessionStore::remove(SessionKey key) {
+boost::asio::awaitable<Status> MemorySessionStore::remove(const SessionKey& key) {
     std::lock_guard lock(mu_);
     auto it = sessions_.find(view_of(key));
     if (it == sessions_.end()) co_return Error{Errc::not_found, "session not found"};
@@ -117,7 +116,8 @@ boost::asio::awaitable<Result<std::vector<SessionSummary>>> MemorySessionStore::
         for (const auto& [key, entry] : sessions_) {
             const auto& s = entry.session;
             if (std::get<0>(key) != app_id || std::get<1>(key) != user_id) continue;
-            all.push_back({s.key, s.updated_at, static_cast<std::int64_t>(s.events.size())});
+            all.push_back({SessionKey{std::get<0>(key), std::get<1>(key), std::get<2>(key)}, s.updated_at,
+                           static_cast<std::int64_t>(s.events.size())});
         }
     }
     auto before = [](const SessionSummary& a, const SessionSummary& b) {

@@ -21,10 +21,11 @@ class MemorySessionStore final : public SessionStore {
     explicit MemorySessionStore(std::size_t max_sessions = kDefaultMaxSessions,
                                 std::chrono::milliseconds retention = std::chrono::hours(24 * 7));
 
-    boost::asio::awaitable<Result<Session>> get(SessionKey key, std::optional<std::size_t> last_events) override;
-    boost::asio::awaitable<Result<Session>> open(SessionKey key, std::optional<std::size_t> last_events) override;
-    boost::asio::awaitable<Result<AppendedEvent>> append(SessionKey key, SessionEvent event) override;
-    boost::asio::awaitable<Status> remove(SessionKey key) override;
+    boost::asio::awaitable<Result<Session>> get(const SessionKey& key, std::optional<std::size_t> last_events) override;
+    boost::asio::awaitable<Result<Session>> open(const SessionKey& key,
+                                                 std::optional<std::size_t> last_events) override;
+    boost::asio::awaitable<Result<AppendedEvent>> append(const SessionKey& key, SessionEvent event) override;
+    boost::asio::awaitable<Status> remove(const SessionKey& key) override;
     boost::asio::awaitable<Result<std::vector<SessionSummary>>> list(std::string app_id, std::string user_id,
                                                                      std::size_t limit,
                                                                      std::optional<SessionCursor> after) override;
@@ -60,7 +61,7 @@ class MemorySessionStore final : public SessionStore {
     };
     AdaptiveMutex mu_;
     struct Entry {
-        Session session;
+        Session session;                          // its key left empty: the map's key is the one copy
         std::list<const Key*>::iterator written;  // its place in lru_
     };
     /// Drops sessions from the least recently written end while there are more than max_sessions_ or the oldest

@@ -231,24 +231,23 @@ Result<Session> open_session(Connection& c, const SessionKey& key, std::optional
     return do_get(c, key, last_events, true);
 }
 
-asio::awaitable<Result<Session>> SqlSessionStore::get(SessionKey key, std::optional<std::size_t> last_events) {
-    return db_.read<Session>(
-        [key = std::move(key), last_events](Connection& c) { return do_get(c, key, last_events, false); });
+asio::awaitable<Result<Session>> SqlSessionStore::get(const SessionKey& key, std::optional<std::size_t> last_events) {
+    return db_.read<Session>([key = key, last_events](Connection& c) { return do_get(c, key, last_events, false); });
 }
 
-asio::awaitable<Result<Session>> SqlSessionStore::open(SessionKey key, std::optional<std::size_t> last_events) {
-    return db_.read<Session>(
-        [key = std::move(key), last_events](Connection& c) { return do_get(c, key, last_events, true); });
+asio::awaitable<Result<Session>> SqlSessionStore::open(const SessionKey& key, std::optional<std::size_t> last_events) {
+    return db_.read<Session>([key = key, last_events](Connection& c) { return do_get(c, key, last_events, true); });
 }
 
-asio::awaitable<Result<AppendedEvent>> SqlSessionStore::append(SessionKey key, SessionEvent event) {
+asio::awaitable<Result<AppendedEvent>> SqlSessionStore::append(const SessionKey& key, SessionEvent event) {
     auto columns = encode_session_event(event);
-    return db_.write<AppendedEvent>([key = std::move(key), event = std::move(event), columns = std::move(columns)](
-                                        Connection& c) { return do_append_impl(c, key, event, columns); });
+    return db_.write<AppendedEvent>([key = key, event = std::move(event), columns = std::move(columns)](Connection& c) {
+        return do_append_impl(c, key, event, columns);
+    });
 }
 
-asio::awaitable<Status> SqlSessionStore::remove(SessionKey key) {
-    return db_.write<void>([key = std::move(key)](Connection& c) -> Status {
+asio::awaitable<Status> SqlSessionStore::remove(const SessionKey& key) {
+    return db_.write<void>([key = key](Connection& c) -> Status {
         auto r = c.run(kDeleteSession, {key.app_id, key.user_id, key.id});
         if (!r) return std::move(r).error();
         if (r->affected == 0) return session_not_found();

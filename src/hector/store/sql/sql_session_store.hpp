@@ -30,10 +30,11 @@ class SqlSessionStore final : public SessionStore {
   public:
     explicit SqlSessionStore(Database& db) : db_(db) {}
 
-    boost::asio::awaitable<Result<Session>> get(SessionKey key, std::optional<std::size_t> last_events) override;
-    boost::asio::awaitable<Result<Session>> open(SessionKey key, std::optional<std::size_t> last_events) override;
-    boost::asio::awaitable<Result<AppendedEvent>> append(SessionKey key, SessionEvent event) override;
-    boost::asio::awaitable<Status> remove(SessionKey key) override;
+    boost::asio::awaitable<Result<Session>> get(const SessionKey& key, std::optional<std::size_t> last_events) override;
+    boost::asio::awaitable<Result<Session>> open(const SessionKey& key,
+                                                 std::optional<std::size_t> last_events) override;
+    boost::asio::awaitable<Result<AppendedEvent>> append(const SessionKey& key, SessionEvent event) override;
+    boost::asio::awaitable<Status> remove(const SessionKey& key) override;
     boost::asio::awaitable<Result<std::vector<SessionSummary>>> list(std::string app_id, std::string user_id,
                                                                      std::size_t limit,
                                                                      std::optional<SessionCursor> after) override;
