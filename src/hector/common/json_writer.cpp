@@ -2,6 +2,7 @@
 
 #include <boost/json/serializer.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -21,34 +22,45 @@ constexpr bool plain(unsigned char c) {
     return c >= 0x20 && c != '"' && c != '\\' && c < 0x80;
 }
 
-void append_escaped_ascii(std::string& out, unsigned char c) {
+// `Out`: a std::string or a JsonWriter (both take append(p, n) and push_back(c)).
+template <class Out>
+void append_escaped_ascii(Out& out, unsigned char c) {
     static constexpr char kHex[] = "0123456789abcdef";
+    char esc[6] = {'\\', 0, 0, 0, 0, 0};
     switch (c) {
         case '"':
-            out += "\\\"";
-            return;
         case '\\':
-            out += "\\\\";
+            esc[1] = static_cast<char>(c);
+            out.append(esc, 2);
             return;
         case '\b':
-            out += "\\b";
+            esc[1] = 'b';
+            out.append(esc, 2);
             return;
         case '\f':
-            out += "\\f";
+            esc[1] = 'f';
+            out.append(esc, 2);
             return;
         case '\n':
-            out += "\\n";
+            esc[1] = 'n';
+            out.append(esc, 2);
             return;
         case '\r':
-            out += "\\r";
+            esc[1] = 'r';
+            out.append(esc, 2);
             return;
         case '\t':
-            out += "\\t";
+            esc[1] = 't';
+            out.append(esc, 2);
             return;
         default:
             break;
     }
-    const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+    esc[1] = 'u';
+    esc[2] = '0';
+    esc[3] = '0';
+    esc[4] = kHex[c >> 4];
+    esc[5] = kHex[c & 0xF];
     out.append(esc, sizeof esc);
 }
 
@@ -103,7 +115,8 @@ std::size_t plain_run_end(std::string_view s, std::size_t i) {
     return i;
 }
 
-void append_body(std::string& out, std::string_view s) {
+template <class Out>
+void append_body(Out& out, std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
         const std::size_t run = plain_run_end(s, i);
@@ -121,7 +134,7 @@ void append_body(std::string& out, std::string_view s) {
             out.append(s.data() + i, static_cast<std::size_t>(len));
             i += static_cast<std::size_t>(len);
         } else {
-            out += "\xEF\xBF\xBD";
+            out.append("\xEF\xBF\xBD", 3);
             ++i;
         }
     }
@@ -130,52 +143,45 @@ void append_body(std::string& out, std::string_view s) {
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view s) {
-    out += '"';
+    out.push_back('"');
     append_body(out, s);
-    out += '"';
+    out.push_back('"');
 }
 
-JsonWriter& JsonWriter::key(std::string_view k) {
-    // One growth of the string for the comma, the quotes, the key and the colon (keys are the codec's own field
-    // names: plain ASCII).
-    const std::size_t at = out_.size();
-    const std::size_t lead = need_comma_ ? 1 : 0;
-    out_.resize(at + lead + k.size() + 3);
-    char* p = out_.data() + at;
-    if (lead) *p++ = ',';
-    *p++ = '"';
-    std::memcpy(p, k.data(), k.size());
-    p += k.size();
-    p[0] = '"';
-    p[1] = ':';
-    need_comma_ = false;
-    return *this;
+void JsonWriter::grow(std::size_t n) {
+    const std::size_t cap = std::max(cap_ * 2, len_ + n);
+    std::unique_ptr<char[]> bigger(new char[cap]);
+    std::memcpy(bigger.get(), data_, len_);
+    heap_ = std::move(bigger);
+    data_ = heap_.get();
+    cap_ = cap;
 }
 
 JsonWriter& JsonWriter::string(std::string_view s) {
     if (plain_run_end(s, 0) == s.size()) {
-        // The common case, nothing to escape: one append of the whole literal.
-        const std::size_t at = out_.size();
-        const std::size_t lead = need_comma_ ? 1 : 0;
-        out_.resize(at + lead + s.size() + 2);
-        char* p = out_.data() + at;
-        if (lead) *p++ = ',';
+        // The common case, nothing to escape: the literal in one copy.
+        char* p = room(s.size() + 3);
+        if (need_comma_) *p++ = ',';
         *p++ = '"';
         std::memcpy(p, s.data(), s.size());
-        p[s.size()] = '"';
+        p += s.size();
+        *p++ = '"';
+        len_ = static_cast<std::size_t>(p - data_);
     } else {
-        comma();
-        append_json_string(out_, s);
+        if (need_comma_) push_back(',');
+        push_back('"');
+        append_body(*this, s);
+        push_back('"');
     }
     need_comma_ = true;
     return *this;
 }
 
 JsonWriter& JsonWriter::integer(std::int64_t n) {
-    comma();
-    char buf[24];
-    auto r = std::to_chars(buf, buf + sizeof buf, n);
-    out_.append(buf, r.ptr);
+    char* p = room(24);
+    if (need_comma_) *p++ = ',';
+    p = std::to_chars(p, p + 21, n).ptr;
+    len_ = static_cast<std::size_t>(p - data_);
     need_comma_ = true;
     return *this;
 }
@@ -201,17 +207,17 @@ void serialize_into(std::string& out, const T& v) {
 }  // namespace
 
 JsonWriter& JsonWriter::value(const json::value& v) {
-    comma();
-    serialize_into(out_, v);
-    need_comma_ = true;
-    return *this;
+    if (const auto* o = v.if_object()) return value(*o);
+    std::string text;
+    serialize_into(text, v);
+    return literal(text);
 }
 
 JsonWriter& JsonWriter::value(const json::object& o) {
-    comma();
-    serialize_into(out_, o);
-    need_comma_ = true;
-    return *this;
+    if (o.empty()) return literal("{}");  // most metadata
+    std::string text;
+    serialize_into(text, o);
+    return literal(text);
 }
 
 json::value& JsonValueBuilder::slot() {

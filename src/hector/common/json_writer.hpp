@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,70 +11,125 @@
 
 namespace hector {
 
-/// Writes JSON text straight into a string, for the hot output paths that would otherwise build a json::value
-/// only to serialise it. The caller gives the structure (begin/end, key before each member); the writer puts the
+/// Writes JSON text straight into a buffer, for the hot output paths that would otherwise build a json::value only
+/// to serialise it. The caller gives the structure (begin/end, key before each member); the writer puts the
 /// commas. Strings are escaped as Boost.JSON does (", \, and control characters) and bytes that are not valid
 /// UTF-8 are written as U+FFFD, so the text is always valid JSON.
+///
+/// The text is built in the writer's own buffer (on the stack up to kInline bytes, then on the heap), with no
+/// bounds work on the way beyond one check per call: take() hands it over as a string of exactly its size, or,
+/// given a string at construction, finish() (or the destructor) appends it there. Read that string only after.
 class JsonWriter {
   public:
-    explicit JsonWriter(std::string& out) : out_(out) {}
+    static constexpr std::size_t kInline = 2048;
+
+    JsonWriter() = default;
+    /// Appends the text to `out` when finished.
+    explicit JsonWriter(std::string& out) : target_(&out) {}
+    ~JsonWriter() { finish(); }
+    JsonWriter(const JsonWriter&) = delete;
+    JsonWriter& operator=(const JsonWriter&) = delete;
 
     JsonWriter& begin_object() {
-        comma();
-        out_ += '{';
-        need_comma_ = false;
+        open('{');
         return *this;
     }
     JsonWriter& end_object() {
-        out_ += '}';
-        need_comma_ = true;
+        close('}');
         return *this;
     }
     JsonWriter& begin_array() {
-        comma();
-        out_ += '[';
-        need_comma_ = false;
+        open('[');
         return *this;
     }
     JsonWriter& end_array() {
-        out_ += ']';
-        need_comma_ = true;
+        close(']');
         return *this;
     }
     /// A member's key; its value follows. `k` must be plain ASCII without quotes (the codec's own field names).
-    JsonWriter& key(std::string_view k);
+    JsonWriter& key(std::string_view k) {
+        char* p = room(k.size() + 4);
+        if (need_comma_) *p++ = ',';
+        *p++ = '"';
+        std::memcpy(p, k.data(), k.size());
+        p += k.size();
+        *p++ = '"';
+        *p++ = ':';
+        len_ = static_cast<std::size_t>(p - data_);
+        need_comma_ = false;
+        return *this;
+    }
     JsonWriter& string(std::string_view s);
-    JsonWriter& boolean(bool b) {
-        comma();
-        out_ += b ? "true" : "false";
-        need_comma_ = true;
-        return *this;
-    }
+    JsonWriter& boolean(bool b) { return literal(b ? std::string_view("true") : std::string_view("false")); }
     JsonWriter& integer(std::int64_t n);
-    JsonWriter& null() {
-        comma();
-        out_ += "null";
-        need_comma_ = true;
-        return *this;
-    }
+    JsonWriter& null() { return literal("null"); }
     /// A value given as JSON text already (valid JSON is the caller's promise).
-    JsonWriter& raw(std::string_view json_text) {
-        comma();
-        out_ += json_text;
-        need_comma_ = true;
-        return *this;
-    }
+    JsonWriter& raw(std::string_view json_text) { return literal(json_text); }
     /// A json::value's text; strings in it that are not valid UTF-8 get U+FFFD, as string() does.
     JsonWriter& value(const json::value& v);
     JsonWriter& value(const json::object& o);
 
-  private:
-    void comma() {
-        if (need_comma_) out_ += ',';
+    /// The text so far (valid until the next write).
+    std::string_view text() const { return {data_, len_}; }
+    /// The text, as a string of exactly its size; the writer is empty after.
+    std::string take() {
+        std::string out(data_, len_);
+        len_ = 0;
+        need_comma_ = false;
+        return out;
+    }
+    /// With a target string: appends the text to it (once; later calls do nothing).
+    void finish() {
+        if (target_ == nullptr) return;
+        target_->append(data_, len_);
+        target_ = nullptr;
+        len_ = 0;
     }
 
-    std::string& out_;
+    /// Appends bytes as they are (no comma, no escaping): the building block of the writes above.
+    void append(const char* p, std::size_t n) {
+        std::memcpy(room(n), p, n);
+        len_ += n;
+    }
+    void push_back(char c) {
+        *room(1) = c;
+        ++len_;
+    }
+
+  private:
+    /// Where the next `n` bytes go (the buffer grows when they would not fit).
+    char* room(std::size_t n) {
+        if (cap_ - len_ < n) grow(n);
+        return data_ + len_;
+    }
+    void grow(std::size_t n);
+    void open(char c) {
+        char* p = room(2);
+        if (need_comma_) *p++ = ',';
+        *p++ = c;
+        len_ = static_cast<std::size_t>(p - data_);
+        need_comma_ = false;
+    }
+    void close(char c) {
+        push_back(c);
+        need_comma_ = true;
+    }
+    JsonWriter& literal(std::string_view t) {
+        char* p = room(t.size() + 1);
+        if (need_comma_) *p++ = ',';
+        std::memcpy(p, t.data(), t.size());
+        len_ = static_cast<std::size_t>(p - data_) + t.size();
+        need_comma_ = true;
+        return *this;
+    }
+
+    std::string* target_ = nullptr;
+    char* data_ = inline_;
+    std::size_t len_ = 0;
+    std::size_t cap_ = kInline;
     bool need_comma_ = false;
+    std::unique_ptr<char[]> heap_;
+    char inline_[kInline];
 };
 
 /// The same calls as JsonWriter, building a json::value instead of text: the codec's write() functions serve

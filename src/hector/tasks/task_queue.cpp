@@ -52,8 +52,7 @@ std::optional<agent::Resume> resume_of(const json::value& input) {
 
 std::string TaskManager::queue_input(const std::string& agent, const std::string& user, const a2a::Message& message,
                                      const json::object* resume) const {
-    std::string out;
-    JsonWriter w(out);
+    JsonWriter w;
     w.begin_object();
     w.key("agent").string(agent);
     w.key("user_id").string(user);
@@ -61,7 +60,7 @@ std::string TaskManager::queue_input(const std::string& agent, const std::string
     a2a::write(w, message);
     if (resume) w.key("resume").value(*resume);
     w.end_object();
-    return out;
+    return w.take();
 }
 
 std::chrono::milliseconds TaskManager::backoff(int attempt) const {

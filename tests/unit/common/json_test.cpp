@@ -51,10 +51,58 @@ namespace hector {
 namespace {
 
 std::string written(const std::function<void(JsonWriter&)>& f) {
-    std::string out;
-    JsonWriter w(out);
+    JsonWriter w;
     f(w);
-    return out;
+    return w.take();
+}
+
+TEST(JsonWriter, AppendsToItsTargetWhenFinishedOnce) {
+    std::string out = "data: ";
+    {
+        JsonWriter w(out);
+        w.begin_object().key("a").integer(1).end_object();
+        EXPECT_EQ(out, "data: ");  // nothing appended before the end
+        w.finish();
+        EXPECT_EQ(out, R"(data: {"a":1})");
+        w.finish();  // idempotent
+    }
+    EXPECT_EQ(out, R"(data: {"a":1})");  // nor again by the destructor
+    {
+        JsonWriter w(out);
+        w.string("x");
+    }  // the destructor finishes
+    EXPECT_EQ(out, R"(data: {"a":1}"x")");
+}
+
+// Past the inline buffer the text moves to the heap, whatever call crosses the boundary.
+TEST(JsonWriter, GrowsPastItsInlineBufferWithoutLosingText) {
+    for (std::size_t size : {JsonWriter::kInline - 12, JsonWriter::kInline - 1, JsonWriter::kInline,
+                             JsonWriter::kInline + 1, 3 * JsonWriter::kInline + 7}) {
+        const std::string big(size, 'z');
+        std::string escaped = big;
+        escaped[size / 2] = '\n';
+        auto text = written([&](JsonWriter& w) {
+            w.begin_array();
+            for (int i = 0; i < 3; ++i) w.string(big).string(escaped).integer(INT64_MIN);
+            w.begin_object();
+            for (std::size_t k = 0; k < size / 16; ++k) {
+                const std::string name = "k" + std::to_string(k);
+                w.key(name).integer(static_cast<std::int64_t>(k));
+            }
+            w.end_object().end_array();
+        });
+        auto back = parse_json(text);
+        ASSERT_TRUE(back) << size;
+        const auto& a = back->as_array();
+        ASSERT_EQ(a.size(), 10u);
+        EXPECT_EQ(std::string_view(a[0].as_string()), big);
+        EXPECT_EQ(std::string_view(a[1].as_string()), escaped);
+        EXPECT_EQ(a[2].as_int64(), INT64_MIN);
+        EXPECT_EQ(std::string_view(a[6].as_string()), big);
+        const auto& members = a[9].as_object();
+        ASSERT_EQ(members.size(), size / 16);
+        EXPECT_EQ(members.at("k" + std::to_string(size / 16 - 1)).as_int64(), static_cast<std::int64_t>(size / 16 - 1));
+    }
 }
 
 TEST(JsonWriter, PutsCommasBetweenMembersAndElementsAtEveryDepth) {

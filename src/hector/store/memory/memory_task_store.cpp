@@ -1,6 +1,7 @@
 #include "hector/store/memory/memory_task_store.hpp"
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
 namespace hector::store {
@@ -126,7 +127,8 @@ boost::asio::awaitable<Result<TaskRecord>> MemoryTaskStore::get(std::string app_
     co_return e->record;
 }
 
-Result<MemoryTaskStore::Entry*> MemoryTaskStore::update_locked(TaskRecord&& record, TaskRecord& old,
+template <class Record>
+Result<MemoryTaskStore::Entry*> MemoryTaskStore::update_locked(Record&& record, TaskRecord& old,
                                                                std::vector<Entry>& dead) {
     auto* e = find(record.app_id, record.task.id);
     if (!e) return not_found();
@@ -136,7 +138,10 @@ Result<MemoryTaskStore::Entry*> MemoryTaskStore::update_locked(TaskRecord&& reco
         set_active(*e, false);  // re-listed below
         e->messages_seen = 0;
     }
-    old = std::exchange(e->record, std::move(record));
+    if constexpr (std::is_rvalue_reference_v<Record&&>)
+        old = std::exchange(e->record, std::move(record));
+    else
+        e->record = record;  // assigned in place: the stored strings and vectors mostly keep their buffers
     remember_messages(*e);
     note_terminal(*e, dead);
     return e;
@@ -154,9 +159,8 @@ boost::asio::awaitable<Result<TaskStore::RunStartStored>> MemoryTaskStore::start
     const TaskRecord& record, const SessionKey&, const std::optional<SessionEvent>&) {
     std::vector<Entry> dead;
     TaskRecord old;
-    TaskRecord copy = record;  // made before the lock
     std::lock_guard lock(mu_);
-    auto e = update_locked(std::move(copy), old, dead);
+    auto e = update_locked(record, old, dead);
     if (!e) co_return e.error();
     RunStartStored done;
     done.push_configs = (*e)->push;

@@ -71,9 +71,10 @@ class MemoryTaskStore final : public TaskStore {
         bool active = false;                    // listed in active_by_context_
     };
     Entry* find(const std::string& app_id, const std::string& task_id);
-    /// update() under mu_ (held): `old` takes the replaced record, to be freed after the lock. The record is moved
-    /// from only on success, which returns the task's entry.
-    Result<Entry*> update_locked(TaskRecord&& record, TaskRecord& old, std::vector<Entry>& dead);
+    /// update() under mu_ (held), returning the task's entry. An rvalue record is moved in only on success, and
+    /// `old` takes the replaced one, to be freed after the lock; a const one is assigned over the stored record.
+    template <class Record>
+    Result<Entry*> update_locked(Record&& record, TaskRecord& old, std::vector<Entry>& dead);
     /// `dead` takes the entries purged meanwhile: callers declare it before their lock, so they are freed after
     /// the lock is released (freeing a task's history and events is most of a purge).
     void note_terminal(Entry& e, std::vector<Entry>& dead);

@@ -62,12 +62,11 @@ namespace {
 
 template <class T>
 std::string encode_array(const std::vector<T>& items) {
-    std::string out;
-    JsonWriter w(out);
+    JsonWriter w;
     w.begin_array();
     for (const auto& item : items) a2a::write(w, item);
     w.end_array();
-    return out;
+    return w.take();
 }
 
 }  // namespace
