@@ -53,8 +53,8 @@ template <class W>
 void write(W& w, const Part& part) {
     const std::string_view kind = kind_name(part.kind);
     w.begin_object();
-    w.key("kind").string(kind);
-    w.key("type").string(kind);
+    w.key("kind").token(kind);
+    w.key("type").token(kind);
     switch (part.kind) {
         case Part::Kind::text:
             w.key("text").string(part.text);
@@ -90,9 +90,9 @@ void write(W& w, const std::vector<Part>& parts) {
 template <class W>
 void write(W& w, const Message& message) {
     w.begin_object();
-    w.key("kind").string("message");
+    w.key("kind").token("message");
     w.key("messageId").string(message.message_id);
-    w.key("role").string(message.role == Role::agent ? "agent" : "user");
+    w.key("role").token(message.role == Role::agent ? "agent" : "user");
     w.key("parts");
     write(w, message.parts);
     put_if(w, "contextId", message.context_id);
@@ -106,7 +106,7 @@ void write(W& w, const Message& message) {
 template <class W>
 void write(W& w, const TaskStatus& status) {
     w.begin_object();
-    w.key("state").string(to_string(status.state));
+    w.key("state").token(to_string(status.state));
     if (status.message) {
         w.key("message");
         write(w, *status.message);
@@ -131,7 +131,7 @@ void write(W& w, const Artifact& artifact) {
 template <class W>
 void write(W& w, const Task& task, std::optional<int> history_length) {
     w.begin_object();
-    w.key("kind").string("task");
+    w.key("kind").token("task");
     w.key("id").string(task.id);
     w.key("contextId").string(task.context_id);
     w.key("status");
@@ -153,7 +153,7 @@ template <class W>
 void write_status_update(W& w, std::string_view task_id, std::string_view context_id, const TaskStatus& status,
                          bool final, const json::object& metadata) {
     w.begin_object();
-    w.key("kind").string("status-update");
+    w.key("kind").token("status-update");
     w.key("taskId").string(task_id);
     w.key("contextId").string(context_id);
     w.key("status");
@@ -172,7 +172,7 @@ template <class W>
 void write_artifact_update(W& w, std::string_view task_id, std::string_view context_id, const Artifact& artifact,
                            bool append, bool last_chunk, const json::object& metadata) {
     w.begin_object();
-    w.key("kind").string("artifact-update");
+    w.key("kind").token("artifact-update");
     w.key("taskId").string(task_id);
     w.key("contextId").string(context_id);
     w.key("artifact");

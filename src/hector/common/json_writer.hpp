@@ -60,6 +60,18 @@ class JsonWriter {
         return *this;
     }
     JsonWriter& string(std::string_view s);
+    /// A string value that needs no escaping, unchecked: the codec's own names (kinds, roles, states).
+    JsonWriter& token(std::string_view t) {
+        char* p = room(t.size() + 3);
+        if (need_comma_) *p++ = ',';
+        *p++ = '"';
+        std::memcpy(p, t.data(), t.size());
+        p += t.size();
+        *p++ = '"';
+        len_ = static_cast<std::size_t>(p - data_);
+        need_comma_ = true;
+        return *this;
+    }
     JsonWriter& boolean(bool b) { return literal(b ? std::string_view("true") : std::string_view("false")); }
     JsonWriter& integer(std::int64_t n);
     JsonWriter& null() { return literal("null"); }
@@ -146,6 +158,7 @@ class JsonValueBuilder {
         return *this;
     }
     JsonValueBuilder& string(std::string_view s);
+    JsonValueBuilder& token(std::string_view t) { return string(t); }
     JsonValueBuilder& boolean(bool b) {
         slot() = b;
         return *this;
