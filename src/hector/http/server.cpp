@@ -13,7 +13,10 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
+#include <charconv>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -154,8 +157,7 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
     asio::awaitable<void> accept_loop();
     asio::awaitable<void> session(std::shared_ptr<Connection> conn, std::uint64_t id);
-    template <class Message>
-    asio::awaitable<bool> write_whole(beast::tcp_stream& stream, Message& message);
+    asio::awaitable<bool> write_whole(beast::tcp_stream& stream, std::string_view head, std::string_view body);
     asio::awaitable<bool> write_response(beast::tcp_stream& stream, Response& resp, bool head, bool close,
                                          unsigned version);
     asio::awaitable<void> write_error(beast::tcp_stream& stream, int status, std::string_view message = {});
@@ -265,23 +267,45 @@ asio::awaitable<void> Server::Impl::write_error(beast::tcp_stream& stream, int s
 
 namespace {
 
-// Writes what the serializer holds without waiting, on a socket in non-blocking mode. True once all of it went out;
-// false when the socket is full (the rest goes asynchronously, from where this stopped) or on an error (`ec`).
-template <class Serializer>
-bool write_now(tcp::socket& socket, Serializer& sr, boost::system::error_code& ec) {
-    while (!sr.is_done()) {
-        std::size_t written = 0;
-        sr.next(ec, [&](boost::system::error_code& wec, const auto& buffers) {
-            written = socket.write_some(buffers, wec);
-        });
-        if (ec == asio::error::would_block || ec == asio::error::try_again) {
-            ec = {};
-            return false;
-        }
-        if (ec) return false;
-        sr.consume(written);
+// Field text as it may go on the wire: a CR, LF or NUL (which would end the field early, or start another) becomes
+// a space.
+void append_field_text(std::string& out, std::string_view text) {
+    const std::size_t at = out.size();
+    out.append(text);
+    for (std::size_t i = at; i < out.size(); ++i)
+        if (out[i] == '\r' || out[i] == '\n' || out[i] == '\0') out[i] = ' ';
+}
+
+// The status line and fields of a whole (not chunked) response, as Beast would write them for the same message.
+std::string response_head(unsigned version, int status, const Headers& headers, bool keep_alive,
+                          std::optional<std::size_t> content_length) {
+    std::string out;
+    out.reserve(160 + 64 * headers.items().size());
+    out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    char code[8];
+    out.append(code, static_cast<std::size_t>(std::to_chars(code, code + sizeof code, status).ptr - code));
+    out += ' ';
+    const auto reason = bhttp::obsolete_reason(static_cast<bhttp::status>(status));
+    out.append(reason.data(), reason.size());
+    out += "\r\nServer: hector\r\nDate: ";
+    out += http_date();
+    out += "\r\n";
+    for (const auto& [k, v] : headers.items()) {
+        append_field_text(out, k);
+        out += ": ";
+        append_field_text(out, v);
+        out += "\r\n";
     }
-    return true;
+    if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
+    if (version < 11 && keep_alive) out += "Connection: keep-alive\r\n";
+    if (content_length) {
+        out += "Content-Length: ";
+        char n[24];
+        out.append(n, static_cast<std::size_t>(std::to_chars(n, n + sizeof n, *content_length).ptr - n));
+        out += "\r\n";
+    }
+    out += "\r\n";
+    return out;
 }
 
 // Feeds the parser what is already buffered (no I/O). A need for more bytes is not an error.
@@ -343,28 +367,30 @@ asio::awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Re
         if (!writer.open()) co_return false;
         co_return co_await writer.end();
     }
-    if (head || resp.status == 204 || resp.status == 304) {
-        bhttp::response<bhttp::empty_body> res;
-        fill(res);
-        if (resp.status != 204 && resp.status != 304) res.content_length(resp.body.size());
-        co_return co_await write_whole(stream, res);
-    }
-    bhttp::response<bhttp::string_body> res;
-    fill(res);
-    res.body() = std::move(resp.body);
-    res.prepare_payload();
-    co_return co_await write_whole(stream, res);
+    // A whole answer: its head written here, in one string (Beast's serializer cost more than the rest of a small
+    // answer's way out), then head and body together.
+    const bool no_body = resp.status == 204 || resp.status == 304;
+    const std::string head_text = response_head(version, resp.status, resp.headers, !close,
+                                                no_body ? std::nullopt : std::optional<std::size_t>(resp.body.size()));
+    co_return co_await write_whole(stream, head_text, head || no_body ? std::string_view() : resp.body);
 }
 
-template <class Message>
-asio::awaitable<bool> Server::Impl::write_whole(beast::tcp_stream& stream, Message& message) {
-    // Most answers fit in the socket's buffer: written at once, with no asynchronous operation or timer.
-    bhttp::serializer<false, typename Message::body_type, typename Message::fields_type> sr(message);
+asio::awaitable<bool> Server::Impl::write_whole(beast::tcp_stream& stream, std::string_view head,
+                                                std::string_view body) {
+    beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(std::array<asio::const_buffer, 2>{
+        asio::buffer(head.data(), head.size()), asio::buffer(body.data(), body.size())});
+    // Most answers fit in the socket's buffer: written at once (the socket is non-blocking), with no asynchronous
+    // operation or timer.
     boost::system::error_code ec;
-    if (write_now(stream.socket(), sr, ec)) co_return true;
-    if (ec) co_return false;
+    while (beast::buffer_bytes(rest) > 0) {
+        const std::size_t n = stream.socket().write_some(rest, ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+        if (ec) co_return false;
+        rest.consume(n);
+    }
+    if (beast::buffer_bytes(rest) == 0) co_return true;
     stream.expires_after(settings.write_timeout);
-    auto [wec, n] = co_await bhttp::async_write(stream, sr, as_tuple(use_awaitable));
+    auto [wec, n] = co_await asio::async_write(stream, rest, as_tuple(use_awaitable));
     co_return !wec;
 }
 
@@ -374,7 +400,7 @@ asio::awaitable<void> Server::Impl::session(std::shared_ptr<Connection> conn, st
     beast::flat_buffer buffer;
     boost::system::error_code ec;
     std::string remote_ip = stream.socket().remote_endpoint(ec).address().to_string();
-    stream.socket().non_blocking(true, ec);  // for write_now(); asynchronous operations are unaffected
+    stream.socket().non_blocking(true, ec);  // for write_whole(); asynchronous operations are unaffected
 
     for (;;) {
         if (buffer.size() == 0) {
