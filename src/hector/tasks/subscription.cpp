@@ -22,8 +22,8 @@ Subscription::Subscription(asio::any_io_executor executor, std::size_t capacity,
     : channel_(executor, capacity), finals_only_(finals_only) {}
 
 bool Subscription::push(Event event) {
+    if (finals_only_ && !event.final) return true;  // first: is_open() takes the channel's lock
     if (!channel_.is_open()) return false;
-    if (finals_only_ && !event.final) return true;
     if (channel_.try_send(boost::system::error_code{}, std::move(event))) return true;
     // Full: this subscriber cannot keep up. Drop it; the task goes on.
     overflowed_ = true;
