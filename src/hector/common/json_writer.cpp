@@ -159,20 +159,13 @@ void JsonWriter::grow(std::size_t n) {
 
 JsonWriter& JsonWriter::string(std::string_view s) {
     if (plain_run_end(s, 0) == s.size()) {
-        // The common case, nothing to escape: the literal in one copy.
-        char* p = room(s.size() + 3);
-        if (need_comma_) *p++ = ',';
-        *p++ = '"';
-        std::memcpy(p, s.data(), s.size());
-        p += s.size();
-        *p++ = '"';
-        len_ = static_cast<std::size_t>(p - data_);
-    } else {
-        if (need_comma_) push_back(',');
-        push_back('"');
-        append_body(*this, s);
-        push_back('"');
+        quoted(s, false);  // the common case, nothing to escape: the literal in one copy
+        return *this;
     }
+    if (need_comma_) push_back(',');
+    push_back('"');
+    append_body(*this, s);
+    push_back('"');
     need_comma_ = true;
     return *this;
 }

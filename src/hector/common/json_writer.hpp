@@ -48,28 +48,13 @@ class JsonWriter {
     }
     /// A member's key; its value follows. `k` must be plain ASCII without quotes (the codec's own field names).
     JsonWriter& key(std::string_view k) {
-        char* p = room(k.size() + 4);
-        if (need_comma_) *p++ = ',';
-        *p++ = '"';
-        std::memcpy(p, k.data(), k.size());
-        p += k.size();
-        *p++ = '"';
-        *p++ = ':';
-        len_ = static_cast<std::size_t>(p - data_);
-        need_comma_ = false;
+        quoted(k, true);
         return *this;
     }
     JsonWriter& string(std::string_view s);
     /// A string value that needs no escaping, unchecked: the codec's own names (kinds, roles, states).
     JsonWriter& token(std::string_view t) {
-        char* p = room(t.size() + 3);
-        if (need_comma_) *p++ = ',';
-        *p++ = '"';
-        std::memcpy(p, t.data(), t.size());
-        p += t.size();
-        *p++ = '"';
-        len_ = static_cast<std::size_t>(p - data_);
-        need_comma_ = true;
+        quoted(t, false);
         return *this;
     }
     JsonWriter& boolean(bool b) { return literal(b ? std::string_view("true") : std::string_view("false")); }
@@ -115,6 +100,18 @@ class JsonWriter {
         return data_ + len_;
     }
     void grow(std::size_t n);
+    /// `t` in quotes, unescaped, after a comma where one is due; then a colon when it is a member's key.
+    void quoted(std::string_view t, bool is_key) {
+        char* p = room(t.size() + 4);
+        if (need_comma_) *p++ = ',';
+        *p++ = '"';
+        std::memcpy(p, t.data(), t.size());
+        p += t.size();
+        *p++ = '"';
+        if (is_key) *p++ = ':';
+        len_ = static_cast<std::size_t>(p - data_);
+        need_comma_ = !is_key;
+    }
     void open(char c) {
         char* p = room(2);
         if (need_comma_) *p++ = ',';
