@@ -35,8 +35,8 @@ struct FakeReply {
     bool hang = false;                           // never answer (until the client goes away)
     int prompt_tokens = 11;
     int completion_tokens = 7;
-    /// Anthropic streaming: these SSE events ("event: ...\ndata: ...\n\n") are sent as they are, instead of what
-    /// the fields above describe, for event shapes the fields cannot express.
+    /// Streaming, for shapes the fields above cannot express: these pieces are sent as they are instead. Anthropic:
+    /// SSE events ("event: ...\ndata: ...\n\n"); Ollama: NDJSON lines ("{...}\n").
     std::vector<std::string> raw_events;
 };
 

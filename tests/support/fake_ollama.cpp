@@ -58,6 +58,11 @@ json::object final_object(const std::string& model, json::object message, const 
 FakeOutput stream(const std::string& model, const FakeReply& reply) {
     FakeOutput out;
     out.content_type = "application/x-ndjson";
+    if (!reply.raw_events.empty()) {
+        out.events = reply.raw_events;
+        out.paced.assign(reply.raw_events.size(), false);
+        return out;
+    }
     auto add = [&](const json::object& o, bool paced) {
         out.events.push_back(json::serialize(o) + "\n");
         out.paced.push_back(paced);

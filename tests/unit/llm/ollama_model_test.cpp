@@ -188,6 +188,62 @@ TEST_F(OllamaModelTest, AnErrorLineAfterOutputFailsWithoutARetry) {
     EXPECT_EQ(fake_.request_count(), 1u);
 }
 
+// Token lines are read without a JSON value of their own; every other line takes the general path. Both must read
+// the same: escapes, members hector does not read (where an "error" or "content" key nested elsewhere means
+// nothing), a tool call, the final line with its counts.
+TEST_F(OllamaModelTest, RawLinesOfEveryShapeReadAsTheGeneralPathWould) {
+    test::FakeReply reply;
+    reply.raw_events = {
+        R"({"model":"qwen3","created_at":"2025-01-01T00:00:00Z","message":{"role":"assistant","content":"",)"
+        R"("thinking":"hm \u00e9"},"done":false})"
+        "\n",
+        R"({"message":{"role":"assistant","content":"caf\u00e9 \"q\" \\ \n"},"done":false})"
+        "\n",
+        R"({"options":{"error":"not this"},"message":{"images":[{"content":"NO"}],"content":"more",)"
+        R"("extra":{"thinking":"NO"}},"done":false,"n":1.5,"m":null})"
+        "\n",
+        R"({"message":{"role":"assistant","content":7},"done":false})"
+        "\n",
+        R"({"message":{"role":"assistant","content":"","tool_calls":[{"function":{"name":"calc",)"
+        R"("arguments":{"x":1}}}]},"done":false})"
+        "\n",
+        R"({"message":{"role":"assistant","content":"!"},"done":true,"done_reason":"stop",)"
+        R"("prompt_eval_count":5,"eval_count":9})"
+        "\n"};
+    fake_.enqueue(reply);
+    auto m = model();
+    auto out = runtime_.generate(m, user_request("go"), true);
+    ASSERT_TRUE(out->ok()) << out->error().message;
+    const auto& r = **out;
+    EXPECT_EQ(r.thinking, "hm \xC3\xA9");
+    EXPECT_EQ(r.text, "caf\xC3\xA9 \"q\" \\ \nmore!");
+    EXPECT_EQ(out.joined(Delta::Kind::text), r.text);
+    ASSERT_EQ(r.tool_calls.size(), 1u);
+    EXPECT_EQ(r.tool_calls[0].name, "calc");
+    EXPECT_EQ(json::parse(r.tool_calls[0].arguments), json::parse(R"({"x":1})"));
+    EXPECT_EQ(r.finish_reason, "tool_calls");
+    EXPECT_EQ(r.usage.prompt_tokens, 5);
+    EXPECT_EQ(r.usage.completion_tokens, 9);
+}
+
+TEST_F(OllamaModelTest, AnErrorMemberOrABrokenLineMidStreamFails) {
+    for (const std::string bad : {R"({"error":"model crashed","message":{"content":"NO"},"done":false})",
+                                  R"({"error":{"message":"model crashed"}})", R"({"message":{"content":"x")"}) {
+        test::FakeReply reply;
+        reply.raw_events = {R"({"message":{"role":"assistant","content":"partial"},"done":false})"
+                            "\n",
+                            bad + "\n"};
+        fake_.enqueue(reply);
+        auto m = model();
+        auto out = runtime_.generate(m, user_request("go"), true);
+        ASSERT_FALSE(out->ok()) << bad;
+        EXPECT_EQ(out.joined(Delta::Kind::text), "partial") << bad;
+        if (bad.find("error") != std::string::npos) {
+            EXPECT_NE(out->error().message.find("model crashed"), std::string::npos) << out->error().message;
+        }
+    }
+}
+
 TEST_F(OllamaModelTest, CancellingMidStreamClosesTheConnection) {
     fake_.enqueue({.text = "abcdef", .chunks = {"a", "b", "c", "d", "e", "f"}, .chunk_delay = 150ms});
     auto m = model();

@@ -14,9 +14,10 @@ namespace hector::llm::detail {
 /// A basic_parser handler base (CRTP). It keeps the stack of open containers (a `Frame` each, made by
 /// `Derived::enter(bool object)` when the container begins), the key of the member whose value comes next, and
 /// strings and keys split over several calls. `Derived` says where a string goes (`std::string*
-/// string_target()`, nullptr: nowhere), takes integers (`on_integer(std::int64_t)`) and hears of every other value
-/// (`on_other_value()`): each value, containers included, is announced once (enter, string_target, on_integer or
-/// on_other_value), so a derived reader may count array elements there.
+/// string_target()`, nullptr: nowhere), takes integers (`on_integer(std::int64_t)`), may take booleans
+/// (`on_boolean(bool)`), and hears of every other value (`on_other_value()`). Each value, containers included, is
+/// announced once (enter, string_target, on_integer, on_boolean or on_other_value), so a derived reader may count
+/// array elements there.
 template <class Derived, class Frame>
 class MemberReader {
   public:
@@ -76,8 +77,8 @@ class MemberReader {
         self().on_other_value();
         return true;
     }
-    bool on_bool(bool, error_code&) {
-        self().on_other_value();
+    bool on_bool(bool b, error_code&) {
+        self().on_boolean(b);
         return true;
     }
     bool on_null(error_code&) {
@@ -86,6 +87,9 @@ class MemberReader {
     }
     bool on_comment_part(string_view, error_code&) { return true; }
     bool on_comment(string_view, error_code&) { return true; }
+
+    /// A boolean value: on_other_value() unless `Derived` wants to see it.
+    void on_boolean(bool) { self().on_other_value(); }
 
   protected:
     void clear_reader() {

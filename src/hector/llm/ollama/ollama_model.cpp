@@ -1,11 +1,13 @@
 #include "hector/llm/ollama/ollama_model.hpp"
 
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 
 #include <fmt/format.h>
 
 #include "hector/common/json.hpp"
 #include "hector/common/logging.hpp"
+#include "hector/llm/detail/member_reader.hpp"
 #include "hector/llm/detail/stream_reader.hpp"
 #include "hector/net/http_client.hpp"
 
@@ -83,16 +85,22 @@ class Assembler {
         return std::move(out_);
     }
 
-  private:
-    void add_message(const json::object& m) {
-        if (auto thinking = str(m, "thinking"); !thinking.empty()) {
+    /// A line of the stream that carries only a message's text and thinking (TokenLine below): the line of every
+    /// token.
+    void add_tokens(std::string_view thinking, std::string_view text) {
+        if (!thinking.empty()) {
             out_.thinking += thinking;
             emit(Delta{Delta::Kind::thinking, std::string(thinking)});
         }
-        if (auto text = str(m, "content"); !text.empty()) {
+        if (!text.empty()) {
             out_.text += text;
             emit(Delta{Delta::Kind::text, std::string(text)});
         }
+    }
+
+  private:
+    void add_message(const json::object& m) {
+        add_tokens(str(m, "thinking"), str(m, "content"));
         const auto* calls = get_array(m, "tool_calls");
         if (!calls) return;
         for (const auto& c : *calls) {
@@ -122,6 +130,64 @@ class Assembler {
     ChatResponse out_;
     std::string done_reason_;
     bool done_ = false;
+};
+
+// A streamed line read without building its JSON value, when it holds nothing but a message's "content" and
+// "thinking" strings (and members the assembler does not read): the line of every token. `plain` turns false at
+// anything else Assembler::add() reads (an "error", the final "done": true, tool calls, a "message" that is not an
+// object); such a line takes the general path.
+enum class LineWhere { other, top, message };
+
+class TokenLine : public detail::MemberReader<TokenLine, LineWhere> {
+  public:
+    std::string content, thinking;
+    bool top_is_object = false;
+    bool plain = true;
+
+    void clear() {
+        content.clear();
+        thinking.clear();
+        top_is_object = false;
+        plain = true;
+        clear_reader();
+    }
+
+    // MemberReader's hooks.
+    LineWhere enter(bool object) {
+        if (open_.empty()) {
+            top_is_object = object;
+            return object ? LineWhere::top : LineWhere::other;
+        }
+        if (in() == LineWhere::top) {
+            if (key_ == "message" && object) return LineWhere::message;
+            top_member();
+        } else if (in() == LineWhere::message && key_ == "tool_calls") {
+            plain = false;
+        }
+        return LineWhere::other;
+    }
+    std::string* string_target() {
+        if (in() == LineWhere::top) top_member();
+        if (in() != LineWhere::message) return nullptr;
+        if (key_ == "content") return &content;
+        if (key_ == "thinking") return &thinking;
+        return nullptr;
+    }
+    void on_integer(std::int64_t) { on_other_value(); }
+    void on_boolean(bool b) {
+        if (in() == LineWhere::top && key_ == "done" && b) plain = false;
+        on_other_value();
+    }
+    void on_other_value() {
+        if (in() == LineWhere::top) top_member();
+    }
+
+  private:
+    LineWhere in() const { return open_.empty() ? LineWhere::other : open_.back(); }
+    // A top-level value that is not the message object: an error, or a message of another type, is not plain.
+    void top_member() {
+        if (key_ == "error" || key_ == "message") plain = false;
+    }
 };
 
 }  // namespace
@@ -201,7 +267,17 @@ asio::awaitable<Result<ChatResponse>> OllamaModel::once(const ChatRequest& reque
     http.idle_timeout = config_.timeout;
     auto stream = co_await detail::open(http_, std::move(http), kName, attempt);
     if (!stream) co_return std::move(stream).error();
+    json::basic_parser<TokenLine> token_line{json::parse_options{}};
     detail::LineHandler handler = [&](std::string_view line) -> Result<bool> {
+        // Every token's line: its two strings are read as they are parsed. Any other line takes the general path.
+        token_line.reset();
+        token_line.handler().clear();
+        boost::system::error_code ec;
+        token_line.write_some(false, line.data(), line.size(), ec);
+        if (auto& h = token_line.handler(); !ec && token_line.done() && h.top_is_object && h.plain) {
+            assembler.add_tokens(h.thinking, h.content);
+            return true;
+        }
         auto parsed = detail::parse_object(kName, line);
         if (!parsed) return std::move(parsed).error();
         if (auto st = assembler.add(*parsed); !st) return std::move(st).error();
