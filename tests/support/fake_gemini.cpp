@@ -105,6 +105,11 @@ std::string sse(const json::value& v) {
 FakeOutput stream(const std::string& model, const FakeReply& reply) {
     FakeOutput out;
     out.content_type = "text/event-stream";
+    if (!reply.raw_events.empty()) {
+        out.events = reply.raw_events;
+        out.paced.assign(reply.raw_events.size(), false);
+        return out;
+    }
     auto add = [&](json::array parts, const char* finish, bool final) {
         out.events.push_back(sse(response(model, std::move(parts), finish, usage(reply, final))));
         out.paced.push_back(true);

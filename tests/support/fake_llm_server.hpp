@@ -36,7 +36,8 @@ struct FakeReply {
     int prompt_tokens = 11;
     int completion_tokens = 7;
     /// Streaming, for shapes the fields above cannot express: these pieces are sent as they are instead. Anthropic:
-    /// SSE events ("event: ...\ndata: ...\n\n"); Ollama: NDJSON lines ("{...}\n").
+    /// SSE events ("event: ...\ndata: ...\n\n"); Gemini: SSE events ("data: ...\r\n\r\n"); Ollama: NDJSON
+    /// lines ("{...}\n").
     std::vector<std::string> raw_events;
 };
 

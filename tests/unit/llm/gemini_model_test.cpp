@@ -200,6 +200,63 @@ TEST_F(GeminiModelTest, AnErrorInTheStreamAfterOutputFailsWithoutARetry) {
     EXPECT_EQ(fake_.request_count(), 1u);
 }
 
+// Text chunks are read without a JSON value of their own; every other chunk takes the general path. Both must read
+// the same: escapes, thought parts, members hector does not read (also nested ones that reuse the names it reads),
+// later candidates, usage on every chunk, a function call with its signature, the finish reason.
+TEST_F(GeminiModelTest, RawChunksOfEveryShapeReadAsTheGeneralPathWould) {
+    auto sse = [](std::string_view data) { return "data: " + std::string(data) + "\r\n\r\n"; };
+    test::FakeReply reply;
+    reply.raw_events = {
+        sse(R"({"candidates":[{"content":{"parts":[{"text":"hm \u00e9","thought":true}],"role":"model"},"index":0}],)"
+            R"("usageMetadata":{"promptTokenCount":4,"totalTokenCount":4,"promptTokensDetails":[{"tokenCount":4}]},)"
+            R"("modelVersion":"gemini-2.5-flash"})"),
+        sse(R"({"candidates":[{"content":{"parts":[{"text":"caf\u00e9 \"q\" \\ \n"},{"text":"!","thought":"yes"}]},)"
+            R"("safetyRatings":[{"finishReason":"NO"}]},{"content":{"parts":[{"text":"NO"}]}}],)"
+            R"("extra":{"candidates":[{"content":{"parts":[{"text":"NO"}]}}],"error":{"code":1}}})"),
+        sse(R"({"candidates":[{"content":{"parts":[{"text":7},{"other":{"text":"NO"}}]}}],)"
+            R"("usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":2,"thoughtsTokenCount":1}})"),
+        sse(R"({"candidates":[{"content":{"parts":[{"functionCall":{"name":"calc","args":{"x":1}},)"
+            R"("thoughtSignature":"c2ln"}]}}]})"),
+        sse(R"({"candidates":[{"content":{"parts":[{"text":" more"}]},"finishReason":"STOP"}],)"
+            R"("usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":6,"thoughtsTokenCount":3}})")};
+    fake_.enqueue(reply);
+    auto m = model();
+    auto out = runtime_.generate(m, user_request("go"), true);
+    ASSERT_TRUE(out->ok()) << out->error().message;
+    const auto& r = **out;
+    EXPECT_EQ(r.thinking, "hm \xC3\xA9");
+    EXPECT_EQ(r.text, "caf\xC3\xA9 \"q\" \\ \n! more");
+    EXPECT_EQ(out.joined(Delta::Kind::text), r.text);
+    EXPECT_EQ(out.joined(Delta::Kind::thinking), r.thinking);
+    ASSERT_EQ(r.tool_calls.size(), 1u);
+    EXPECT_EQ(r.tool_calls[0].name, "calc");
+    EXPECT_EQ(json::parse(r.tool_calls[0].arguments), json::parse(R"({"x":1})"));
+    EXPECT_EQ(r.thinking_signature, "c2ln");
+    EXPECT_EQ(r.finish_reason, "tool_calls");
+    EXPECT_EQ(r.usage.prompt_tokens, 5);
+    EXPECT_EQ(r.usage.completion_tokens, 9);
+}
+
+TEST_F(GeminiModelTest, AnErrorOrABlockedPromptOrABrokenChunkMidStreamFails) {
+    auto sse = [](std::string_view data) { return "data: " + std::string(data) + "\r\n\r\n"; };
+    const std::string cases[] = {
+        R"({"error":{"code":500,"message":"model crashed","status":"INTERNAL"},"candidates":[{"content":{"parts":[{"text":"NO"}]}}]})",
+        R"({"candidates":[],"promptFeedback":{"blockReason":"model crashed"}})",
+        R"({"candidates":[{"content":{"parts":[{"text":"x"}]}})"};
+    for (const auto& bad : cases) {
+        test::FakeReply reply;
+        reply.raw_events = {sse(R"({"candidates":[{"content":{"parts":[{"text":"partial"}]}}]})"), sse(bad)};
+        fake_.enqueue(reply);
+        auto m = model();
+        auto out = runtime_.generate(m, user_request("go"), true);
+        ASSERT_FALSE(out->ok()) << bad;
+        EXPECT_EQ(out.joined(Delta::Kind::text), "partial") << bad;
+        if (bad.find("crashed") != std::string::npos) {
+            EXPECT_NE(out->error().message.find("model crashed"), std::string::npos) << out->error().message;
+        }
+    }
+}
+
 TEST_F(GeminiModelTest, CancellingMidStreamClosesTheConnection) {
     fake_.enqueue({.text = "abcdef", .chunks = {"a", "b", "c", "d", "e", "f"}, .chunk_delay = 150ms});
     auto m = model();

@@ -1,6 +1,7 @@
 #include "hector/llm/gemini/gemini_model.hpp"
 
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 
 #include <fmt/format.h>
 
@@ -9,6 +10,7 @@
 
 #include "hector/common/ids.hpp"
 #include "hector/common/json.hpp"
+#include "hector/llm/detail/member_reader.hpp"
 #include "hector/llm/detail/stream_reader.hpp"
 #include "hector/llm/gemini/gemini_schema.hpp"
 #include "hector/net/http_client.hpp"
@@ -157,7 +159,16 @@ class Assembler {
         return std::move(out_);
     }
 
+    /// A chunk read by ChunkReader (below): what add() would do with it.
+    void add_chunk(const struct Chunk& c);
+
   private:
+    void add_text(std::string_view text, bool thinking) {
+        if (text.empty()) return;
+        (thinking ? out_.thinking : out_.text) += text;
+        emit(Delta{thinking ? Delta::Kind::thinking : Delta::Kind::text, std::string(text)});
+    }
+
     void add_part(const json::object& part) {
         const auto* call = get_object(part, "functionCall");
         if (auto sig = str(part, "thoughtSignature"); !sig.empty() && !signed_call_) {
@@ -175,12 +186,8 @@ class Assembler {
             out_.tool_calls.push_back(std::move(tc));
             return;
         }
-        auto text = str(part, "text");
-        if (text.empty()) return;
         const auto* thought = part.if_contains("thought");
-        const bool thinking = thought && thought->is_bool() && thought->get_bool();
-        (thinking ? out_.thinking : out_.text) += text;
-        emit(Delta{thinking ? Delta::Kind::thinking : Delta::Kind::text, std::string(text)});
+        add_text(str(part, "text"), thought && thought->is_bool() && thought->get_bool());
     }
 
     void emit(const Delta& d) {
@@ -194,6 +201,175 @@ class Assembler {
     ChatResponse out_;
     std::string finish_;
     bool signed_call_ = false;  // the signature we hold came from a functionCall part: later ones don't replace it
+};
+
+/// A streamed chunk's members, read without building its JSON value: the first candidate's text parts, its
+/// finishReason, and the usage counts.
+struct Chunk {
+    struct Part {
+        std::string text;
+        bool thought = false;
+    };
+    std::vector<Part> parts;
+    std::string finish_reason;
+    bool has_usage = false;
+    std::optional<std::int64_t> prompt, candidates, thoughts;
+};
+
+void Assembler::add_chunk(const Chunk& c) {
+    if (c.has_usage) {
+        out_.usage.prompt_tokens = c.prompt.value_or(out_.usage.prompt_tokens);
+        out_.usage.completion_tokens = c.candidates.value_or(0) + c.thoughts.value_or(0);
+    }
+    if (!c.finish_reason.empty()) finish_ = c.finish_reason;
+    for (const auto& p : c.parts) add_text(p.text, p.thought);
+}
+
+// A Boost.JSON SAX handler for Chunk. `plain` turns false at anything only add() reads: an error, prompt feedback,
+// a function call or a thought signature, no candidate, a first candidate or a part that is not an object, usage
+// counts that are not integers. Such a chunk takes the general path.
+enum class ChunkWhere { other, top, candidates, candidate, content, parts, part, usage };
+
+class ChunkReader : public detail::MemberReader<ChunkReader, ChunkWhere> {
+  public:
+    Chunk chunk;
+    bool top_is_object = false;
+    bool plain = true;
+
+    void clear() {
+        chunk.parts.clear();
+        chunk.finish_reason.clear();
+        chunk.has_usage = false;
+        chunk.prompt = chunk.candidates = chunk.thoughts = std::nullopt;
+        top_is_object = false;
+        plain = true;
+        candidate_count_ = 0;
+        clear_reader();
+    }
+
+    // MemberReader's hooks.
+    ChunkWhere enter(bool object) {
+        if (open_.empty()) {
+            top_is_object = object;
+            return object ? ChunkWhere::top : ChunkWhere::other;
+        }
+        switch (in()) {
+            case ChunkWhere::top:
+                if (key_ == "candidates" && !object) return ChunkWhere::candidates;
+                if (key_ == "usageMetadata" && object) {
+                    chunk.has_usage = true;
+                    return ChunkWhere::usage;
+                }
+                top_member();
+                return ChunkWhere::other;
+            case ChunkWhere::candidates:
+                if (candidate_count_++ == 0) {
+                    if (object) return ChunkWhere::candidate;
+                    plain = false;
+                }
+                return ChunkWhere::other;
+            case ChunkWhere::candidate:
+                return key_ == "content" && object ? ChunkWhere::content : ChunkWhere::other;
+            case ChunkWhere::content:
+                return key_ == "parts" && !object ? ChunkWhere::parts : ChunkWhere::other;
+            case ChunkWhere::parts:
+                if (!object) plain = false;
+                chunk.parts.emplace_back();
+                return object ? ChunkWhere::part : ChunkWhere::other;
+            case ChunkWhere::part:
+                part_member();
+                return ChunkWhere::other;
+            case ChunkWhere::usage:
+                usage_member();
+                return ChunkWhere::other;
+            case ChunkWhere::other:
+                break;
+        }
+        return ChunkWhere::other;
+    }
+    std::string* string_target() {
+        switch (in()) {
+            case ChunkWhere::top:
+                top_member();
+                return nullptr;
+            case ChunkWhere::candidates:
+                first_candidate_is_not_an_object();
+                return nullptr;
+            case ChunkWhere::candidate:
+                return key_ == "finishReason" ? &chunk.finish_reason : nullptr;
+            case ChunkWhere::parts:
+                plain = false;
+                return nullptr;
+            case ChunkWhere::part:
+                part_member();
+                return key_ == "text" ? &chunk.parts.back().text : nullptr;
+            case ChunkWhere::usage:
+                usage_member();
+                return nullptr;
+            default:
+                return nullptr;
+        }
+    }
+    void on_integer(std::int64_t i) {
+        if (in() == ChunkWhere::usage) {
+            if (key_ == "promptTokenCount") chunk.prompt = i;
+            if (key_ == "candidatesTokenCount") chunk.candidates = i;
+            if (key_ == "thoughtsTokenCount") chunk.thoughts = i;
+            return;
+        }
+        on_other_value();
+    }
+    void on_boolean(bool b) {
+        if (in() == ChunkWhere::part && key_ == "thought") {
+            chunk.parts.back().thought = b;
+            return;
+        }
+        on_other_value();
+    }
+    void on_other_value() {
+        switch (in()) {
+            case ChunkWhere::top:
+                top_member();
+                break;
+            case ChunkWhere::candidates:
+                first_candidate_is_not_an_object();
+                break;
+            case ChunkWhere::parts:
+                plain = false;
+                break;
+            case ChunkWhere::part:
+                part_member();
+                break;
+            case ChunkWhere::usage:
+                usage_member();
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// After the parse: whether the chunk is one this reader read whole.
+    bool read_whole() const { return top_is_object && plain && candidate_count_ > 0; }
+
+  private:
+    ChunkWhere in() const { return open_.empty() ? ChunkWhere::other : open_.back(); }
+    // A top-level value other than the candidates array and the usage object.
+    void top_member() {
+        if (key_ == "error" || key_ == "promptFeedback" || key_ == "candidates" || key_ == "usageMetadata")
+            plain = false;
+    }
+    void first_candidate_is_not_an_object() {
+        if (candidate_count_++ == 0) plain = false;
+    }
+    void part_member() {
+        if (key_ == "functionCall" || key_ == "thoughtSignature") plain = false;
+    }
+    // A usage member that is not an integer: one of the counts is then read by the general path.
+    void usage_member() {
+        if (key_ == "promptTokenCount" || key_ == "candidatesTokenCount" || key_ == "thoughtsTokenCount") plain = false;
+    }
+
+    std::size_t candidate_count_ = 0;
 };
 
 }  // namespace
@@ -270,7 +446,17 @@ asio::awaitable<Result<ChatResponse>> GeminiModel::once(const ChatRequest& reque
     http.idle_timeout = config_.timeout;
     auto stream = co_await detail::open(http_, std::move(http), kName, attempt);
     if (!stream) co_return std::move(stream).error();
+    json::basic_parser<ChunkReader> chunk_reader{json::parse_options{}};
     detail::SseHandler handler = [&](const net::SseEvent& ev) -> Result<bool> {
+        // Every token's chunk: its members are read as they are parsed. Any other shape takes the general path.
+        chunk_reader.reset();
+        chunk_reader.handler().clear();
+        boost::system::error_code ec;
+        chunk_reader.write_some(false, ev.data.data(), ev.data.size(), ec);
+        if (!ec && chunk_reader.done() && chunk_reader.handler().read_whole()) {
+            assembler.add_chunk(chunk_reader.handler().chunk);
+            return true;
+        }
         auto parsed = detail::parse_object(kName, ev.data);
         if (!parsed) return std::move(parsed).error();
         if (auto st = assembler.add(*parsed); !st) return std::move(st).error();
