@@ -1,5 +1,6 @@
 #include "unit/llm/llm_test_util.hpp"
 
+#include <gtest/gtest.h>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -11,6 +12,20 @@
 #include <stdexcept>
 
 namespace hector::llm::testing {
+
+void expect_answer_with_one_call(const Outcome& out, std::string_view text, std::string_view thinking,
+                                 std::string_view tool, std::string_view arguments) {
+    ASSERT_TRUE(out->ok()) << out->error().message;
+    const auto& r = **out;
+    EXPECT_EQ(r.text, text);
+    EXPECT_EQ(r.thinking, thinking);
+    EXPECT_EQ(out.joined(Delta::Kind::text), r.text);
+    EXPECT_EQ(out.joined(Delta::Kind::thinking), r.thinking);
+    ASSERT_EQ(r.tool_calls.size(), 1u);
+    EXPECT_EQ(r.tool_calls[0].name, tool);
+    EXPECT_EQ(boost::json::parse(r.tool_calls[0].arguments), boost::json::parse(arguments));
+    EXPECT_EQ(r.finish_reason, "tool_calls");
+}
 
 namespace asio = boost::asio;
 namespace json = boost::json;

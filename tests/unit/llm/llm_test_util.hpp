@@ -28,6 +28,11 @@ struct Outcome {
 };
 
 /// Runs providers in-process as the server does: one io_context on its own thread and the process's HttpClient.
+/// A streamed answer read whole: the response holds `text` and `thinking`, the deltas spelled them out, and it
+/// made one tool call, `tool` with arguments equal (as JSON) to `arguments`.
+void expect_answer_with_one_call(const Outcome& out, std::string_view text, std::string_view thinking,
+                                 std::string_view tool, std::string_view arguments);
+
 class ProviderRuntime {
   public:
     ProviderRuntime();
