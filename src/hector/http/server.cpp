@@ -291,6 +291,8 @@ std::string response_head(unsigned version, int status, const Headers& headers, 
     out += http_date();
     out += "\r\n";
     for (const auto& [k, v] : headers.items()) {
+        // The length is the body's, and a connection that closes says so (as Beast's keep_alive() did).
+        if (iequals(k, "Content-Length") || (!keep_alive && iequals(k, "Connection"))) continue;
         append_field_text(out, k);
         out += ": ";
         append_field_text(out, v);
