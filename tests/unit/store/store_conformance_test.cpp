@@ -149,6 +149,69 @@ TEST_P(StoreConformance, UpdateReplacesTheSnapshot) {
 
 // A run's end and its conversation: one transaction where the sessions share the database (both or neither), else
 // the caller's job.
+// A finished task reads back exactly as its end stored it, whatever its parts hold (the memory store keeps finished
+// tasks in a compact form of its own), and goes on like any other when it is opened again.
+TEST_P(StoreConformance, AFinishedTaskReadsBackExactlyAsStored) {
+    ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
+    auto done = make_task("t1", "ctx-1", TaskState::completed);
+    done.task.metadata["k"] = json::object{{"nested", json::array{1, "two", nullptr}}};
+    auto answer = message(a2a::Role::agent, "m-answer", "caf\xC3\xA9 \"q\" \\ \n\t\x01");
+    answer.metadata["type"] = "final";
+    answer.reference_task_ids = {"t0"};
+    a2a::Part file;
+    file.kind = a2a::Part::Kind::file;
+    file.file = a2a::FileContent{"f.bin", "application/octet-stream", "AAEC", ""};
+    a2a::Part data;
+    data.kind = a2a::Part::Kind::data;
+    data.data = json::object{{"x", 1.5}};
+    answer.parts.push_back(file);
+    answer.parts.push_back(data);
+    done.task.history.push_back(answer);
+    done.task.status.message = answer;
+    a2a::Artifact artifact;
+    artifact.artifact_id = "a1";
+    artifact.name = "answer";
+    artifact.parts.push_back(a2a::Part::make_text(std::string(5000, 'z')));
+    done.task.artifacts.push_back(artifact);
+    done.last_seq = 3;
+    auto big = event(3, TaskEvent::Kind::artifact, true);
+    big.payload = make_json_text(R"({"kind":"artifact-update","text":")" + std::string(3000, 'y') + R"("})");
+    TaskStore::RunEnd end{done, {event(1), event(2, TaskEvent::Kind::artifact), big}, {"default", "u1", "ctx-1"}, {}};
+    ASSERT_TRUE(sync(tasks().finish_run_with(end)).ok());
+
+    for (int read = 0; read < 2; ++read) {  // reading does not change it
+        auto got = sync(tasks().get("default", "t1"));
+        ASSERT_TRUE(got.ok()) << got.error().message;
+        EXPECT_EQ(task_json(*got), task_json(done));
+        EXPECT_EQ(got->last_seq, 3);
+        EXPECT_EQ(got->agent, "assistant");
+        auto events = sync(tasks().events_after("default", "t1", 1));
+        ASSERT_TRUE(events.ok());
+        EXPECT_EQ(seqs(*events), (std::vector<std::int64_t>{2, 3}));
+        EXPECT_EQ(*events->back().payload, *big.payload);
+        EXPECT_TRUE(events->back().final);
+        EXPECT_EQ(events->back().kind, TaskEvent::Kind::artifact);
+    }
+    auto states = sync(tasks().count_states("default"));
+    ASSERT_TRUE(states.ok());
+    EXPECT_EQ(*states, (std::vector<std::pair<std::string, std::int64_t>>{{"completed", 1}}));
+
+    // Opened again (a reply to an input-required task takes the same way): the whole task comes back.
+    auto again = done;
+    again.task.status.state = TaskState::working;
+    again.task.history.push_back(message(a2a::Role::user, "m-next", "more"));
+    ASSERT_TRUE(sync(tasks().reopen(again)).ok());
+    auto reopened = sync(tasks().get("default", "t1"));
+    ASSERT_TRUE(reopened.ok());
+    EXPECT_EQ(task_json(*reopened), task_json(again));
+    auto log = sync(tasks().events_after("default", "t1", 0));
+    ASSERT_TRUE(log.ok());
+    EXPECT_EQ(seqs(*log), (std::vector<std::int64_t>{1, 2, 3}));
+    auto found = sync(tasks().find_by_message("default", "u1", "ctx-1", "m-t1"));  // the idempotency key stays
+    ASSERT_TRUE(found.ok() && found->has_value());
+    EXPECT_EQ(**found, "t1");
+}
+
 TEST_P(StoreConformance, FinishRunWithKeepsTheOutcomeAndTheConversationTogether) {
     ASSERT_TRUE(sync(tasks().create(make_task("t1"))).ok());
     auto done = make_task("t1", "ctx-1", TaskState::completed);
