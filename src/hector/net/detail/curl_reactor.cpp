@@ -89,6 +89,20 @@ CurlReactor::~CurlReactor() {
 }
 
 void CurlReactor::wake() {
+    // On the reactor's own thread (a run calling its model): a pass posted there, no eventfd round trip. Not from
+    // the destructor (stop()), when nothing may hold the reactor any more.
+    if (io_ != nullptr && io_->get_executor().running_in_this_thread()) {
+        if (auto self = weak_from_this().lock()) {
+            if (!pass_posted_) {
+                pass_posted_ = true;
+                boost::asio::post(*io_, [self = std::move(self)] {
+                    self->pass_posted_ = false;
+                    self->pump();
+                });
+            }
+            return;
+        }
+    }
     const std::uint64_t one = 1;
     // EAGAIN only when the counter is saturated, which still wakes the reactor.
     [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof one);

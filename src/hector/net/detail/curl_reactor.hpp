@@ -67,7 +67,7 @@ class CurlReactor : public std::enable_shared_from_this<CurlReactor> {
     };
 
     void enqueue(CommandKind kind, const std::shared_ptr<Transfer>& transfer);
-    void wake();  // with mu_ held
+    void wake();  // with mu_ held: the eventfd, or on the context's own thread a posted pass
     static int on_socket(CURL* easy, curl_socket_t s, int what, void* self, void* socket_data);
     static int on_timer(CURLM* multi, long timeout_ms, void* self);
     void run();
@@ -113,6 +113,7 @@ class CurlReactor : public std::enable_shared_from_this<CurlReactor> {
     bool watching_ = false;
     std::optional<std::chrono::steady_clock::time_point> armed_;  // when timer_ fires, if it is waiting
     bool shut_ = false;                                           // fail_all() ran
+    bool pass_posted_ = false;  // wake() on the context's thread posted a pass that has not run yet
 
     std::once_flag joined_;
     std::thread thread_;  // last: started after everything above exists
