@@ -22,7 +22,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <random>
@@ -81,33 +83,118 @@ struct Stats {
     std::atomic<long> errors{0};
 };
 
+// One HTTP/1.1 response read off a keep-alive connection: the status, and the body (Content-Length or chunked,
+// as the server streams SSE). The closed-loop clients use this instead of Beast's parser so that the driver, which
+// shares the machine's cores with the server, costs as little CPU per request as it can (a few microseconds, like
+// wrk) while it still checks every answer. `buf` carries bytes read past this response over to the next.
+class ResponseReader {
+  public:
+    explicit ResponseReader(tcp::socket& s) : sock_(s) { buf_.reserve(16 * 1024); }
+
+    // On success: the status code, with the body in `body` (which keeps its capacity across calls). 0 on a
+    // malformed response or a closed connection.
+    asio::awaitable<int> read(std::string& body) {
+        body.clear();
+        std::size_t head_end;
+        while ((head_end = buf_.find("\r\n\r\n")) == std::string::npos)
+            if (!co_await fill()) co_return 0;
+        const std::string_view head(buf_.data(), head_end);
+        if (head.size() < 12 || head.substr(0, 9) != "HTTP/1.1 ") co_return 0;
+        const int status = std::atoi(buf_.c_str() + 9);
+        long length = -1;
+        bool chunked = false;
+        for (std::size_t pos = head.find("\r\n"); pos != std::string_view::npos;) {
+            const std::size_t next = head.find("\r\n", pos + 2);
+            const auto line = head.substr(pos + 2, next == std::string_view::npos ? head.npos : next - pos - 2);
+            if (starts_with_nocase(line, "content-length:"))
+                length = std::atol(std::string(line.substr(15)).c_str());
+            else if (starts_with_nocase(line, "transfer-encoding:") && line.find("chunked") != line.npos)
+                chunked = true;
+            pos = next;
+        }
+        std::size_t at = head_end + 4;
+        if (!chunked) {
+            if (length < 0) co_return 0;
+            while (buf_.size() - at < static_cast<std::size_t>(length))
+                if (!co_await fill()) co_return 0;
+            body.append(buf_, at, static_cast<std::size_t>(length));
+            buf_.erase(0, at + static_cast<std::size_t>(length));
+            co_return status;
+        }
+        for (;;) {  // chunk: size in hex, CRLF, data, CRLF; the last one has size 0 (no trailers expected)
+            std::size_t eol;
+            while ((eol = buf_.find("\r\n", at)) == std::string::npos)
+                if (!co_await fill()) co_return 0;
+            const std::size_t size = std::strtoul(buf_.c_str() + at, nullptr, 16);
+            while (buf_.size() < eol + 2 + size + 2)
+                if (!co_await fill()) co_return 0;
+            if (size == 0) {
+                buf_.erase(0, eol + 4);
+                co_return status;
+            }
+            body.append(buf_, eol + 2, size);
+            at = eol + 2 + size + 2;
+        }
+    }
+
+  private:
+    static bool starts_with_nocase(std::string_view line, std::string_view lower) {
+        if (line.size() < lower.size()) return false;
+        for (std::size_t i = 0; i < lower.size(); ++i)
+            if (std::tolower(static_cast<unsigned char>(line[i])) != lower[i]) return false;
+        return true;
+    }
+
+    asio::awaitable<bool> fill() {
+        if (buf_.size() > 64 * 1024 * 1024) co_return false;
+        char chunk[16 * 1024];
+        auto [ec, n] = co_await sock_.async_read_some(asio::buffer(chunk), asio::as_tuple(asio::use_awaitable));
+        if (ec) co_return false;
+        buf_.append(chunk, n);
+        co_return true;
+    }
+
+    tcp::socket& sock_;
+    std::string buf_;
+};
+
 asio::awaitable<void> client(tcp::endpoint ep, std::string target, std::string method, Clock::time_point until,
                              ModelDelay model, unsigned seed, Stats& stats) {
-    beast::tcp_stream stream(co_await asio::this_coro::executor);
-    co_await stream.async_connect(ep, asio::use_awaitable);
-    beast::flat_buffer buffer;
+    tcp::socket sock(co_await asio::this_coro::executor);
+    if (auto [ec] = co_await sock.async_connect(ep, asio::as_tuple(asio::use_awaitable)); ec) {
+        ++stats.errors;
+        co_return;
+    }
+    sock.set_option(tcp::no_delay(true));
+    ResponseReader reader(sock);
+    std::string request, body, text;
     std::vector<double> mine;
     int n = 0;
     std::mt19937 rng(seed);
     std::uniform_int_distribution<int> draw(model.lo, model.hi);
+    const bool direct = method == "model";
+    const std::string head =
+        "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + "Content-Length: ";
     while (Clock::now() < until) {
         const int model_ms = model.on() ? draw(rng) : 0;
-        const std::string prefix = model_ms > 0 ? "wait" + std::to_string(model_ms) + " " : "";
-        const bool direct = method == "model";
-        const std::string text = prefix + "load test message " + std::to_string(n++);
-        auto req = make_request(target, direct ? chat_body(text) : send_body(method, text));
+        text.clear();
+        if (model_ms > 0) text += "wait" + std::to_string(model_ms) + " ";
+        text += "load test message ";
+        text += std::to_string(n++);
+        const std::string payload = direct ? chat_body(text) : send_body(method, text);
+        request.assign(head);
+        request += std::to_string(payload.size());
+        request += "\r\n\r\n";
+        request += payload;
         auto t0 = Clock::now();
-        auto [wec, wn] = co_await http::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(64 * 1024 * 1024);
-        auto [rec, rn] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-        const auto& body = parser.get().body();
+        auto [wec, wn] = co_await asio::async_write(sock, asio::buffer(request), asio::as_tuple(asio::use_awaitable));
+        const int status = wec ? 0 : co_await reader.read(body);
         const bool answered =
             direct ? body.find("[DONE]") != std::string::npos
                    : body.find("\"error\"") == std::string::npos && body.find("completed") != std::string::npos;
-        if (wec || rec || parser.get().result_int() != 200 || !answered) {
+        if (status != 200 || !answered) {
             ++stats.errors;
-            if (wec || rec) break;
+            if (status == 0) break;  // the connection is gone or out of step
             continue;
         }
         mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count() - model_ms);
