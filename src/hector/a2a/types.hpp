@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hector/common/out_of_line.hpp"
+#include "hector/common/sparse_object.hpp"
 
 /// A2A v0.3.0 protocol objects (spec/a2a-wire.md §3), as plain values. The codec (codec.hpp) reads them
 /// leniently (kind/type/none, camelCase or snake_case, ROLE_USER) and writes them exactly (kind on everything,
@@ -50,8 +51,8 @@ struct Part {
     /// Set only on file parts: out of line, as most parts are text (a part is copied into every message, task and
     /// session event that holds it).
     OutOfLine<FileContent> file;
-    boost::json::object data;
-    boost::json::object metadata;
+    SparseObject data;
+    SparseObject metadata;
 
     static Part make_text(std::string t) {
         Part p;
@@ -68,7 +69,7 @@ struct Message {
     std::string task_id;
     std::vector<std::string> reference_task_ids;
     std::vector<std::string> extensions;
-    boost::json::object metadata;
+    SparseObject metadata;
 
     /// Concatenated text of the text parts, joined by newlines.
     std::string text() const;
@@ -85,7 +86,7 @@ struct Artifact {
     std::string name;
     std::string description;
     std::vector<Part> parts;
-    boost::json::object metadata;
+    SparseObject metadata;
     std::vector<std::string> extensions;
 };
 
@@ -95,7 +96,7 @@ struct Task {
     TaskStatus status;
     std::vector<Message> history;
     std::vector<Artifact> artifacts;
-    boost::json::object metadata;
+    SparseObject metadata;
 };
 
 struct StatusUpdateEvent {
@@ -103,7 +104,7 @@ struct StatusUpdateEvent {
     std::string context_id;
     TaskStatus status;
     bool final = false;
-    boost::json::object metadata;
+    SparseObject metadata;
 };
 
 struct ArtifactUpdateEvent {
@@ -112,7 +113,7 @@ struct ArtifactUpdateEvent {
     Artifact artifact;
     bool append = false;
     bool last_chunk = false;
-    boost::json::object metadata;
+    SparseObject metadata;
 };
 
 struct PushAuthentication {
@@ -142,27 +143,27 @@ struct SendConfiguration {
 struct MessageSendParams {
     Message message;
     SendConfiguration configuration;
-    boost::json::object metadata;
+    SparseObject metadata;
 };
 
 /// tasks/get: {id, historyLength?, metadata?}.
 struct TaskQueryParams {
     std::string id;
     std::optional<int> history_length;
-    boost::json::object metadata;
+    SparseObject metadata;
 };
 
 /// tasks/cancel, tasks/resubscribe, tasks/pushNotificationConfig/list: {id, metadata?}.
 struct TaskIdParams {
     std::string id;
-    boost::json::object metadata;
+    SparseObject metadata;
 };
 
 /// tasks/pushNotificationConfig/get and /delete: {id, pushNotificationConfigId?, metadata?}.
 struct PushConfigQuery {
     std::string task_id;
     std::string config_id;  // empty: get answers the first config; delete requires it
-    boost::json::object metadata;
+    SparseObject metadata;
 };
 
 }  // namespace hector::a2a

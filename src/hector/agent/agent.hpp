@@ -59,7 +59,7 @@ struct RunResult {
     std::string error;                 // failed: what went wrong, for status.message
     Errc error_code = Errc::internal;  // failed: transient (provider, network, timeout) or not
 
-    boost::json::object metadata;             // e.g. pending_tool_calls for input_required
+    SparseObject metadata;                    // e.g. pending_tool_calls for input_required
     std::vector<store::SessionEvent> events;  // tool calls/results and the agent's message, in order
     std::int64_t prompt_tokens = 0;
     std::int64_t completion_tokens = 0;

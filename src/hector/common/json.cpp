@@ -29,6 +29,12 @@ std::string to_json(const json::value& v) {
     return text;
 }
 
+std::string to_json(const json::object& o) {
+    auto text = json::serialize(o);
+    if (!is_valid_utf8(text)) text = to_valid_utf8(text);
+    return text;
+}
+
 bool has_valid_utf8(const json::value& v) {
     switch (v.kind()) {
         case json::kind::string:

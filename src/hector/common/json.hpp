@@ -26,6 +26,7 @@ Result<json::value> parse_json(std::string_view text, std::size_t max_depth = kD
 /// The value's JSON text. Strings and keys that are not valid UTF-8 (a json::value built from raw bytes: tool
 /// output, a model's text) are written with U+FFFD in place of the bad bytes, so the text always parses back.
 std::string to_json(const json::value& v);
+std::string to_json(const json::object& o);
 /// Whether every string and key in v is valid UTF-8 (always so for a value parsed from text).
 bool has_valid_utf8(const json::value& v);
 /// v with U+FFFD in place of the bytes of its strings and keys that are not valid UTF-8.

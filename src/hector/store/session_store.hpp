@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hector/common/result.hpp"
+#include "hector/common/sparse_object.hpp"
 #include "hector/common/time.hpp"
 
 namespace hector::store {
@@ -29,7 +30,7 @@ struct SessionEvent {
     boost::json::array parts;         // A2A parts of the message
     boost::json::array tool_calls;    // [{id, name, arguments}]
     boost::json::array tool_results;  // [{tool_call_id, name, content, is_error}]
-    boost::json::object state_delta;
+    SparseObject state_delta;
     std::string error_code;
     std::string error_message;
 };

@@ -143,11 +143,14 @@ Status read_bool(const Field& f, bool& out) {
     return {};
 }
 
-Status read_object(const Field& f, json::object& out) {
+Status read_object(const Field& f, SparseObject& out) {
     if (!f) return {};
     const auto* o = f.value->if_object();
     if (!o) return invalid(f.path, "must be an object");
-    out = *o;
+    if (o->empty())
+        out.clear();
+    else
+        out = *o;
     return {};
 }
 

@@ -9,6 +9,7 @@
 
 #include "hector/common/json.hpp"
 #include "hector/common/result.hpp"
+#include "hector/common/sparse_object.hpp"
 
 /// Helpers shared by the lenient readers of codec_*.cpp. Every failure is Errc::invalid_argument with a message
 /// "<json path>: <what is wrong>", the path naming the key spelling the caller actually used.
@@ -59,7 +60,7 @@ Status require_id(const Field& f, std::size_t max_len, std::string& out);
 Status read_id_array(const Field& f, std::size_t max_len, std::vector<std::string>& out);
 Status read_string_array(const Field& f, std::vector<std::string>& out);
 Status read_bool(const Field& f, bool& out);
-Status read_object(const Field& f, json::object& out);
+Status read_object(const Field& f, SparseObject& out);
 /// A non-negative integer (historyLength); values above INT_MAX are clamped.
 Status read_count(const Field& f, std::optional<int>& out);
 

@@ -30,7 +30,7 @@ a2a::TaskStatus status_now(a2a::TaskState state, std::optional<a2a::Message> mes
     return s;
 }
 
-a2a::Message agent_message(const store::TaskRecord& r, std::string text, json::object metadata) {
+a2a::Message agent_message(const store::TaskRecord& r, std::string text, SparseObject metadata) {
     a2a::Message m;
     m.message_id = new_ordered_uuid();
     m.role = a2a::Role::agent;

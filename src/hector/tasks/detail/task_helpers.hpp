@@ -21,7 +21,7 @@ inline constexpr std::size_t kRunHistoryEvents = 1000;
 
 Error task_not_found();
 a2a::TaskStatus status_now(a2a::TaskState state, std::optional<a2a::Message> message = std::nullopt);
-a2a::Message agent_message(const store::TaskRecord& r, std::string text, boost::json::object metadata = {});
+a2a::Message agent_message(const store::TaskRecord& r, std::string text, SparseObject metadata = {});
 /// The task's status as a status-update event, JSON text.
 std::string status_payload(const store::TaskRecord& r, bool final);
 /// File parts against the agent's input modes, acceptedOutputModes against its output modes (DECISIONS 19).
