@@ -206,6 +206,21 @@ class TaskManager {
                 const std::function<void(store::TaskRecord&)>& mutate = {},
                 std::optional<store::DeadLetter> letter = std::nullopt,
                 std::vector<store::SessionEvent> conversation = {});
+    /// As commit(), but the calling coroutine persists the outcome itself (the run, which waits for it anyway):
+    /// no coroutine is spawned for it. True when this call committed (the outcome is then stored, or the store
+    /// refused it and that was logged).
+    boost::asio::awaitable<bool> commit_here(const std::shared_ptr<Live>& task, a2a::TaskStatus status,
+                                             const std::function<void(store::TaskRecord&)>& mutate = {},
+                                             std::optional<store::DeadLetter> letter = std::nullopt,
+                                             std::vector<store::SessionEvent> conversation = {});
+    /// What a commit stores: the record as committed and its compacted event log.
+    struct Settled {
+        store::TaskRecord snapshot;
+        std::vector<store::TaskEvent> events;
+    };
+    /// The in-memory half of a commit (first writer wins): the final event is logged, not yet fanned out.
+    static std::optional<Settled> settle(const std::shared_ptr<Live>& task, a2a::TaskStatus status,
+                                         const std::function<void(store::TaskRecord&)>& mutate);
     boost::asio::awaitable<void> persist(std::shared_ptr<Live> task, store::TaskRecord snapshot,
                                          std::vector<store::TaskEvent> events, std::optional<store::DeadLetter> letter,
                                          std::vector<store::SessionEvent> conversation);

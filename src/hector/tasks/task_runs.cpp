@@ -123,11 +123,37 @@ store::TaskRecord TaskManager::out_record(const std::shared_ptr<Live>& t) {
 bool TaskManager::commit(const std::shared_ptr<Live>& t, a2a::TaskStatus status,
                          const std::function<void(store::TaskRecord&)>& mutate, std::optional<store::DeadLetter> letter,
                          std::vector<store::SessionEvent> conversation) {
-    store::TaskRecord snapshot;
-    std::vector<TaskEvent> events;
+    auto settled = settle(t, std::move(status), mutate);
+    if (!settled) return false;
+    // On the run's own context: the caller waiting for the stored end is usually on it too.
+    asio::co_spawn(t->strand.get_inner_executor(),
+                   persist(t, std::move(settled->snapshot), std::move(settled->events), std::move(letter),
+                           std::move(conversation)),
+                   asio::detached);
+    return true;
+}
+
+asio::awaitable<bool> TaskManager::commit_here(const std::shared_ptr<Live>& t, a2a::TaskStatus status,
+                                               const std::function<void(store::TaskRecord&)>& mutate,
+                                               std::optional<store::DeadLetter> letter,
+                                               std::vector<store::SessionEvent> conversation) {
+    auto settled = settle(t, std::move(status), mutate);
+    if (!settled) co_return false;
+    try {
+        co_await persist(t, std::move(settled->snapshot), std::move(settled->events), std::move(letter),
+                         std::move(conversation));
+    } catch (const std::exception& e) {
+        log::error("tasks", "task {}: storing its end failed unexpectedly: {}", t->record.task.id, e.what());
+    }
+    co_return true;
+}
+
+std::optional<TaskManager::Settled> TaskManager::settle(const std::shared_ptr<Live>& t, a2a::TaskStatus status,
+                                                        const std::function<void(store::TaskRecord&)>& mutate) {
+    Settled out;
     {
         std::lock_guard lock(t->mu);
-        if (t->finished) return false;
+        if (t->finished) return std::nullopt;
         t->finished = true;
         t->persisting = true;
         if (mutate) mutate(t->record);
@@ -148,14 +174,10 @@ bool TaskManager::commit(const std::shared_ptr<Live>& t, a2a::TaskStatus status,
         // The final event is logged now but fanned out only once the state is stored: a client that saw it can
         // rely on every later read, here or after a restart, agreeing with it.
         t->append(TaskEvent::Kind::status, status_payload(t->record, true), true, interrupted, /*publish=*/false);
-        snapshot = t->record;
-        events = compact(t->log, t->record);
+        out.snapshot = t->record;
+        out.events = compact(t->log, t->record);
     }
-    // On the run's own context: the caller waiting for the stored end is usually on it too.
-    asio::co_spawn(t->strand.get_inner_executor(),
-                   persist(t, std::move(snapshot), std::move(events), std::move(letter), std::move(conversation)),
-                   asio::detached);
-    return true;
+    return out;
 }
 
 asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskRecord snapshot,
@@ -397,6 +419,7 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         std::lock_guard lock(t->mu);
         released = t->released;
     }
+    bool persisted_here = false;  // this frame committed the outcome and has stored it
 
     if (released) {
         co_await release(t);
@@ -423,19 +446,18 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
                 if (auto in = parse_json(queue_input(working.agent, working.user_id, input.message), kOwnJsonDepth); in)
                     letter->input = std::move(in).value();
             }
-            commit(t, status_now(a2a::TaskState::failed, agent_message(working, failure)), {}, std::move(letter),
-                   conversation());
+            persisted_here =
+                co_await commit_here(t, status_now(a2a::TaskState::failed, agent_message(working, failure)), nullptr,
+                                     std::move(letter), conversation());
         }
     } else if (result.outcome == agent::RunResult::Outcome::input_required) {
         auto prompt = agent_message(working, result.text, result.metadata);
-        commit(
-            t, status_now(a2a::TaskState::input_required, prompt),
-            [&](store::TaskRecord& r) {
-                for (const auto& kv : result.metadata)
-                    r.task.metadata[kv.key()] = kv.value();  // keeps the server's keys
-                r.task.history.push_back(prompt);
-            },
-            std::nullopt, conversation());
+        const std::function<void(store::TaskRecord&)> add_prompt = [&](store::TaskRecord& r) {
+            for (const auto& kv : result.metadata) r.task.metadata[kv.key()] = kv.value();  // keeps the server's keys
+            r.task.history.push_back(prompt);
+        };
+        persisted_here = co_await commit_here(t, status_now(a2a::TaskState::input_required, prompt), add_prompt,
+                                              std::nullopt, conversation());
     } else {
         auto answer = agent_message(working, result.text);
         std::string artifact_id;
@@ -443,17 +465,17 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
             std::lock_guard lock(t->mu);
             artifact_id = t->artifact_id;
         }
-        commit(
-            t, status_now(a2a::TaskState::completed, answer),
-            [&](store::TaskRecord& r) {
-                a2a::Artifact artifact;
-                artifact.artifact_id = artifact_id;
-                artifact.name = "answer";
-                artifact.parts.push_back(a2a::Part::make_text(std::move(result.text)));  // `answer` has a copy
-                r.task.artifacts = {std::move(artifact)};
-                r.task.history.push_back(std::move(answer));  // the status has a copy
-            },
-            std::nullopt, conversation());
+        auto status = status_now(a2a::TaskState::completed, answer);
+        const std::function<void(store::TaskRecord&)> add_answer = [&](store::TaskRecord& r) {
+            a2a::Artifact artifact;
+            artifact.artifact_id = artifact_id;
+            artifact.name = "answer";
+            artifact.parts.push_back(a2a::Part::make_text(std::move(result.text)));  // `answer` has a copy
+            r.task.artifacts.clear();
+            r.task.artifacts.push_back(std::move(artifact));
+            r.task.history.push_back(std::move(answer));  // the status has a copy
+        };
+        persisted_here = co_await commit_here(t, std::move(status), add_answer, std::nullopt, conversation());
     }
 
     if (result.prompt_tokens > 0 || result.completion_tokens > 0) {
@@ -470,7 +492,7 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         std::lock_guard lock(t->mu);
         persisting = t->persisting;
     }
-    if (persisting) co_await t->persisted.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (persisting && !persisted_here) co_await t->persisted.async_wait(asio::as_tuple(asio::use_awaitable));
     run_finished(t);
 }
 
