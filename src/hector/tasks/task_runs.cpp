@@ -5,6 +5,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -92,9 +93,9 @@ void TaskManager::schedule(std::shared_ptr<Live> t) {
 void TaskManager::launch(const std::shared_ptr<Live>& t) {
     // The run itself is not cancellable: only the agent inside it is (run() binds the task's signal to it), so
     // the bookkeeping after a cancel always completes. The handler keeps the task alive past the frame.
-    asio::co_spawn(t->strand, run(t), [t](std::exception_ptr e) {
-        if (e) log::error("tasks", "task {}: run ended with an unexpected exception", t->record.task.id);
-    });
+    asio::co_spawn(t->strand, run(t), asio::bind_cancellation_slot(t->cancel.slot(), [t](std::exception_ptr e) {
+                       if (e) log::error("tasks", "task {}: run ended with an unexpected exception", t->record.task.id);
+                   }));
 }
 
 void TaskManager::run_finished(const std::shared_ptr<Live>& t) {
@@ -281,6 +282,10 @@ bool transient(Errc code) {
 }  // namespace
 
 asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
+    // The frame is bound to the task's cancel signal (launch()), but lets it through only around the agent call
+    // below: the bookkeeping before and after always completes, and a cancel never throws out of an await.
+    co_await asio::this_coro::throw_if_cancelled(false);
+    co_await asio::this_coro::reset_cancellation_state(asio::disable_cancellation());
     store::TaskRecord working;
     bool dropped_while_waiting = false;
     {
@@ -374,17 +379,17 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     Errc failure_code = Errc::internal;
 
     RunEmitter emitter(*t);
+    // Only the agent is cancellable (tasks/cancel, timeout, shutdown); this frame always finishes its bookkeeping.
+    co_await asio::this_coro::reset_cancellation_state(asio::enable_terminal_cancellation());
     try {
-        // Only the agent is cancellable (tasks/cancel, timeout, shutdown); this frame always finishes its
-        // bookkeeping.
-        result = co_await asio::co_spawn(t->strand, net::cancel_safe(t->agent->run(input, emitter)),
-                                         asio::bind_cancellation_slot(t->cancel.slot(), asio::use_awaitable));
+        result = co_await t->agent->run(input, emitter);
     } catch (const boost::system::system_error& e) {
         failure = e.code() == asio::error::operation_aborted ? "canceled" : e.what();
         failure_code = e.code() == asio::error::operation_aborted ? Errc::cancelled : Errc::internal;
     } catch (const std::exception& e) {
         failure = e.what();
     }
+    co_await asio::this_coro::reset_cancellation_state(asio::disable_cancellation());
     t->deadline.cancel();
     if (failure.empty() && result.outcome == agent::RunResult::Outcome::failed) {
         failure = result.error;
