@@ -64,6 +64,20 @@ using ParsedRequest = std::variant<RpcRequest, RpcError>;
 /// at most limits.max_id_length printable ASCII characters.
 ParsedRequest parse_request(std::string_view body, std::size_t max_depth, const Limits& limits = {});
 
+/// A message/send or message/stream request, read in one pass without building its JSON value.
+struct ParsedSend {
+    RpcRequest rpc;  // its params left empty: they are in `params`
+    MessageSendParams params;
+};
+
+/// The serving path's common case read straight from the text: the envelope and params of a message/send or
+/// message/stream whose message has text parts only (role, parts, messageId, contextId, taskId, kind) and whose
+/// configuration holds at most blocking, historyLength and acceptedOutputModes. Gives exactly what parse_request()
+/// then parse_send_params() give for such a body. Anything else (another method, other members, nulls, duplicate
+/// members, a number id that is not an integer, any value those would refuse, broken JSON) is declined with
+/// nullopt, and the general path decides it, errors included.
+std::optional<ParsedSend> parse_send_request(std::string_view body, std::size_t max_depth, const Limits& limits = {});
+
 /// An error with the canonical message for code (error_table.hpp) and detail as data (none when empty).
 RpcError rpc_error(int code, std::string_view detail = {});
 /// The error for a failure reported by any subsystem: code from hector::jsonrpc_code(), data = e.message.

@@ -87,8 +87,10 @@ Target resolve(Context& ctx, const Request& req) {
 
 class RpcCall {
   public:
-    RpcCall(Context& ctx, Request& req, Target target, a2a::RpcRequest rpc)
-        : ctx_(ctx), req_(req), target_(std::move(target)), rpc_(std::move(rpc)) {
+    /// `send`: the params of a message/send or message/stream already read (a2a::parse_send_request()).
+    RpcCall(Context& ctx, Request& req, Target target, a2a::RpcRequest rpc,
+            std::optional<a2a::MessageSendParams> send = std::nullopt)
+        : ctx_(ctx), req_(req), target_(std::move(target)), rpc_(std::move(rpc)), send_(std::move(send)) {
         id_json_ = a2a::id_json(rpc_.id, rpc_.id_text);
         limits_ = limits_of(*target_.app);
     }
@@ -122,6 +124,11 @@ class RpcCall {
     }
 
   private:
+    Result<a2a::MessageSendParams> send_params() {
+        if (send_) return std::move(*std::exchange(send_, std::nullopt));
+        return a2a::parse_send_params(rpc_.params, limits_);
+    }
+
     /// The result as JSON text (a2a::to_text).
     Response result(std::string_view value) const {
         return Response::text(200, a2a::result_response(id_json_, value), "application/json");
@@ -146,7 +153,7 @@ class RpcCall {
     }
 
     Awaitable send() {
-        auto params = a2a::parse_send_params(rpc_.params, limits_);
+        auto params = send_params();
         if (!params) co_return error(params.error());
         admission_ = co_await admit_invocation(ctx_, req_, params->message.context_id);
         if (admission_.refusal) co_return std::move(*admission_.refusal);
@@ -164,7 +171,7 @@ class RpcCall {
     }
 
     Awaitable stream() {
-        auto params = a2a::parse_send_params(rpc_.params, limits_);
+        auto params = send_params();
         if (!params) co_return stream_error(params.error());
         admission_ = co_await admit_invocation(ctx_, req_, params->message.context_id);
         if (admission_.refusal) co_return std::move(*admission_.refusal);
@@ -252,6 +259,7 @@ class RpcCall {
     Request& req_;
     Target target_;
     a2a::RpcRequest rpc_;
+    std::optional<a2a::MessageSendParams> send_;  // read with the envelope (the common case), else from rpc_.params
     std::string id_json_;
     a2a::Limits limits_;
     Admission admission_;  // of message/send and message/stream: its X-RateLimit-* go on the response
@@ -261,11 +269,21 @@ Awaitable jsonrpc_route(Context& ctx, Request& req) {
     auto target = resolve(ctx, req);
     if (target.refusal) co_return std::move(*target.refusal);
     const auto depth = static_cast<std::size_t>(target.app->config().server.limits.max_json_depth);
-    auto parsed = a2a::parse_request(req.body, depth, limits_of(*target.app));
-    if (auto* err = std::get_if<a2a::RpcError>(&parsed)) {
-        co_return Response::text(200, a2a::serialize_response(a2a::make_error(*err), err->id_text), "application/json");
+    // The common message/send and message/stream bodies are read in one pass; the general path takes the rest.
+    a2a::RpcRequest rpc;
+    std::optional<a2a::MessageSendParams> send_params;
+    if (auto send = a2a::parse_send_request(req.body, depth, limits_of(*target.app))) {
+        rpc = std::move(send->rpc);
+        send_params = std::move(send->params);
+    } else {
+        auto parsed = a2a::parse_request(req.body, depth, limits_of(*target.app));
+        if (auto* err = std::get_if<a2a::RpcError>(&parsed)) {
+            co_return Response::text(200, a2a::serialize_response(a2a::make_error(*err), err->id_text),
+                                     "application/json");
+        }
+        rpc = std::get<a2a::RpcRequest>(std::move(parsed));
     }
-    RpcCall call(ctx, req, std::move(target), std::get<a2a::RpcRequest>(std::move(parsed)));
+    RpcCall call(ctx, req, std::move(target), std::move(rpc), std::move(send_params));
     auto response = co_await call.run();
     call.apply_rate_limit(response);
     co_return response;

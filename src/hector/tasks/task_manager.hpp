@@ -221,9 +221,10 @@ class TaskManager {
     /// The in-memory half of a commit (first writer wins): the final event is logged, not yet fanned out.
     static std::optional<Settled> settle(const std::shared_ptr<Live>& task, a2a::TaskStatus status,
                                          const std::function<void(store::TaskRecord&)>& mutate);
+    /// `run_waits`: the run waits on `persisted` for this (false when the run itself is the caller).
     boost::asio::awaitable<void> persist(std::shared_ptr<Live> task, store::TaskRecord snapshot,
                                          std::vector<store::TaskEvent> events, std::optional<store::DeadLetter> letter,
-                                         std::vector<store::SessionEvent> conversation);
+                                         std::vector<store::SessionEvent> conversation, bool run_waits = true);
 
     boost::asio::awaitable<Result<Started>> resume(StartRequest& request, store::TaskRecord record);
     boost::asio::awaitable<void> supersede_waiting(const Caller& caller, const std::string& context_id);

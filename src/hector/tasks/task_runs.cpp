@@ -142,7 +142,7 @@ asio::awaitable<bool> TaskManager::commit_here(const std::shared_ptr<Live>& t, a
     if (!settled) co_return false;
     try {
         co_await persist(t, std::move(settled->snapshot), std::move(settled->events), std::move(letter),
-                         std::move(conversation));
+                         std::move(conversation), /*run_waits=*/false);
     } catch (const std::exception& e) {
         log::error("tasks", "task {}: storing its end failed unexpectedly: {}", t->record.task.id, e.what());
     }
@@ -183,7 +183,7 @@ std::optional<TaskManager::Settled> TaskManager::settle(const std::shared_ptr<Li
 
 asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskRecord snapshot,
                                            std::vector<TaskEvent> events, std::optional<store::DeadLetter> letter,
-                                           std::vector<store::SessionEvent> conversation) {
+                                           std::vector<store::SessionEvent> conversation, bool run_waits) {
     const auto id = snapshot.task.id;
     // What the run produced joins the conversation before anyone sees the outcome, so a reply or the next run in
     // the conversation always finds it; where the store allows, in the outcome's own transaction, so a crash keeps
@@ -261,7 +261,7 @@ asio::awaitable<void> TaskManager::persist(std::shared_ptr<Live> t, store::TaskR
         std::lock_guard lock(mu_);
         if (auto it = live_.find(id); it != live_.end() && it->second == t) live_.erase(it);
     }
-    asio::post(t->strand, [t] { t->persisted.expires_at(asio::steady_timer::time_point::min()); });
+    if (run_waits) asio::post(t->strand, [t] { t->persisted.expires_at(asio::steady_timer::time_point::min()); });
     // A worker slot is free, unless the claim above filled it or found the queue empty. A run's end may let a
     // queued job or a waiting interactive run of its conversation through (DECISIONS 20): the store says so where
     // it holds the queue; else the queue says whether anything is pending at all.
