@@ -390,6 +390,11 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         failure = e.what();
     }
     co_await asio::this_coro::reset_cancellation_state(asio::disable_cancellation());
+    // The agent's answer came in a handler of this thread's: what follows (commit, store, notifications, the
+    // answer to a waiting caller) goes to the back of the thread's queue, behind the requests that arrived
+    // meanwhile, as a spawned agent's completion did. Without this yield a busy thread ran each request to its end
+    // first: about the same CPU, but under load the slowest tenth of the requests waited ~25 % longer.
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
     t->deadline.cancel();
     if (failure.empty() && result.outcome == agent::RunResult::Outcome::failed) {
         failure = result.error;
