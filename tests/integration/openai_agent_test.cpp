@@ -276,6 +276,35 @@ TEST_F(OpenAiAgent, ResubscribeWhileRunningAndConcurrentSubscribersSeeTheSameEve
     EXPECT_FALSE(tail(ea, after).empty());
 }
 
+TEST_F(OpenAiAgent, AResubscriptionWithNothingToSendYetGetsItsHeadAtOnce) {
+    // The head of a stream waits for the body's first write, so that both go out together; a stream with nothing
+    // to write yet (no snapshot after Last-Event-ID, no new event) must still answer its head before it waits.
+    FakeOpenAi::Reply slow;
+    slow.text = "late";
+    slow.delay = 4s;
+    fake_.enqueue(slow);
+    auto r = call("message/send",
+                  json::object{{"message", message("go")}, {"configuration", json::object{{"blocking", false}}}});
+    const std::string task_id(r.at("result").at("id").as_string());
+    // Once it runs, its log holds one event (working); resuming after it leaves nothing to send.
+    for (int i = 0; i < 200 && fake_.request_count() == 0; ++i) std::this_thread::sleep_for(10ms);
+    ASSERT_EQ(fake_.request_count(), 1u);
+    json::object req{
+        {"jsonrpc", "2.0"}, {"id", 2}, {"method", "tasks/resubscribe"}, {"params", json::object{{"id", task_id}}}};
+    auto s = open_sse(port(), "/agents/assistant", json::serialize(req), {{"Last-Event-ID", "1"}});
+    EXPECT_EQ(s.headers.status, 200);
+    EXPECT_EQ(s.headers.header("content-type"), "text/event-stream");
+    // The head came while the model was still silent: the task has no answer yet.
+    auto task = call("tasks/get", json::object{{"id", task_id}});
+    EXPECT_EQ(task.at("result").at("status").at("state"), "working");
+    EXPECT_FALSE(task.at("result").as_object().contains("artifacts") &&
+                 !task.at("result").at("artifacts").as_array().empty());
+    auto events = s.reader->rest();
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(result_of(events.front()).at("kind"), "artifact-update");  // no snapshot: the events after 1
+    EXPECT_EQ(result_of(events.back()).at("final"), true);
+}
+
 TEST_F(OpenAiAgent, ProviderErrorsFailTheTaskWithTheirMessage) {
     fake_.enqueue({.status = 400, .error_message = "context length exceeded"});
     auto r = call("message/send", json::object{{"message", message("too long")}});

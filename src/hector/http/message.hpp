@@ -64,6 +64,9 @@ class StreamWriter {
     /// The body's last chunk, with the end of the body in the same write where the transport allows it; nothing
     /// may be written after it.
     virtual boost::asio::awaitable<bool> write_last(std::string_view data) { co_return co_await write(data); }
+    /// Sends what is pending now. The response head may wait for the body's first write, so that both go out
+    /// together: a stream that may wait before it first writes (for an event, say) calls flush() before it waits.
+    virtual boost::asio::awaitable<bool> flush() { co_return open(); }
     virtual bool open() const = 0;
 };
 

@@ -76,7 +76,9 @@ const std::string& http_date() {
 
 class ChunkWriter final : public StreamWriter {
   public:
-    ChunkWriter(beast::tcp_stream& stream, std::chrono::milliseconds timeout) : stream_(stream), timeout_(timeout) {}
+    /// `head`: the response head, when it was not sent yet; it goes out with the first write (or flush()).
+    ChunkWriter(beast::tcp_stream& stream, std::chrono::milliseconds timeout, std::string head = {})
+        : stream_(stream), timeout_(timeout), head_(std::move(head)) {}
 
     asio::awaitable<bool> write(std::string_view data) override {
         if (!open_ || ended_) co_return false;
@@ -90,6 +92,10 @@ class ChunkWriter final : public StreamWriter {
         co_return co_await send(
             beast::buffers_cat(bhttp::make_chunk(asio::buffer(data.data(), data.size())), bhttp::make_chunk_last()));
     }
+    asio::awaitable<bool> flush() override {
+        if (!open_ || head_.empty()) co_return open_;
+        co_return co_await send(asio::const_buffer());
+    }
     /// The body's end: the last chunk, unless write_last() sent it.
     asio::awaitable<bool> end() {
         if (ended_) co_return open_;
@@ -100,10 +106,19 @@ class ChunkWriter final : public StreamWriter {
     void mark_closed() { open_ = false; }
 
   private:
+    // With the head first while it is pending (one write for both).
+    template <class Buffers>
+    asio::awaitable<bool> send(const Buffers& buffers) {
+        if (head_.empty()) co_return co_await send_now(buffers);
+        const bool ok = co_await send_now(beast::buffers_cat(asio::buffer(head_.data(), head_.size()), buffers));
+        std::string().swap(head_);
+        co_return ok;
+    }
+
     // At once when the socket (non-blocking) takes all of it, as most writes: no asynchronous operation or timer;
     // else the rest asynchronously, under the write timeout.
     template <class Buffers>
-    asio::awaitable<bool> send(const Buffers& buffers) {
+    asio::awaitable<bool> send_now(const Buffers& buffers) {
         boost::system::error_code ec;
         const std::size_t total = beast::buffer_bytes(buffers);
         const std::size_t n = stream_.socket().write_some(buffers, ec);
@@ -122,6 +137,7 @@ class ChunkWriter final : public StreamWriter {
 
     beast::tcp_stream& stream_;
     std::chrono::milliseconds timeout_;
+    std::string head_;  // the response head, until the first write sends it
     bool open_ = true;
     bool ended_ = false;
 };
@@ -276,9 +292,10 @@ void append_field_text(std::string& out, std::string_view text) {
         if (out[i] == '\r' || out[i] == '\n' || out[i] == '\0') out[i] = ' ';
 }
 
-// The status line and fields of a whole (not chunked) response, as Beast would write them for the same message.
+// The status line and fields of a response (whole, or chunked for a stream), as Beast would write them for the same
+// message.
 std::string response_head(unsigned version, int status, const Headers& headers, bool keep_alive,
-                          std::optional<std::size_t> content_length) {
+                          std::optional<std::size_t> content_length, bool chunked = false) {
     std::string out;
     out.reserve(160 + 64 * headers.items().size());
     out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
@@ -291,8 +308,11 @@ std::string response_head(unsigned version, int status, const Headers& headers, 
     out += http_date();
     out += "\r\n";
     for (const auto& [k, v] : headers.items()) {
-        // The length is the body's, and a connection that closes says so (as Beast's keep_alive() did).
-        if (iequals(k, "Content-Length") || (!keep_alive && iequals(k, "Connection"))) continue;
+        // The length is the body's.
+        // The head says itself whether the connection stays open (as Beast's keep_alive() did, which also dropped
+        // a redundant "keep-alive").
+        if (iequals(k, "Content-Length") || iequals(k, "Connection") || (chunked && iequals(k, "Transfer-Encoding")))
+            continue;
         append_field_text(out, k);
         out += ": ";
         append_field_text(out, v);
@@ -300,6 +320,7 @@ std::string response_head(unsigned version, int status, const Headers& headers, 
     }
     if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
     if (version < 11 && keep_alive) out += "Connection: keep-alive\r\n";
+    if (chunked) out += "Transfer-Encoding: chunked\r\n";
     if (content_length) {
         out += "Content-Length: ";
         char n[24];
@@ -350,6 +371,16 @@ asio::awaitable<bool> Server::Impl::write_response(beast::tcp_stream& stream, Re
         for (const auto& [k, v] : resp.headers.items()) res.insert(k, v);
         res.keep_alive(!close);
     };
+    if (resp.stream && !head && version == 11) {
+        // The head waits for the body's first write, usually right away (a task's snapshot): one write for both.
+        std::string head_text = response_head(version, resp.status, resp.headers, !close, std::nullopt,
+                                              /*chunked=*/true);
+        resp.headers = Headers{};
+        ChunkWriter writer(stream, settings.write_timeout, std::move(head_text));
+        co_await resp.stream(writer);
+        if (!writer.open()) co_return false;
+        co_return co_await writer.end();
+    }
     if (resp.stream && !head) {
         bool sent = false;
         {

@@ -1,5 +1,8 @@
 #include "hector/server/a2a_stream.hpp"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/serialize.hpp>
 
 #include "hector/a2a/codec.hpp"
@@ -70,6 +73,9 @@ http::Response task_stream(tasks::Started started, StreamFraming framing, std::s
             ~Detach() { s.detach(); }
         } detach{sub};
         using Kind = tasks::Subscription::Next::Kind;
+        // The first write waits for one pass of the thread's queue: a run that answers at once (an instant or
+        // cached model) ends in it, and the head and the whole stream then go out in one write instead of two.
+        co_await boost::asio::post(co_await boost::asio::this_coro::executor, boost::asio::use_awaitable);
         for (;;) {
             // What is queued now joins the pending frames; the write waits only when nothing more is ready.
             bool end = false;
@@ -92,7 +98,9 @@ http::Response task_stream(tasks::Started started, StreamFraming framing, std::s
             }
             if (!out.empty()) {
                 if (!co_await w.write(out)) co_return;
-                std::string().swap(out);  // a stream may then wait for hours: without the buffer
+                std::string().swap(out);       // a stream may then wait for hours: without the buffer
+            } else if (!co_await w.flush()) {  // nothing written yet (a resubscription without a snapshot)
+                co_return;
             }
             auto next = co_await sub.next(kPingAfter);
             if (next.kind == Kind::closed) {
