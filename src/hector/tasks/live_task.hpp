@@ -33,12 +33,21 @@ struct TaskManager::Live {
     std::vector<store::TaskEvent> log;  // every event since the task started here
     std::vector<std::shared_ptr<Subscription>> subscribers;
     boost::asio::strand<boost::asio::io_context::executor_type> strand;
-    boost::asio::cancellation_signal cancel;  // emitted on `strand` only
-    boost::asio::steady_timer deadline;       // run_timeout, on `strand`
-    boost::asio::steady_timer persisted;      // on `strand`; expires (at min) once the committed state is stored
-    boost::asio::steady_timer turn;           // on `strand`: wait_for_turn() sleeps on it; wake_workers() cancels it
-    bool persisting = false;                  // a commit started persist()
-    bool stored = false;                      // persist() wrote the committed state (under mu)
+    /// Bound to the run's frame (launch()); emitted on `strand` only, through cancel_agent().
+    boost::asio::cancellation_signal cancel;
+    boost::asio::steady_timer deadline;   // run_timeout, on `strand`
+    boost::asio::steady_timer persisted;  // on `strand`; expires (at min) once the committed state is stored
+    boost::asio::steady_timer turn;       // on `strand`: wait_for_turn() sleeps on it; wake_workers() cancels it
+    /// On `strand`: the run is awaiting its agent, the only time its frame lets a cancel through.
+    bool agent_running = false;
+    /// On `strand`: cancels the agent if it is running. At any other time a cancel has nothing to stop, and
+    /// emitting it could reach the frame before it has turned cancellation off (a run spawned from another
+    /// thread starts on the strand later), where Asio would throw it out of the executor.
+    void cancel_agent() {
+        if (agent_running) cancel.emit(boost::asio::cancellation_type::terminal);
+    }
+    bool persisting = false;                                   // a commit started persist()
+    bool stored = false;                                       // persist() wrote the committed state (under mu)
     std::vector<std::shared_ptr<Subscription>> store_waiters;  // readers waiting for `stored` (under mu)
 
     bool finished = false;    // a terminal (or interrupted) state was committed

@@ -420,7 +420,7 @@ asio::awaitable<Result<a2a::Task>> TaskManager::cancel(const Caller& caller, std
         if (!commit(t, canceled))
             co_return Error{Errc::task_not_cancelable, "Task cannot be canceled: it already finished"};
         // Stop the run where it is (the LLM request is aborted); its later results are discarded.
-        asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
+        asio::post(t->strand, [t] { t->cancel_agent(); });
         co_await until_stored(t);
         co_return out_record(t).task;
     }
@@ -428,7 +428,7 @@ asio::awaitable<Result<a2a::Task>> TaskManager::cancel(const Caller& caller, std
     if (!done) co_return std::move(done).error();
     // A worker here claimed it meanwhile: its run takes the cancel too (it would find out on its next store write).
     if (auto t = live(task_id); t && commit(t, done->task.status)) {
-        asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
+        asio::post(t->strand, [t] { t->cancel_agent(); });
         co_await until_stored(t);
         co_return out_record(t).task;
     }
@@ -574,7 +574,7 @@ void TaskManager::shutdown(const std::string& reason) {
             auto snapshot = out_record(t);
             if (!commit(t, status_now(a2a::TaskState::failed, agent_message(snapshot, reason)))) continue;
         }
-        asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
+        asio::post(t->strand, [t] { t->cancel_agent(); });
     }
 }
 

@@ -492,7 +492,7 @@ void TaskManager::drop(const std::shared_ptr<Live>& t) {
         t->dropped = true;
         t->released = true;
     }
-    asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
+    asio::post(t->strand, [t] { t->cancel_agent(); });
 }
 
 asio::awaitable<void> TaskManager::forget_app(std::string app_id) {

@@ -62,8 +62,7 @@ asio::awaitable<void> TaskManager::adopt_stored_end(std::string task_id) {
     }
     auto stored = co_await store_.get(app, task_id);
     if (!stored || !a2a::is_terminal(stored->task.status.state)) co_return;
-    if (commit(t, stored->task.status))
-        asio::post(t->strand, [t] { t->cancel.emit(asio::cancellation_type::terminal); });
+    if (commit(t, stored->task.status)) asio::post(t->strand, [t] { t->cancel_agent(); });
 }
 
 void TaskManager::on_signal(char kind, std::string_view task_id) {

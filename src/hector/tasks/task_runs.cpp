@@ -371,7 +371,7 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     t->deadline.async_wait([t](boost::system::error_code ec) {
         if (ec) return;
         t->timed_out = true;
-        t->cancel.emit(asio::cancellation_type::terminal);
+        t->cancel_agent();
     });
 
     agent::RunResult result;
@@ -381,6 +381,7 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     RunEmitter emitter(*t);
     // Only the agent is cancellable (tasks/cancel, timeout, shutdown); this frame always finishes its bookkeeping.
     co_await asio::this_coro::reset_cancellation_state(asio::enable_terminal_cancellation());
+    t->agent_running = true;
     try {
         result = co_await t->agent->run(input, emitter);
     } catch (const boost::system::system_error& e) {
@@ -389,6 +390,7 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
     } catch (const std::exception& e) {
         failure = e.what();
     }
+    t->agent_running = false;
     co_await asio::this_coro::reset_cancellation_state(asio::disable_cancellation());
     // The agent's answer came in a handler of this thread's: what follows (commit, store, notifications, the
     // answer to a waiting caller) goes to the back of the thread's queue, behind the requests that arrived
