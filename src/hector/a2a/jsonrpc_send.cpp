@@ -8,6 +8,7 @@
 
 #include "hector/a2a/jsonrpc.hpp"
 #include "hector/common/ids.hpp"
+#include "hector/common/sax_handler.hpp"
 #include "hector/common/strings.hpp"
 
 namespace hector::a2a {
@@ -79,15 +80,8 @@ Member member_of(Where where, std::string_view key) {
     return kNone;
 }
 
-class SendReader {
+class SendReader : public SaxHandlerBase {
   public:
-    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
-    using string_view = boost::json::string_view;
-    using error_code = boost::system::error_code;
-
     explicit SendReader(const Limits& limits) : limits_(limits) {}
 
     bool on_document_begin(error_code&) { return true; }

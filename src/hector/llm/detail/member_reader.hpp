@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "hector/common/sax_handler.hpp"
+
 namespace hector::llm::detail {
 
 /// A basic_parser handler base (CRTP). It keeps the stack of open containers (a `Frame` each, made by
@@ -19,15 +21,8 @@ namespace hector::llm::detail {
 /// announced once (enter, string_target, on_integer, on_boolean or on_other_value), so a derived reader may count
 /// array elements there.
 template <class Derived, class Frame>
-class MemberReader {
+class MemberReader : public SaxHandlerBase {
   public:
-    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
-    using string_view = boost::json::string_view;
-    using error_code = boost::system::error_code;
-
     bool on_document_begin(error_code&) { return true; }
     bool on_document_end(error_code&) { return true; }
     bool on_object_begin(error_code&) {
