@@ -60,7 +60,10 @@ fi
 HPID=$!
 PORT=$(port_of "$work/hector.log")
 echo "cores=$(nproc) seconds_per_run=$SECONDS_PER_RUN driver_sched=${DRIVER_SCHED:-other}"
-for c in 1 16 64; do "${DRIVE[@]}" "$LOAD" send "$PORT" assistant "$c" "$SECONDS_PER_RUN"; done
+# Each step first runs for a second unmeasured: the first seconds at a new concurrency (connections, the stores
+# reaching their caps, allocator caches) otherwise show in its p99.
+warm() { "${DRIVE[@]}" "$LOAD" "$1" "$PORT" assistant "$2" 1 >/dev/null; }
+for c in 1 16 64; do warm send "$c"; "${DRIVE[@]}" "$LOAD" send "$PORT" assistant "$c" "$SECONDS_PER_RUN"; done
 if command -v wrk >/dev/null; then
   cat >"$work/send.lua" <<'LUA'
 wrk.method = "POST"
@@ -70,7 +73,7 @@ LUA
   "${DRIVE[@]}" wrk -t1 -c16 -d"${SECONDS_PER_RUN}s" --latency -s "$work/send.lua" "http://127.0.0.1:$PORT/agents/assistant" |
     awk '/Requests\/sec/{r=$2} $1=="50%"{p50=$2} $1=="99%"{p99=$2} END{printf "message/send    c=16 (wrk) %9.0f req/s   p50 %s   p99 %s\n", r, p50, p99}'
 fi
-for c in 1 16 64; do "${DRIVE[@]}" "$LOAD" stream "$PORT" assistant "$c" "$SECONDS_PER_RUN"; done
+for c in 1 16 64; do warm stream "$c"; "${DRIVE[@]}" "$LOAD" stream "$PORT" assistant "$c" "$SECONDS_PER_RUN"; done
 # What the server adds to a model of known latency (the fake answers "wait20 ..." after 20 ms), over HTTP to the
 # provider as in production.
 for c in 1 16; do "${DRIVE[@]}" "$LOAD" send "$PORT" waiting "$c" "$SECONDS_PER_RUN" 20; done
