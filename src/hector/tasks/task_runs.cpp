@@ -91,8 +91,9 @@ void TaskManager::schedule(std::shared_ptr<Live> t) {
 }
 
 void TaskManager::launch(const std::shared_ptr<Live>& t) {
-    // The run itself is not cancellable: only the agent inside it is (run() binds the task's signal to it), so
-    // the bookkeeping after a cancel always completes. The handler keeps the task alive past the frame.
+    // The task's cancel signal is bound to the run's frame, which lets it through only while the agent runs
+    // (Live::cancel_agent()), so the bookkeeping after a cancel always completes. The handler keeps the task alive
+    // past the frame.
     asio::co_spawn(t->strand, run(t), asio::bind_cancellation_slot(t->cancel.slot(), [t](std::exception_ptr e) {
                        if (e) log::error("tasks", "task {}: run ended with an unexpected exception", t->record.task.id);
                    }));
@@ -391,13 +392,13 @@ asio::awaitable<void> TaskManager::run(std::shared_ptr<Live> t) {
         failure = e.what();
     }
     t->agent_running = false;
+    t->deadline.cancel();
     co_await asio::this_coro::reset_cancellation_state(asio::disable_cancellation());
     // The agent's answer came in a handler of this thread's: what follows (commit, store, notifications, the
     // answer to a waiting caller) goes to the back of the thread's queue, behind the requests that arrived
     // meanwhile, as a spawned agent's completion did. Without this yield a busy thread ran each request to its end
     // first: about the same CPU, but under load the slowest tenth of the requests waited ~25 % longer.
     co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
-    t->deadline.cancel();
     if (failure.empty() && result.outcome == agent::RunResult::Outcome::failed) {
         failure = result.error;
         failure_code = result.error_code;
